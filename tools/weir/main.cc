@@ -1,1 +1,5 @@
-int main() { return 0; }
+#include <iostream>
+
+#include "tools/weir/cli.h"
+
+int main(int argc, char** argv) { return weir::cli::Run(argc, argv, std::cout, std::cerr); }
