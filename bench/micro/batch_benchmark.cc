@@ -147,7 +147,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
       auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end()) rates_[r.benchmark_name()] = it->second.value;
+      if (it != r.counters.end()) rates_[r.run_name.function_name] = it->second.value;
     }
   }
   double Rate(const std::string& name) const {
