@@ -10,11 +10,10 @@ set_property(GLOBAL PROPERTY WEIR_MODULES "")
 
 function(weir_layer_rank module out)
   list(FIND WEIR_LAYER_ORDER ${module} idx)
-  # Layers that share a rank in DESIGN.md (expr/functions, exec/state,
-  # connectors/formats/log, api/server) are ranked by their first member.
-  if(module STREQUAL "functions")
-    list(FIND WEIR_LAYER_ORDER expr idx)
-  elseif(module STREQUAL "state")
+  # Layers that share a rank in DESIGN.md (exec/state, connectors/formats/log,
+  # api/server) are ranked by their first member. expr and functions do not share
+  # one: functions implements the kernel interface that expr defines.
+  if(module STREQUAL "state")
     list(FIND WEIR_LAYER_ORDER exec idx)
   elseif(module STREQUAL "formats" OR module STREQUAL "log")
     list(FIND WEIR_LAYER_ORDER connectors idx)
@@ -59,5 +58,6 @@ function(weir_add_test module name)
   target_link_libraries(${target} PRIVATE weir_${module} ${ARG_LIBS} GTest::gtest
                                           GTest::gtest_main GTest::gmock)
   set(labels unit ${ARG_LABELS})
-  gtest_discover_tests(${target} PROPERTIES LABELS "${labels}" DISCOVERY_TIMEOUT 30)
+  gtest_discover_tests(${target} TEST_PREFIX "${target}." PROPERTIES LABELS "${labels}"
+                       DISCOVERY_TIMEOUT 30)
 endfunction()

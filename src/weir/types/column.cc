@@ -85,7 +85,8 @@ ColumnPtr Column::Make(Parts parts) {
     // Every value of the NULL type is NULL: give it an all-zero bitmap.
     parts.validity = AllocateBuffer(BitmapWords(parts.length) * 8);
     parts.validity->Resize(BitmapWords(parts.length) * 8);
-    std::memset(parts.validity->data(), 0, parts.validity->size());
+    // A 0-byte buffer has no data pointer, and memset(nullptr, 0, 0) is undefined.
+    if (parts.validity->size() > 0) std::memset(parts.validity->data(), 0, parts.validity->size());
   }
   if (parts.validity) {
     int64_t nulls = CountNulls(parts.validity->as<uint64_t>(), parts.length);
@@ -104,7 +105,7 @@ ColumnPtr Column::MakeAllNull(const DataType& type, int64_t length) {
   p.length = length;
   p.validity = AllocateBuffer(BitmapWords(length) * 8);
   p.validity->Resize(BitmapWords(length) * 8);
-  std::memset(p.validity->data(), 0, p.validity->size());
+  if (p.validity->size() > 0) std::memset(p.validity->data(), 0, p.validity->size());
   switch (type.id()) {
     case TypeId::kNull:
       break;
@@ -143,7 +144,7 @@ ColumnPtr Column::Take(const uint32_t* indices, int64_t n) const {
     p.validity = AllocateBuffer(BitmapWords(n) * 8);
     p.validity->Resize(BitmapWords(n) * 8);
     auto* bits = p.validity->as<uint64_t>();
-    std::memset(bits, 0, p.validity->size());
+    if (n > 0) std::memset(bits, 0, p.validity->size());
     for (int64_t i = 0; i < n; ++i) {
       WEIR_DCHECK_LT(indices[i], static_cast<uint64_t>(length_));
       if (!IsNull(indices[i])) SetBit(bits, i);

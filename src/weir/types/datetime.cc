@@ -56,6 +56,19 @@ void AppendSecondsUnit(int64_t micros, std::string* out) {
   }
 }
 
+// The part of a fixed offset after its sign: "H", "HH", "H:MM" or "HH:MM". Checked
+// before sscanf, which would also take "-8", " 8" or "08:-30".
+bool IsOffsetBody(std::string_view s) {
+  auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  size_t colon = s.find(':');
+  std::string_view hours = s.substr(0, colon);
+  if (!digits(hours) || hours.size() > 2) return false;
+  return colon == std::string_view::npos ||
+         (s.size() - colon - 1 == 2 && digits(s.substr(colon + 1)));
+}
+
 absl::CivilSecond ToCivil(int64_t micros, const TimeZone& tz, int64_t* frac_micros) {
   int64_t secs = FloorDiv(micros, kMicrosPerSecond);
   *frac_micros = FloorMod(micros, kMicrosPerSecond);
@@ -118,8 +131,8 @@ CivilDate CivilFromDays(int64_t z) {
   return CivilDate{yoe + era * 400 + (m <= 2), m, d};
 }
 
-int64_t TimestampFromCivilUtc(int64_t year, int month, int day, int hour, int minute,
-                              int second, int micros) {
+int64_t TimestampFromCivilUtc(int64_t year, int month, int day, int hour, int minute, int second,
+                              int micros) {
   return DaysFromCivil(year, month, day) * kMicrosPerDay + hour * kMicrosPerHour +
          minute * kMicrosPerMinute + second * kMicrosPerSecond + micros;
 }
@@ -135,7 +148,8 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
     int hh = 0, mm = 0;
     char sign = offset[0];
     std::string rest(offset.substr(1));
-    if (std::sscanf(rest.c_str(), "%d:%d", &hh, &mm) < 1 || hh > 18 || mm > 59) {
+    if (!IsOffsetBody(rest) || std::sscanf(rest.c_str(), "%d:%d", &hh, &mm) < 1 || hh > 18 ||
+        mm > 59) {
       return Status::InvalidArgument("invalid time zone offset '" + std::string(name) + "'");
     }
     int secs = (hh * 3600 + mm * 60) * (sign == '-' ? -1 : 1);
