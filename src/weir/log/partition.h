@@ -1,0 +1,152 @@
+// A partition of a topic: an append-only, totally ordered sequence of records, each
+// with an offset, stored as segments in one directory (docs/log_format.md).
+//
+//   ASSIGN_OR_RAISE(auto p, Partition::Open(env, "data/topics/clicks/0", {}));
+//   ASSIGN_OR_RAISE(AppendResult r, p->Append(records));   // durable when it returns
+//   ASSIGN_OR_RAISE(auto batches, p->Read(r.base_offset, 1 << 20));
+//
+// Promises:
+//   - Offsets never lie: they are assigned contiguously from 0, never reused for an
+//     acknowledged record and never skipped, also across crashes: after recovery the
+//     next offset is the last valid batch's last offset + 1.
+//   - With Durability::kFsync (the default), Append() returns only after the batch is
+//     durable, and readers see a batch only once it is acknowledged. With kInterval,
+//     a power loss can lose the appends of the last flush_interval_ms.
+//   - Open() after a crash recovers (docs/log_format.md section 5): a torn tail is
+//     truncated, a damaged index rebuilt; damage in a sealed segment is reported as
+//     Corruption by the reads that reach it, never served and never truncated.
+//   - After an I/O error while appending, the partition refuses further appends with
+//     that error; reopening it recovers. A failed append may or may not be present
+//     after reopening; every acknowledged one is.
+//
+// Thread-safety: thread-safe. Appends (Append, Sync, Close) are serialized by
+// write_mu_, so there is one writer at a time (group commit across concurrent
+// appenders is future work). Readers (Read, FindOffsetByTimestamp, start_offset,
+// end_offset, num_segments) may run concurrently with each other and with an append;
+// they hold mu_ only to take a snapshot of the segment list and never wait for an
+// fsync. One process may open a directory at a time; nothing enforces that yet.
+
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "weir/common/env.h"
+#include "weir/common/result.h"
+#include "weir/common/status.h"
+#include "weir/log/record_batch.h"
+#include "weir/log/segment.h"
+
+namespace weir::log {
+
+enum class Durability : uint8_t {
+  kFsync,     // sync the log before acknowledging each append
+  kInterval,  // sync when flush_interval_ms has passed since the last sync
+};
+
+struct PartitionOptions {
+  // An append that would take the active segment past this size goes to a new
+  // segment (a batch larger than it gets a segment of its own). Default 1 GiB;
+  // at most kMaxSegmentBytes.
+  int64_t segment_bytes = int64_t{1} << 30;
+  // Bytes of log between two index entries. Default 4096.
+  int32_t index_interval_bytes = 4096;
+  // Default kFsync.
+  Durability durability = Durability::kFsync;
+  // For kInterval: the longest time appended data stays unsynced, measured on the
+  // Env's monotonic clock when an append happens. Default 1000.
+  int64_t flush_interval_ms = 1000;
+  // Create the directory (and its parents) if it does not exist. Default true.
+  bool create_if_missing = true;
+};
+
+// The largest segment_bytes: a segment's positions must fit in int32 even after
+// one more batch of the largest size.
+inline constexpr int64_t kMaxSegmentBytes = int64_t{0x7fffffff} - int64_t{kMaxBatchSize};
+
+// The offsets an append was given.
+struct AppendResult {
+  int64_t base_offset = 0;
+  int64_t last_offset = 0;
+};
+
+class Partition {
+ public:
+  // Opens the partition in `dir`, creating it if needed and allowed, and recovers it.
+  // InvalidArgument for bad options; NotFound if `dir` is missing and
+  // !create_if_missing. `env` must outlive the partition.
+  static Result<std::unique_ptr<Partition>> Open(Env* env, const std::string& dir,
+                                                 const PartitionOptions& options);
+
+  // Closes the files without syncing them; call Close() for an orderly shutdown.
+  ~Partition();
+
+  Partition(const Partition&) = delete;
+  Partition& operator=(const Partition&) = delete;
+
+  // Appends `records` as one batch, written with `batch_options` (compression,
+  // producer fields). Returns the offsets they were given once the batch is durable
+  // (kFsync) or written (kInterval). InvalidArgument for a batch EncodeBatch rejects
+  // (empty, too large), which does not affect later appends; an I/O error is sticky.
+  Result<AppendResult> Append(std::span<const Record> records,
+                              const BatchOptions& batch_options = {});
+
+  // Makes everything appended so far durable (for kInterval).
+  Status Sync();
+
+  // Syncs (kInterval) and closes the files. Later appends fail; reads still work.
+  // Idempotent.
+  Status Close();
+
+  // Returns the batches from the one holding `offset` on: the first always, then more
+  // while their total size stays within max_bytes. Records before `offset` are left
+  // out of the first batch. Empty when offset == end_offset(); InvalidArgument when
+  // offset is outside [start_offset(), end_offset()]. Corruption if the batch holding
+  // `offset` is damaged (a damaged batch after good ones just ends the result).
+  Result<std::vector<RecordBatch>> Read(int64_t offset, size_t max_bytes) const;
+
+  // The offset of the first record with timestamp >= ts, or end_offset() if none.
+  Result<int64_t> FindOffsetByTimestamp(int64_t ts) const;
+
+  // The first offset the partition holds.
+  int64_t start_offset() const;
+  // The offset the next append will get: one past the last readable record.
+  int64_t end_offset() const;
+  size_t num_segments() const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  Partition(Env* env, std::string dir, const PartitionOptions& options);
+
+  Status Load();
+  Status AppendLocked(const std::string& batch, const BatchHeader& header);
+  Status RollLocked();
+  Segment* active() const;
+  SegmentOptions segment_options() const {
+    return SegmentOptions{.index_interval_bytes = options_.index_interval_bytes};
+  }
+
+  Env* const env_;
+  const std::string dir_;
+  const PartitionOptions options_;
+
+  // Serializes writers. Lock order: write_mu_ before mu_.
+  std::mutex write_mu_;
+  Status write_error_;           // the sticky error; guarded by write_mu_
+  bool closed_ = false;          // guarded by write_mu_
+  int64_t last_sync_nanos_ = 0;  // guarded by write_mu_
+
+  mutable std::mutex mu_;
+  // Segments by base offset, the active one last; never empty once opened. Shared
+  // with readers that are still reading a segment. Readers hold mu_; it is changed
+  // only while holding both write_mu_ and mu_, so a writer holding write_mu_ may read
+  // it without mu_. The active segment's writer methods are called under write_mu_.
+  std::vector<std::shared_ptr<Segment>> segments_;
+  int64_t end_offset_ = 0;  // guarded by mu_
+};
+
+}  // namespace weir::log

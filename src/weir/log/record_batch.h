@@ -1,0 +1,131 @@
+// Records and record batches: the unit the log writes, indexes, checksums and reads.
+// The byte layout is specified in docs/log_format.md, section 2; the constants and
+// the validity rules here follow it.
+//
+//   ASSIGN_OR_RAISE(std::string bytes, EncodeBatch(base_offset, records));
+//   ASSIGN_OR_RAISE(RecordBatch batch, DecodeBatch(bytes));
+//
+// Decoding never trusts the input: every length and count is bounded by the bytes
+// that remain before anything is allocated, and bad input is a Corruption status
+// naming the problem, never a crash.
+//
+// Thread-safety: value types and free functions; safe to use concurrently on
+// distinct objects.
+
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "weir/common/result.h"
+#include "weir/common/status.h"
+#include "weir/log/compression.h"
+
+namespace weir::log {
+
+// One record of a topic. Timestamps are milliseconds since the Unix epoch.
+struct Record {
+  std::optional<std::string> key;
+  std::optional<std::string> value;
+  std::vector<std::pair<std::string, std::optional<std::string>>> headers;
+  int64_t timestamp = 0;
+
+  bool operator==(const Record&) const = default;
+};
+
+// A record as read back from the log, with the offset the log gave it.
+struct LogRecord {
+  int64_t offset = 0;
+  Record record;
+
+  bool operator==(const LogRecord&) const = default;
+};
+
+// Bytes of base_offset and batch_length, which precede what batch_length counts.
+inline constexpr size_t kBatchLogOverhead = 12;
+// The fixed header, up to and including record_count.
+inline constexpr size_t kBatchHeaderSize = 57;
+// The largest batch, header included: a length field above it is corrupt.
+inline constexpr size_t kMaxBatchSize = 16 << 20;
+// The largest decompressed records section.
+inline constexpr size_t kMaxUncompressedRecordsSize = 64 << 20;
+inline constexpr int8_t kBatchVersion = 1;
+
+// Attribute bits (docs/log_format.md, section 2.1).
+inline constexpr int16_t kAttrCompressionMask = 0x07;
+inline constexpr int16_t kAttrTransactional = 0x10;
+inline constexpr int16_t kAttrControl = 0x20;
+
+// The decoded fixed header of a batch.
+struct BatchHeader {
+  int64_t base_offset = 0;
+  int32_t batch_length = 0;
+  uint32_t crc = 0;
+  int8_t version = kBatchVersion;
+  int16_t attributes = 0;
+  int32_t last_offset_delta = 0;
+  int64_t first_timestamp = 0;
+  int64_t max_timestamp = 0;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  int32_t base_sequence = -1;
+  int32_t record_count = 0;
+
+  int64_t last_offset() const { return base_offset + last_offset_delta; }
+  // The size of the whole batch in the file.
+  size_t size() const { return kBatchLogOverhead + static_cast<size_t>(batch_length); }
+  Compression compression() const {
+    return static_cast<Compression>(attributes & kAttrCompressionMask);
+  }
+  bool transactional() const { return (attributes & kAttrTransactional) != 0; }
+  bool control() const { return (attributes & kAttrControl) != 0; }
+};
+
+// A decoded batch. records[i].offset == header.base_offset + i.
+struct RecordBatch {
+  BatchHeader header;
+  std::vector<LogRecord> records;
+};
+
+// How a batch is written. The producer fields are stored as given; -1 means none.
+struct BatchOptions {
+  Compression compression = Compression::kNone;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  int32_t base_sequence = -1;
+  bool transactional = false;
+  bool control = false;
+};
+
+// Encodes `records` as one batch whose first record has offset `base_offset`.
+// InvalidArgument if `records` is empty, base_offset is negative or the offsets would
+// overflow, a timestamp difference overflows int64, a key, value or header is larger
+// than 2 GiB, or the batch would exceed kMaxBatchSize (or its records section
+// kMaxUncompressedRecordsSize).
+Result<std::string> EncodeBatch(int64_t base_offset, std::span<const Record> records,
+                                const BatchOptions& options = {});
+
+// Rewrites the base offset of an encoded batch; it is outside the CRC.
+// REQUIRES: batch->size() >= kBatchLogOverhead and base_offset >= 0.
+void SetBaseOffset(std::string* batch, int64_t base_offset);
+
+// Decodes the fixed header from the first kBatchHeaderSize bytes of `data` and checks
+// every rule that needs only the header (sizes, version, attributes, counts, offsets
+// and timestamps). Does not check the CRC. Corruption if `data` is shorter than a
+// header or a rule fails.
+Result<BatchHeader> DecodeBatchHeader(std::string_view data);
+
+// Checks that `batch` is exactly one batch with a valid header and CRC, without
+// decoding its records; returns the header. Corruption otherwise.
+Result<BatchHeader> ValidateBatch(std::string_view batch);
+
+// Checks and decodes exactly one batch, records included. Corruption naming the
+// problem if any rule of docs/log_format.md section 2.4 (1 to 7) fails.
+Result<RecordBatch> DecodeBatch(std::string_view batch);
+
+}  // namespace weir::log

@@ -1,0 +1,180 @@
+// A segment of a partition: one .log file of record batches with its sparse offset
+// index and time index (docs/log_format.md). A segment is created empty and active,
+// is appended to by the partition's writer, and is sealed when the partition rolls
+// to a new segment; a sealed segment never changes.
+//
+// Opening a segment recovers it (docs/log_format.md section 5): the indexes are
+// validated, the tail of the log is scanned from the last index entry, an active
+// segment's torn or corrupt tail is truncated, and a missing or damaged index is
+// rebuilt.
+//
+// Visibility: appended batches are invisible to readers until Publish(), so that the
+// partition can make a batch readable only once it is acknowledged.
+//
+// Thread-safety: the reader methods (end_offset, max_timestamp, Read,
+// FindOffsetByTimestamp, index_entries) are thread-safe and may run concurrently with
+// each other and with one writer thread calling the writer methods (Append, Flush,
+// Sync, Publish, Seal, Close, size, next_offset); writer methods must not be called
+// concurrently with each other. mu_ guards the published state and the in-memory index.
+
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weir/common/env.h"
+#include "weir/common/result.h"
+#include "weir/common/status.h"
+#include "weir/log/index.h"
+#include "weir/log/record_batch.h"
+
+namespace weir::log {
+
+struct SegmentOptions {
+  // Bytes of log between two index entries (docs/log_format.md section 3). Default 4096.
+  int32_t index_interval_bytes = 4096;
+};
+
+enum class SegmentFileKind : uint8_t { kLog, kIndex, kTimeIndex };
+
+// "00000000000000000042.log" for base offset 42 and kind kLog.
+std::string SegmentFileName(int64_t base_offset, SegmentFileKind kind);
+
+// Parses a segment file name; false for any other name.
+bool ParseSegmentFileName(std::string_view name, int64_t* base_offset, SegmentFileKind* kind);
+
+class Segment {
+ public:
+  // Creates the three files of an empty active segment in `dir`, truncating any that
+  // exist. The caller must SyncDir(dir) before acknowledging an append to it.
+  static Result<std::unique_ptr<Segment>> Create(Env* env, const std::string& dir,
+                                                 int64_t base_offset,
+                                                 const SegmentOptions& options);
+
+  // Opens and recovers the last segment of a partition: its torn or corrupt tail is
+  // truncated (with a WARN) and the log is synced, so what it holds is durable.
+  static Result<std::unique_ptr<Segment>> OpenActive(Env* env, const std::string& dir,
+                                                     int64_t base_offset,
+                                                     const SegmentOptions& options);
+
+  // Opens a sealed segment, whose offsets end before `end_offset` (the next segment's
+  // base offset). Nothing in its log is changed; invalid data is reported (WARN) and
+  // reads that reach it return Corruption.
+  static Result<std::unique_ptr<Segment>> OpenSealed(Env* env, const std::string& dir,
+                                                     int64_t base_offset,
+                                                     const SegmentOptions& options,
+                                                     int64_t end_offset);
+
+  // Closes open files, ignoring errors; see Close().
+  ~Segment();
+
+  Segment(const Segment&) = delete;
+  Segment& operator=(const Segment&) = delete;
+
+  int64_t base_offset() const { return base_offset_; }
+  const std::string& log_path() const { return log_path_; }
+
+  // --- Writer methods. REQUIRES: the segment is active (not sealed or closed). ---
+
+  // Bytes in the log, appended or not yet published.
+  uint64_t size() const { return size_; }
+  // The offset the next appended batch must start at.
+  int64_t next_offset() const { return next_offset_; }
+
+  // Appends an encoded batch. REQUIRES: `header` is ValidateBatch(batch) and
+  // header.base_offset == next_offset() (checked). On error the segment's file is
+  // in an unknown state; the partition stops appending.
+  Status Append(std::string_view batch, const BatchHeader& header);
+  // Makes appended bytes visible to other handles of the file (not durable).
+  Status Flush();
+  // Makes appended bytes of the log durable.
+  Status Sync();
+  // Makes every appended batch visible to readers.
+  void Publish();
+  // Syncs the log and the indexes and closes the writers; the segment becomes sealed.
+  Status Seal();
+  // Closes the writers without syncing; the first error is returned.
+  Status Close();
+
+  // --- Reader methods: thread-safe. ---
+
+  // One past the last offset readers may read.
+  int64_t end_offset() const;
+  // The largest timestamp of the published batches; INT64_MIN when there is none.
+  int64_t max_timestamp() const;
+
+  // Appends to *out the published batches from the one holding `offset` on while the
+  // bytes added stay within max_bytes (but when *out is empty, the first batch is
+  // added whatever its size), and sets *bytes to the bytes added. Corruption if *out
+  // is empty and the batch holding `offset` (or one passed to find it) is damaged; a
+  // damaged batch after good ones just ends the read.
+  // REQUIRES: base_offset() <= offset < end_offset().
+  Status Read(int64_t offset, size_t max_bytes, std::vector<RecordBatch>* out, size_t* bytes) const;
+
+  // The offset of the first record with timestamp >= ts, or nullopt if none.
+  Result<std::optional<int64_t>> FindOffsetByTimestamp(int64_t ts) const;
+
+  // A copy of the in-memory index, for tests.
+  std::vector<IndexEntry> index_entries() const;
+
+ private:
+  Segment(Env* env, const std::string& dir, int64_t base_offset, const SegmentOptions& options);
+
+  // Where a scan of the log stopped and why.
+  struct ScanResult {
+    uint64_t end = 0;         // position after the last valid batch
+    int64_t next_offset = 0;  // offset after the last valid batch
+    Status stop;              // why the scan stopped before the limit; OK at the limit
+  };
+
+  Status Recover(bool active, int64_t sealed_end_offset);
+  Result<std::vector<IndexEntry>> LoadIndex(uint64_t log_size, bool* damaged);
+  ScanResult Scan(uint64_t pos, int64_t expected, uint64_t limit, std::vector<IndexEntry>* entries);
+  Status WriteIndex(const std::vector<IndexEntry>& entries, size_t first_new, bool rewrite,
+                    bool active);
+
+  // Reads and checks the header of the batch at `pos`, which must fit before `limit`.
+  Result<BatchHeader> ReadHeader(uint64_t pos, uint64_t limit) const;
+  // Reads, checks and decodes the batch at `pos`, which must end by `limit`.
+  Result<RecordBatch> ReadBatch(uint64_t pos, uint64_t limit) const;
+  enum class SearchBy : uint8_t { kOffset, kTimestamp };
+  // Returns the position of the first published batch whose last offset is >= target
+  // (kOffset) or whose max timestamp is >= target (kTimestamp), starting from the
+  // index; `limit` (kTimestamp only) when there is none. `limit` and `end` are the
+  // published size and end offset.
+  Result<uint64_t> Locate(SearchBy by, int64_t target, uint64_t limit, int64_t end) const;
+
+  Env* const env_;
+  const std::string dir_;
+  const int64_t base_offset_;
+  const SegmentOptions options_;
+  const std::string log_path_;
+  const std::string index_path_;
+  const std::string time_index_path_;
+
+  // Set once when opened; thread-safe.
+  std::unique_ptr<RandomAccessFile> reader_;
+
+  // Writer state, used only by the writer thread.
+  std::unique_ptr<WritableFile> log_writer_;
+  std::unique_ptr<WritableFile> index_writer_;
+  std::unique_ptr<WritableFile> time_index_writer_;
+  uint64_t size_ = 0;
+  int64_t next_offset_;
+  IndexBuilder builder_;
+
+  mutable std::mutex mu_;
+  // Entries of all appended batches, published or not; readers only use entries
+  // below their published offset. Guarded by mu_.
+  std::vector<IndexEntry> entries_;
+  uint64_t visible_size_ = 0;      // guarded by mu_
+  int64_t visible_end_offset_;     // guarded by mu_
+  int64_t visible_max_timestamp_;  // guarded by mu_
+};
+
+}  // namespace weir::log
