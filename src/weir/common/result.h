@@ -97,12 +97,15 @@ Status ToStatus(Result<T>&& r) {
 
 }  // namespace weir
 
+// `lhs` may be a declaration ("auto x"), so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define WEIR_ASSIGN_OR_RAISE_IMPL(result_name, lhs, rexpr) \
   auto&& result_name = (rexpr);                            \
   if (__builtin_expect(!(result_name).ok(), 0)) {          \
     return std::move(result_name).status();                \
   }                                                        \
   lhs = std::move(result_name).MoveValueUnsafe();
+// NOLINTEND(bugprone-macro-parentheses)
 
 // Evaluates `rexpr` (a Result<T>); on error returns it from the enclosing function,
 // otherwise assigns the value to `lhs`, which may be a declaration:

@@ -124,7 +124,7 @@ using IntervalBuilder = PrimitiveBuilder<Interval>;
 // into chunks the finished column owns; chunks never move, so refs stay valid.
 class StringBuilder : public ColumnBuilder {
  public:
-  static constexpr size_t kChunkBytes = 64 * 1024;
+  static constexpr size_t kChunkBytes = size_t{64} * 1024;
 
   explicit StringBuilder(DataType type = DataType::String());
 
