@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "tools/weir/demo.h"
+#include "tools/weir/log_commands.h"
 
 #ifndef WEIR_VERSION
 #define WEIR_VERSION "0.0.0"
@@ -58,6 +59,8 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
 
+  std::unique_ptr<LogCommands> log_commands = AddLogCommands(app, global);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -77,6 +80,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
 
   if (*demo_cmd) return RunDemo(global, demo, out, err);
+  if (std::optional<int> rc = log_commands->Dispatch(out, err)) return *rc;
   out << app.help();
   return kExitOk;
 }

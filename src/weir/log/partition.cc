@@ -28,11 +28,30 @@ Status ValidateOptions(const PartitionOptions& o) {
     return Status::InvalidArgument(fmt::format("flush_interval_ms {} out of range [0, {}]",
                                                o.flush_interval_ms, kMaxFlushIntervalMs));
   }
+  if (o.retention_ms < -1 || o.retention_bytes < -1) {
+    return Status::InvalidArgument(fmt::format(
+        "retention_ms {} and retention_bytes {} must be >= -1", o.retention_ms, o.retention_bytes));
+  }
   return Status::OK();
 }
 
-// Creates `dir` and its missing parents and makes each new directory entry durable.
-Status CreateDirDurably(Env* env, const std::string& dir) {
+// The base offsets of the segments that have a .log among `children`, in order.
+std::vector<int64_t> LogBases(const std::vector<std::string>& children) {
+  std::vector<int64_t> bases;
+  for (const std::string& name : children) {
+    int64_t base;
+    SegmentFileKind kind;
+    if (ParseSegmentFileName(name, &base, &kind) && kind == SegmentFileKind::kLog) {
+      bases.push_back(base);
+    }
+  }
+  std::sort(bases.begin(), bases.end());
+  return bases;
+}
+
+}  // namespace
+
+Status CreateDirsDurably(Env* env, const std::string& dir) {
   std::vector<std::string> missing;
   for (std::string p = dir;;) {
     ASSIGN_OR_RAISE(bool exists, env->FileExists(p));
@@ -49,8 +68,6 @@ Status CreateDirDurably(Env* env, const std::string& dir) {
   return Status::OK();
 }
 
-}  // namespace
-
 Partition::Partition(Env* env, std::string dir, const PartitionOptions& options)
     : env_(env), dir_(std::move(dir)), options_(options) {}
 
@@ -61,12 +78,118 @@ Result<std::unique_ptr<Partition>> Partition::Open(Env* env, const std::string& 
   RETURN_NOT_OK(ValidateOptions(options));
   ASSIGN_OR_RAISE(bool exists, env->FileExists(dir));
   if (!exists) {
-    if (!options.create_if_missing) return Status::NotFound("partition " + dir + " does not exist");
-    RETURN_NOT_OK(CreateDirDurably(env, dir));
+    if (!options.create_if_missing || options.read_only) {
+      return Status::NotFound("partition " + dir + " does not exist");
+    }
+    RETURN_NOT_OK(CreateDirsDurably(env, dir));
   }
   std::unique_ptr<Partition> p(new Partition(env, dir, options));
+  if (options.read_only) {
+    RETURN_NOT_OK(p->LoadReadOnly());
+    return p;
+  }
   RETURN_NOT_OK(p->Load());
+  std::lock_guard<std::mutex> wlock(p->write_mu_);
+  Result<size_t> deleted = p->ApplyRetentionLocked();
+  if (!deleted.ok()) {
+    WEIR_LOG(WARN) << dir << ": retention failed: " << deleted.status();
+  }
   return p;
+}
+
+Status Partition::LoadReadOnly() {
+  ASSIGN_OR_RAISE(std::vector<std::string> children, env_->GetChildren(dir_));
+  std::vector<std::shared_ptr<Segment>> segments;
+  for (int64_t base : LogBases(children)) {
+    Result<std::unique_ptr<Segment>> s = Segment::OpenReadOnly(env_, dir_, base, segment_options());
+    // The writer's retention may delete the oldest segments while we list them.
+    if (s.status().IsNotFound() && segments.empty()) continue;
+    RETURN_NOT_OK(s.status());
+    segments.push_back(std::move(*s));
+  }
+  if (segments.empty()) return Status::NotFound("partition " + dir_ + " has no segment");
+  std::lock_guard<std::mutex> lock(mu_);
+  segments_ = std::move(segments);
+  end_offset_ = segments_.back()->end_offset();
+  return Status::OK();
+}
+
+Status Partition::Refresh() {
+  if (!options_.read_only) return Status::InvalidArgument("Refresh() needs a read-only partition");
+  std::lock_guard<std::mutex> wlock(write_mu_);
+  // List first: a segment in the listing was created after its predecessor was
+  // sealed, so refreshing the last known segment afterwards reads it to its end.
+  ASSIGN_OR_RAISE(std::vector<std::string> children, env_->GetChildren(dir_));
+  const std::vector<int64_t> bases = LogBases(children);
+  RETURN_NOT_OK(segments_.back()->Refresh());
+  std::vector<std::shared_ptr<Segment>> added;
+  for (int64_t base : bases) {
+    if (base <= segments_.back()->base_offset()) continue;
+    ASSIGN_OR_RAISE(std::unique_ptr<Segment> s,
+                    Segment::OpenReadOnly(env_, dir_, base, segment_options()));
+    added.push_back(std::move(s));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!bases.empty()) {
+    // Segments before the first listed one were deleted by retention; keep the last.
+    auto keep = std::find_if(
+        segments_.begin(), std::prev(segments_.end()),
+        [&](const std::shared_ptr<Segment>& seg) { return seg->base_offset() >= bases.front(); });
+    segments_.erase(segments_.begin(), keep);
+  }
+  segments_.insert(segments_.end(), added.begin(), added.end());
+  end_offset_ = segments_.back()->end_offset();
+  return Status::OK();
+}
+
+Result<size_t> Partition::ApplyRetention() {
+  if (options_.read_only) return Status::InvalidArgument("partition " + dir_ + " is read-only");
+  std::lock_guard<std::mutex> wlock(write_mu_);
+  if (closed_) return Status::InvalidArgument("partition " + dir_ + " is closed");
+  return ApplyRetentionLocked();
+}
+
+Result<size_t> Partition::ApplyRetentionLocked() {
+  if (options_.retention_ms < 0 && options_.retention_bytes < 0) return 0;
+  const int64_t now_ms = env_->clock()->NowMicros() / 1000;
+  int64_t cutoff = 0;
+  // With a cutoff below INT64_MIN nothing is old enough.
+  const bool by_time =
+      options_.retention_ms >= 0 && !__builtin_sub_overflow(now_ms, options_.retention_ms, &cutoff);
+  uint64_t total = 0;
+  for (const std::shared_ptr<Segment>& seg : segments_) total += seg->published_size();
+  size_t deleted = 0;
+  while (segments_.size() > 1) {
+    std::shared_ptr<Segment> seg = segments_.front();
+    const bool expired = by_time && seg->max_timestamp() < cutoff;
+    const bool too_big =
+        options_.retention_bytes >= 0 && total > static_cast<uint64_t>(options_.retention_bytes);
+    if (!expired && !too_big) break;
+    {
+      // Readers still holding the segment keep reading it through their open handle.
+      std::lock_guard<std::mutex> lock(mu_);
+      segments_.erase(segments_.begin());
+    }
+    WEIR_LOG(INFO) << seg->log_path() << ": deleting segment (offsets " << seg->base_offset()
+                   << " to " << seg->end_offset() - 1 << ", "
+                   << (expired ? "older than retention_ms" : "over retention_bytes") << ")";
+    RETURN_NOT_OK(DeleteSegmentFiles(seg->base_offset()));
+    total -= seg->published_size();
+    ++deleted;
+  }
+  return deleted;
+}
+
+Status Partition::DeleteSegmentFiles(int64_t base_offset) {
+  // The .log first: index files left by a crash are orphans, which Load() deletes.
+  for (SegmentFileKind kind :
+       {SegmentFileKind::kLog, SegmentFileKind::kIndex, SegmentFileKind::kTimeIndex}) {
+    Status s = env_->DeleteFile(dir_ + "/" + SegmentFileName(base_offset, kind));
+    if (!s.ok() && !s.IsNotFound()) return s;
+  }
+  // Durable before the next deletion, so a power loss never brings back an older
+  // segment without the ones after it.
+  return env_->SyncDir(dir_);
 }
 
 Status Partition::Load() {
@@ -125,6 +248,7 @@ Segment* Partition::active() const { return segments_.back().get(); }
 
 Result<AppendResult> Partition::Append(std::span<const Record> records,
                                        const BatchOptions& batch_options) {
+  if (options_.read_only) return Status::InvalidArgument("partition " + dir_ + " is read-only");
   std::lock_guard<std::mutex> wlock(write_mu_);
   if (closed_) return Status::InvalidArgument("partition " + dir_ + " is closed");
   if (!write_error_.ok()) {
@@ -133,10 +257,19 @@ Result<AppendResult> Partition::Append(std::span<const Record> records,
   const int64_t base = active()->next_offset();
   ASSIGN_OR_RAISE(std::string batch, EncodeBatch(base, records, batch_options));
   ASSIGN_OR_RAISE(BatchHeader header, DecodeBatchHeader(batch));
+  const size_t segments_before = segments_.size();
   Status s = AppendLocked(batch, header);
   if (!s.ok()) {
     write_error_ = s;
     return s;
+  }
+  if (segments_.size() != segments_before) {
+    // A roll sealed a segment that retention may now delete. Its failure does not
+    // undo the append, which is durable.
+    Result<size_t> deleted = ApplyRetentionLocked();
+    if (!deleted.ok()) {
+      WEIR_LOG(WARN) << dir_ << ": retention failed: " << deleted.status();
+    }
   }
   return AppendResult{header.base_offset, header.last_offset()};
 }
@@ -180,7 +313,7 @@ Status Partition::RollLocked() {
 
 Status Partition::Sync() {
   std::lock_guard<std::mutex> wlock(write_mu_);
-  if (closed_) return Status::OK();
+  if (closed_ || options_.read_only) return Status::OK();
   RETURN_NOT_OK(write_error_);
   Status s = active()->Sync();
   if (!s.ok()) {
@@ -195,6 +328,7 @@ Status Partition::Close() {
   std::lock_guard<std::mutex> wlock(write_mu_);
   if (closed_) return Status::OK();
   closed_ = true;
+  if (options_.read_only) return Status::OK();
   Status s = write_error_.ok() ? active()->Sync() : Status::OK();
   Status c = active()->Close();
   return s.ok() ? c : s;
@@ -213,6 +347,16 @@ int64_t Partition::end_offset() const {
 size_t Partition::num_segments() const {
   std::lock_guard<std::mutex> lock(mu_);
   return segments_.size();
+}
+
+std::vector<SegmentInfo> Partition::segments() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<SegmentInfo> out;
+  for (const std::shared_ptr<Segment>& seg : segments_) {
+    out.push_back(SegmentInfo{seg->base_offset(), seg->end_offset(), seg->published_size(),
+                              seg->max_timestamp()});
+  }
+  return out;
 }
 
 Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_bytes) const {

@@ -19,12 +19,19 @@
 //     that error; reopening it recovers. A failed append may or may not be present
 //     after reopening; every acknowledged one is.
 //
-// Thread-safety: thread-safe. Appends (Append, Sync, Close) are serialized by
-// write_mu_, so there is one writer at a time (group commit across concurrent
-// appenders is future work). Readers (Read, FindOffsetByTimestamp, start_offset,
-// end_offset, num_segments) may run concurrently with each other and with an append;
-// they hold mu_ only to take a snapshot of the segment list and never wait for an
-// fsync. One process may open a directory at a time; nothing enforces that yet.
+//   - Retention (retention_ms, retention_bytes) deletes whole sealed segments, oldest
+//     first, never the active one; start_offset() advances to the first kept segment.
+//
+// Thread-safety: thread-safe. Appends (Append, Sync, Close, ApplyRetention, Refresh)
+// are serialized by write_mu_, so there is one writer at a time (group commit across
+// concurrent appenders is future work). Readers (Read, FindOffsetByTimestamp,
+// start_offset, end_offset, num_segments, segments) may run concurrently with each
+// other and with an append; they hold mu_ only to take a snapshot of the segment list
+// and never wait for an fsync.
+//
+// Across processes: one writer per directory, which the caller enforces (a Topic
+// holds a lock file per partition); any number of read_only opens, which change
+// nothing on disk and see what the writer appends after Refresh().
 
 #pragma once
 
@@ -62,6 +69,26 @@ struct PartitionOptions {
   int64_t flush_interval_ms = 1000;
   // Create the directory (and its parents) if it does not exist. Default true.
   bool create_if_missing = true;
+  // Open for reading only, beside a writer that may be another process: nothing on
+  // disk is created, truncated, rewritten or synced; a torn tail (a batch being
+  // written) only ends what is visible; Refresh() picks up later appends, new
+  // segments and segments deleted by retention. Appends fail. Default false.
+  bool read_only = false;
+  // Delete a sealed segment once its largest record timestamp is older than now
+  // (the Env's wall clock, in ms) minus this many ms. -1 (the default) keeps
+  // segments forever.
+  int64_t retention_ms = -1;
+  // Delete the oldest sealed segments while the partition holds more bytes than this.
+  // -1 (the default) means no limit.
+  int64_t retention_bytes = -1;
+};
+
+// What a partition holds, per segment, for `weir topic describe` and tests.
+struct SegmentInfo {
+  int64_t base_offset = 0;
+  int64_t end_offset = 0;     // one past the last readable offset
+  uint64_t size_bytes = 0;    // readable bytes of the .log
+  int64_t max_timestamp = 0;  // INT64_MIN when the segment is empty
 };
 
 // The largest segment_bytes: a segment's positions must fit in int32 even after
@@ -73,6 +100,10 @@ struct AppendResult {
   int64_t base_offset = 0;
   int64_t last_offset = 0;
 };
+
+// Creates `dir` and its missing parents and makes each new directory entry durable
+// (SyncDir of its parent).
+Status CreateDirsDurably(Env* env, const std::string& dir);
 
 class Partition {
  public:
@@ -102,6 +133,17 @@ class Partition {
   // Idempotent.
   Status Close();
 
+  // Deletes the oldest sealed segments that retention_ms or retention_bytes allow
+  // (docs/log.md): a prefix of the segments, stopping at the first one neither rule
+  // deletes and never touching the active segment. Each deletion is made durable
+  // (SyncDir) before the next, so a crash leaves a contiguous suffix. Returns how many
+  // segments were deleted. Also runs after every roll. InvalidArgument when read_only.
+  Result<size_t> ApplyRetention();
+
+  // REQUIRES: read_only. Makes visible what the writer appended since the open or the
+  // last Refresh(): new batches, new segments; drops segments retention deleted.
+  Status Refresh();
+
   // Returns the batches from the one holding `offset` on: the first always, then more
   // while their total size stays within max_bytes. Records before `offset` are left
   // out of the first batch. Empty when offset == end_offset(); InvalidArgument when
@@ -117,12 +159,17 @@ class Partition {
   // The offset the next append will get: one past the last readable record.
   int64_t end_offset() const;
   size_t num_segments() const;
+  // A snapshot of the segments, oldest first.
+  std::vector<SegmentInfo> segments() const;
   const std::string& dir() const { return dir_; }
 
  private:
   Partition(Env* env, std::string dir, const PartitionOptions& options);
 
   Status Load();
+  Status LoadReadOnly();
+  Result<size_t> ApplyRetentionLocked();
+  Status DeleteSegmentFiles(int64_t base_offset);
   Status AppendLocked(const std::string& batch, const BatchHeader& header);
   Status RollLocked();
   Segment* active() const;

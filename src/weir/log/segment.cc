@@ -91,7 +91,7 @@ Result<std::unique_ptr<Segment>> Segment::OpenActive(Env* env, const std::string
                                                      int64_t base_offset,
                                                      const SegmentOptions& options) {
   std::unique_ptr<Segment> s(new Segment(env, dir, base_offset, options));
-  RETURN_NOT_OK(s->Recover(/*active=*/true, 0));
+  RETURN_NOT_OK(s->Recover(OpenMode::kActive, 0));
   return s;
 }
 
@@ -100,7 +100,15 @@ Result<std::unique_ptr<Segment>> Segment::OpenSealed(Env* env, const std::string
                                                      const SegmentOptions& options,
                                                      int64_t end_offset) {
   std::unique_ptr<Segment> s(new Segment(env, dir, base_offset, options));
-  RETURN_NOT_OK(s->Recover(/*active=*/false, end_offset));
+  RETURN_NOT_OK(s->Recover(OpenMode::kSealed, end_offset));
+  return s;
+}
+
+Result<std::unique_ptr<Segment>> Segment::OpenReadOnly(Env* env, const std::string& dir,
+                                                       int64_t base_offset,
+                                                       const SegmentOptions& options) {
+  std::unique_ptr<Segment> s(new Segment(env, dir, base_offset, options));
+  RETURN_NOT_OK(s->Recover(OpenMode::kReadOnly, 0));
   return s;
 }
 
@@ -171,6 +179,11 @@ int64_t Segment::end_offset() const {
 int64_t Segment::max_timestamp() const {
   std::lock_guard<std::mutex> lock(mu_);
   return visible_max_timestamp_;
+}
+
+uint64_t Segment::published_size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return visible_size_;
 }
 
 std::vector<IndexEntry> Segment::index_entries() const {

@@ -11,6 +11,10 @@
 // Visibility: appended batches are invisible to readers until Publish(), so that the
 // partition can make a batch readable only once it is acknowledged.
 //
+// Read-only segments (OpenReadOnly) serve a process that reads a partition another
+// process may be writing: nothing on disk is changed, a torn or invalid tail only ends
+// what is visible, and Refresh() makes batches the writer appended since visible.
+//
 // Thread-safety: the reader methods (end_offset, max_timestamp, Read,
 // FindOffsetByTimestamp, index_entries) are thread-safe and may run concurrently with
 // each other and with one writer thread calling the writer methods (Append, Flush,
@@ -70,6 +74,14 @@ class Segment {
                                                      const SegmentOptions& options,
                                                      int64_t end_offset);
 
+  // Opens a segment without changing anything on disk, for a reader in a process that
+  // does not hold the partition's writer lock. A missing or damaged index is rebuilt
+  // in memory only; the log is scanned from the last valid index entry and everything
+  // up to the first incomplete or invalid batch becomes visible.
+  static Result<std::unique_ptr<Segment>> OpenReadOnly(Env* env, const std::string& dir,
+                                                       int64_t base_offset,
+                                                       const SegmentOptions& options);
+
   // Closes open files, ignoring errors; see Close().
   ~Segment();
 
@@ -101,12 +113,19 @@ class Segment {
   // Closes the writers without syncing; the first error is returned.
   Status Close();
 
+  // REQUIRES: opened with OpenReadOnly; called by one thread at a time. Scans the log
+  // past what is visible and makes the valid batches found there visible. A batch
+  // still being written (or invalid) stops the scan and is looked at again next time.
+  Status Refresh();
+
   // --- Reader methods: thread-safe. ---
 
   // One past the last offset readers may read.
   int64_t end_offset() const;
   // The largest timestamp of the published batches; INT64_MIN when there is none.
   int64_t max_timestamp() const;
+  // Bytes of the log readers may read.
+  uint64_t published_size() const;
 
   // Appends to *out the published batches from the one holding `offset` on while the
   // bytes added stay within max_bytes (but when *out is empty, the first batch is
@@ -132,8 +151,9 @@ class Segment {
     Status stop;              // why the scan stopped before the limit; OK at the limit
   };
 
-  Status Recover(bool active, int64_t sealed_end_offset);
-  Result<std::vector<IndexEntry>> LoadIndex(uint64_t log_size, bool* damaged);
+  enum class OpenMode : uint8_t { kActive, kSealed, kReadOnly };
+  Status Recover(OpenMode mode, int64_t sealed_end_offset);
+  Result<std::vector<IndexEntry>> LoadIndex(uint64_t log_size, bool quiet, bool* damaged);
   ScanResult Scan(uint64_t pos, int64_t expected, uint64_t limit, std::vector<IndexEntry>* entries);
   Status WriteIndex(const std::vector<IndexEntry>& entries, size_t first_new, bool rewrite,
                     bool active);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "weir/common/check.h"
 #include "weir/common/logging.h"
 #include "weir/log/segment.h"
 
@@ -15,34 +16,48 @@ namespace {
 
 // Reads an index file if it exists and is no larger than `max_size`. Sets *damaged
 // (and returns "") when it is missing or too large.
-Result<std::string> ReadIndexFile(Env* env, const std::string& path, uint64_t max_size,
+// With `quiet` (a read-only open, which may race with the writer creating or
+// appending to the file) nothing is logged.
+Result<std::string> ReadIndexFile(Env* env, const std::string& path, uint64_t max_size, bool quiet,
                                   bool* damaged) {
   Result<uint64_t> size = env->GetFileSize(path);
   if (size.status().IsNotFound()) {
-    WEIR_LOG(WARN) << path << ": missing; rebuilding";
+    if (!quiet) {
+      WEIR_LOG(WARN) << path << ": missing; rebuilding";
+    }
     *damaged = true;
     return std::string();
   }
   RETURN_NOT_OK(size.status());
   if (*size > max_size) {
-    WEIR_LOG(WARN) << path << ": " << *size << " bytes is too large for its log; rebuilding";
+    if (!quiet) {
+      WEIR_LOG(WARN) << path << ": " << *size << " bytes is too large for its log; rebuilding";
+    }
     *damaged = true;
     return std::string();
   }
-  return ReadFileToString(env, path);
+  Result<std::string> data = ReadFileToString(env, path);
+  // The writer may have deleted it (retention) since GetFileSize.
+  if (quiet && data.status().IsNotFound()) {
+    *damaged = true;
+    return std::string();
+  }
+  // Bounded again: the file may have grown since GetFileSize.
+  if (data.ok() && data->size() > max_size) data->resize(max_size);
+  return data;
 }
 
 }  // namespace
 
-Result<std::vector<IndexEntry>> Segment::LoadIndex(uint64_t log_size, bool* damaged) {
-  ASSIGN_OR_RAISE(
-      std::string offset_index,
-      ReadIndexFile(env_, index_path_, MaxIndexFileSize(log_size, kOffsetIndexEntrySize), damaged));
+Result<std::vector<IndexEntry>> Segment::LoadIndex(uint64_t log_size, bool quiet, bool* damaged) {
+  ASSIGN_OR_RAISE(std::string offset_index,
+                  ReadIndexFile(env_, index_path_,
+                                MaxIndexFileSize(log_size, kOffsetIndexEntrySize), quiet, damaged));
   ASSIGN_OR_RAISE(std::string time_index,
                   ReadIndexFile(env_, time_index_path_,
-                                MaxIndexFileSize(log_size, kTimeIndexEntrySize), damaged));
+                                MaxIndexFileSize(log_size, kTimeIndexEntrySize), quiet, damaged));
   ParsedIndex parsed = ParseIndex(offset_index, time_index, log_size);
-  if (parsed.damaged && !*damaged) {
+  if (parsed.damaged && !*damaged && !quiet) {
     WEIR_LOG(WARN) << index_path_ << ": index damaged after " << parsed.entries.size()
                    << " valid entries; rebuilding";
   }
@@ -109,11 +124,15 @@ Status Segment::WriteIndex(const std::vector<IndexEntry>& entries, size_t first_
   return Close();
 }
 
-Status Segment::Recover(bool active, int64_t sealed_end_offset) {
-  ASSIGN_OR_RAISE(const uint64_t log_size, env_->GetFileSize(log_path_));
+Status Segment::Recover(OpenMode mode, int64_t sealed_end_offset) {
+  const bool active = mode == OpenMode::kActive;
+  const bool read_only = mode == OpenMode::kReadOnly;
   ASSIGN_OR_RAISE(reader_, env_->NewRandomAccessFile(log_path_));
+  // The size is taken through the open handle: a read-only open may race with the
+  // writer appending, and must not see a size larger than what it can read.
+  ASSIGN_OR_RAISE(const uint64_t log_size, reader_->Size());
   bool rewrite = false;
-  ASSIGN_OR_RAISE(std::vector<IndexEntry> entries, LoadIndex(log_size, &rewrite));
+  ASSIGN_OR_RAISE(std::vector<IndexEntry> entries, LoadIndex(log_size, read_only, &rewrite));
 
   // Resume from the last entry if it points at the batch it names.
   uint64_t pos = 0;
@@ -134,6 +153,21 @@ Status Segment::Recover(bool active, int64_t sealed_end_offset) {
   size_t first_new = entries.size();
   ScanResult scan = Scan(pos, expected, log_size, &entries);
 
+  if (read_only) {
+    // Whatever follows scan.end may be a batch the writer is still writing.
+    while (!entries.empty() && static_cast<uint64_t>(entries.back().position) >= scan.end) {
+      entries.pop_back();
+    }
+    builder_.SetLastIndexedPosition(entries.empty() ? 0 : entries.back().position);
+    size_ = scan.end;
+    next_offset_ = scan.next_offset;
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_ = std::move(entries);
+    visible_size_ = size_;
+    visible_end_offset_ = next_offset_;
+    visible_max_timestamp_ = builder_.max_timestamp();
+    return Status::OK();
+  }
   if (active) {
     if (scan.end < log_size) {
       WEIR_LOG(WARN) << log_path_ << ": truncating " << log_size - scan.end
@@ -170,6 +204,23 @@ Status Segment::Recover(bool active, int64_t sealed_end_offset) {
 
   std::lock_guard<std::mutex> lock(mu_);
   entries_ = std::move(entries);
+  visible_size_ = size_;
+  visible_end_offset_ = next_offset_;
+  visible_max_timestamp_ = builder_.max_timestamp();
+  return Status::OK();
+}
+
+Status Segment::Refresh() {
+  WEIR_CHECK(log_writer_ == nullptr);
+  ASSIGN_OR_RAISE(const uint64_t log_size, reader_->Size());
+  if (log_size <= size_) return Status::OK();
+  std::vector<IndexEntry> added;
+  ScanResult scan = Scan(size_, next_offset_, log_size, &added);
+  if (scan.end == size_) return Status::OK();
+  size_ = scan.end;
+  next_offset_ = scan.next_offset;
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.insert(entries_.end(), added.begin(), added.end());
   visible_size_ = size_;
   visible_end_offset_ = next_offset_;
   visible_max_timestamp_ = builder_.max_timestamp();
