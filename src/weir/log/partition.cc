@@ -28,6 +28,10 @@ Status ValidateOptions(const PartitionOptions& o) {
     return Status::InvalidArgument(fmt::format("flush_interval_ms {} out of range [0, {}]",
                                                o.flush_interval_ms, kMaxFlushIntervalMs));
   }
+  if (o.producer_state_segments < 1) {
+    return Status::InvalidArgument(
+        fmt::format("producer_state_segments {} must be >= 1", o.producer_state_segments));
+  }
   if (o.retention_ms < -1 || o.retention_bytes < -1) {
     return Status::InvalidArgument(fmt::format(
         "retention_ms {} and retention_bytes {} must be >= -1", o.retention_ms, o.retention_bytes));
@@ -238,10 +242,26 @@ Status Partition::Load() {
   RETURN_NOT_OK(env_->SyncDir(dir_));
   RETURN_NOT_OK(env_->SyncDir(DirName(dir_)));
   last_sync_nanos_ = env_->clock()->MonotonicNanos();
+  LoadProducerState(segments);
   std::lock_guard<std::mutex> lock(mu_);
   segments_ = std::move(segments);
   end_offset_ = segments_.back()->next_offset();
   return Status::OK();
+}
+
+void Partition::LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments) {
+  const size_t n = std::min(segments.size(), static_cast<size_t>(options_.producer_state_segments));
+  for (size_t i = segments.size() - n; i < segments.size(); ++i) {
+    Status s = segments[i]->ForEachBatchHeader([this](const BatchHeader& h) {
+      producers_.Update(h);
+      return Status::OK();
+    });
+    // Only a sealed segment can fail here (recovery truncated the active one); its
+    // reads report the damage. The producers it held are forgotten from that batch on.
+    if (!s.ok()) {
+      WEIR_LOG(WARN) << "rebuilding producer state: " << s;
+    }
+  }
 }
 
 Segment* Partition::active() const { return segments_.back().get(); }
@@ -257,12 +277,16 @@ Result<AppendResult> Partition::Append(std::span<const Record> records,
   const int64_t base = active()->next_offset();
   ASSIGN_OR_RAISE(std::string batch, EncodeBatch(base, records, batch_options));
   ASSIGN_OR_RAISE(BatchHeader header, DecodeBatchHeader(batch));
+  ASSIGN_OR_RAISE(std::optional<ProducerBatch> original,
+                  producers_.Check(batch_options, header.record_count));
+  if (original) return AppendResult{original->base_offset, original->last_offset};
   const size_t segments_before = segments_.size();
   Status s = AppendLocked(batch, header);
   if (!s.ok()) {
     write_error_ = s;
     return s;
   }
+  producers_.Update(header);
   if (segments_.size() != segments_before) {
     // A roll sealed a segment that retention may now delete. Its failure does not
     // undo the append, which is durable.

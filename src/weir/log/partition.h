@@ -19,6 +19,13 @@
 //     that error; reopening it recovers. A failed append may or may not be present
 //     after reopening; every acknowledged one is.
 //
+//   - Idempotent producers: a batch with a producer id is checked against the
+//     producer's epoch and sequence (producer_state.h): a retry of one of its last
+//     five batches returns the offsets it was first given and appends nothing; an
+//     older epoch (ProducerFenced) or a sequence gap (OutOfOrderSequence) is an
+//     InvalidArgument that does not affect later appends. Open() rebuilds the state
+//     from the batch headers of the last producer_state_segments segments.
+//
 //   - Retention (retention_ms, retention_bytes) deletes whole sealed segments, oldest
 //     first, never the active one; start_offset() advances to the first kept segment.
 //
@@ -45,6 +52,7 @@
 #include "weir/common/env.h"
 #include "weir/common/result.h"
 #include "weir/common/status.h"
+#include "weir/log/producer_state.h"
 #include "weir/log/record_batch.h"
 #include "weir/log/segment.h"
 
@@ -81,6 +89,11 @@ struct PartitionOptions {
   // Delete the oldest sealed segments while the partition holds more bytes than this.
   // -1 (the default) means no limit.
   int64_t retention_bytes = -1;
+  // How many of the newest segments Open() scans (batch headers only) to rebuild the
+  // idempotent-producer state. A producer whose last batch is older is forgotten: its
+  // next batch is accepted at any sequence, so a retry of such an old batch would be
+  // appended again. Default 4; at least 1.
+  int32_t producer_state_segments = 4;
 };
 
 // What a partition holds, per segment, for `weir topic describe` and tests.
@@ -121,7 +134,9 @@ class Partition {
 
   // Appends `records` as one batch, written with `batch_options` (compression,
   // producer fields). Returns the offsets they were given once the batch is durable
-  // (kFsync) or written (kInterval). InvalidArgument for a batch EncodeBatch rejects
+  // (kFsync) or written (kInterval). A retry of an idempotent producer's batch returns
+  // the offsets it was first given. InvalidArgument for a fenced epoch or a sequence
+  // gap (see the promises above), and for a batch EncodeBatch rejects
   // (empty, too large), which does not affect later appends; an I/O error is sticky.
   Result<AppendResult> Append(std::span<const Record> records,
                               const BatchOptions& batch_options = {});
@@ -168,6 +183,7 @@ class Partition {
 
   Status Load();
   Status LoadReadOnly();
+  void LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments);
   Result<size_t> ApplyRetentionLocked();
   Status DeleteSegmentFiles(int64_t base_offset);
   Status AppendLocked(const std::string& batch, const BatchHeader& header);
@@ -183,9 +199,10 @@ class Partition {
 
   // Serializes writers. Lock order: write_mu_ before mu_.
   std::mutex write_mu_;
-  Status write_error_;           // the sticky error; guarded by write_mu_
-  bool closed_ = false;          // guarded by write_mu_
-  int64_t last_sync_nanos_ = 0;  // guarded by write_mu_
+  Status write_error_;            // the sticky error; guarded by write_mu_
+  bool closed_ = false;           // guarded by write_mu_
+  int64_t last_sync_nanos_ = 0;   // guarded by write_mu_
+  ProducerStateTable producers_;  // guarded by write_mu_
 
   mutable std::mutex mu_;
   // Segments by base offset, the active one last; never empty once opened. Shared

@@ -186,6 +186,17 @@ uint64_t Segment::published_size() const {
   return visible_size_;
 }
 
+Status Segment::ForEachBatchHeader(const std::function<Status(const BatchHeader&)>& fn) const {
+  const uint64_t limit = published_size();
+  for (uint64_t pos = 0; pos < limit;) {
+    Result<BatchHeader> h = ReadHeader(pos, limit);
+    if (!h.ok()) return h.status().WithContext(fmt::format("{} at position {}", log_path_, pos));
+    RETURN_NOT_OK(fn(*h));
+    pos += h->size();
+  }
+  return Status::OK();
+}
+
 std::vector<IndexEntry> Segment::index_entries() const {
   std::lock_guard<std::mutex> lock(mu_);
   return entries_;

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -137,6 +138,11 @@ class Segment {
 
   // The offset of the first record with timestamp >= ts, or nullopt if none.
   Result<std::optional<int64_t>> FindOffsetByTimestamp(int64_t ts) const;
+
+  // Calls fn with the header of each published batch, oldest first, reading only the
+  // headers: the CRC is not checked (recovery checked the active segment's tail). An
+  // unreadable header or an error from fn ends the walk and is returned.
+  Status ForEachBatchHeader(const std::function<Status(const BatchHeader&)>& fn) const;
 
   // A copy of the in-memory index, for tests.
   std::vector<IndexEntry> index_entries() const;

@@ -192,6 +192,83 @@ TEST_P(PartitionCrashLoopTest, AcknowledgedRecordsSurviveRandomPowerLosses) {
   EXPECT_GT(faults, 40);
 }
 
+// (a') An idempotent producer that retries its unacknowledged batch after every
+// injected failure and power loss: every acknowledged record is in the log exactly
+// once, no record is ever there twice, and a retry gets the offsets the log holds.
+TEST_P(PartitionCrashLoopTest, IdempotentProducerRetriesWithoutDuplicates) {
+  rng_.seed(GetParam());
+  LogCapture quiet;
+  constexpr int64_t kProducer = 42;
+  int32_t next_seq = 0;         // the sequence of the next new record
+  std::vector<Record> pending;  // the batch to retry, not acknowledged
+  int32_t pending_seq = -1;
+  std::map<int32_t, int64_t> acked;  // sequence -> offset acknowledged for it
+  int retries = 0, deduplicated = 0;
+  auto seq_of = [](const Record& r) { return std::stoi(r.value->substr(4)); };
+  for (int cycle = 0; cycle < 300; ++cycle) {
+    SCOPED_TRACE("cycle " + std::to_string(cycle));
+    auto p = OpenOrDie(Options());
+    ASSERT_NE(nullptr, p);
+    std::map<int32_t, int64_t> in_log;  // sequence -> offset
+    for (const auto& [offset, record] : ReadEverything(*p)) {
+      ASSERT_TRUE(in_log.emplace(seq_of(record), offset).second)
+          << "sequence " << seq_of(record) << " is in the log twice";
+    }
+    for (const auto& [seq, offset] : acked) {
+      auto it = in_log.find(seq);
+      ASSERT_NE(in_log.end(), it) << "acknowledged sequence " << seq << " lost";
+      ASSERT_EQ(offset, it->second);
+    }
+    if (rng_() % 2 == 0) {
+      env_.InjectFault(FaultRule{.op = rng_() % 3 ? FaultOp::kSync : FaultOp::kAppend,
+                                 .path_substring = ".log",
+                                 .skip = static_cast<int>(rng_() % 4),
+                                 .times = 1,
+                                 .error = EIO});
+    }
+    const int appends = static_cast<int>(rng_() % 6);
+    for (int i = 0; i < appends; ++i) {
+      const bool retry = !pending.empty();
+      if (!retry) {
+        pending_seq = next_seq;
+        const int n = 1 + static_cast<int>(rng_() % 4);
+        for (int j = 0; j < n; ++j) {
+          pending.push_back(MakeRecord("k", "seq-" + std::to_string(next_seq++), cycle));
+        }
+      }
+      BatchOptions bo;
+      bo.producer_id = kProducer;
+      bo.producer_epoch = 0;
+      bo.base_sequence = pending_seq;
+      const int64_t end_before = p->end_offset();
+      auto r = p->Append(pending, bo);
+      if (!r.ok()) {
+        ASSERT_TRUE(r.status().IsIoError()) << r.status();
+        break;  // the producer restarts and retries the batch
+      }
+      retries += retry;
+      if (p->end_offset() == end_before) ++deduplicated;
+      for (size_t j = 0; j < pending.size(); ++j) {
+        const int32_t seq = pending_seq + static_cast<int32_t>(j);
+        if (in_log.count(seq)) {
+          ASSERT_EQ(in_log[seq], r->base_offset + int64_t(j)) << "a retry gets the logged offsets";
+        }
+        acked[seq] = r->base_offset + int64_t(j);
+      }
+      pending.clear();
+    }
+    env_.ClearFaults();
+    if (rng_() % 3 != 0) {
+      ASSERT_OK(env_.SimulatePowerLoss(
+          PowerLossOptions{.tear_last_write = rng_() % 2 == 0, .seed = rng_()}));
+    }
+    p.reset();
+  }
+  EXPECT_GT(acked.size(), 500u);
+  EXPECT_GT(retries, 20);
+  EXPECT_GT(deduplicated, 3) << "some retried batches had reached the disk";
+}
+
 // Seed 1 once caught a segment created by a failed roll whose directory entry was
 // never synced; more seeds run in the same time as one long loop would.
 INSTANTIATE_TEST_SUITE_P(Seeds, PartitionCrashLoopTest, ::testing::Values(1, 2024, 99));

@@ -37,10 +37,12 @@ class PartitionTest : public ::testing::Test {
     return p.ok() ? std::move(*p) : nullptr;
   }
 
-  // Appends `n` random batches, checking the offsets they get.
-  void AppendRandom(Partition* p, int n, const BatchOptions& bo = {}) {
+  // Appends `n` random batches, checking the offsets they get. With a producer id,
+  // each batch continues the producer's sequence, which here counts every record.
+  void AppendRandom(Partition* p, int n, BatchOptions bo = {}) {
     for (int i = 0; i < n; ++i) {
       std::vector<Record> records = RandomRecords(rng_, 1 + rng_() % 5, 1000 * (ts_++), 80);
+      if (bo.producer_id >= 0) bo.base_sequence = static_cast<int32_t>(records_.size());
       auto r = p->Append(records, bo);
       ASSERT_OK(r);
       ASSERT_EQ(static_cast<int64_t>(records_.size()), r->base_offset);
@@ -192,7 +194,6 @@ TEST_F(PartitionTest, CompressedAndProducerBatches) {
     bo.compression = c;
     bo.producer_id = 9;
     bo.producer_epoch = 2;
-    bo.base_sequence = static_cast<int32_t>(records_.size());
     AppendRandom(p.get(), 15, bo);
   }
   ExpectContents(*p);
