@@ -36,6 +36,8 @@ demo: build
 
 bench: build
 	@$(BUILD_DIR)/bench/micro/batch_benchmark
+	@$(BUILD_DIR)/bench/micro/log_benchmark
+	@$(BUILD_DIR)/bench/micro/expr_benchmark
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

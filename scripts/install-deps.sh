@@ -13,7 +13,7 @@ PACKAGES=(
   # libraries
   libabsl-dev libfmt-dev libsimdjson-dev librocksdb-dev librdkafka-dev
   libzstd-dev liblz4-dev libxxhash-dev libcctz-dev libre2-dev libcli11-dev
-  libedit-dev libsqlite3-dev
+  libedit-dev libsqlite3-dev libssl-dev zlib1g-dev
   # tools used by tests
   sqlite3 kcat
 )

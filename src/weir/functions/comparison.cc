@@ -1,0 +1,220 @@
+// Comparison operators: =, ==, <>, !=, <, <=, >, >=, and the NULL-safe <=>.
+//
+// Both sides are cast to their common comparison type first (coercion.h). Ordering
+// follows Spark: strings and binaries compare bytes, NaN equals NaN and is greater
+// than every other DOUBLE, -0.0 equals 0.0, arrays and structs compare element by
+// element with NULL elements first. MAP values cannot be compared, and INTERVAL only
+// for equality.
+
+#include <cmath>
+
+#include "weir/expr/cast.h"
+#include "weir/expr/coercion.h"
+#include "weir/functions/builtins.h"
+#include "weir/functions/kernel_util.h"
+#include "weir/functions/ordering.h"
+#include "weir/functions/registry.h"
+
+namespace weir {
+
+namespace {
+
+enum class CmpOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe, kNullSafeEq };
+
+const char* Symbol(CmpOp op) {
+  switch (op) {
+    case CmpOp::kEq:
+      return "=";
+    case CmpOp::kNe:
+      return "!=";
+    case CmpOp::kLt:
+      return "<";
+    case CmpOp::kLe:
+      return "<=";
+    case CmpOp::kGt:
+      return ">";
+    case CmpOp::kGe:
+      return ">=";
+    case CmpOp::kNullSafeEq:
+      return "<=>";
+  }
+  return "?";
+}
+
+inline uint8_t Decide(CmpOp op, int c) {
+  switch (op) {
+    case CmpOp::kEq:
+    case CmpOp::kNullSafeEq:
+      return c == 0;
+    case CmpOp::kNe:
+      return c != 0;
+    case CmpOp::kLt:
+      return c < 0;
+    case CmpOp::kLe:
+      return c <= 0;
+    case CmpOp::kGt:
+      return c > 0;
+    case CmpOp::kGe:
+      return c >= 0;
+  }
+  return 0;
+}
+
+template <typename T>
+Datum CompareFixed(CmpOp op, const Datum& a, const Datum& b, const RowSet& rows) {
+  const DataType type = DataType::Boolean();
+  if constexpr (std::is_integral_v<T> || std::is_same_v<T, Int128>) {
+    // Direct operators keep integer loops vectorizable.
+    switch (op) {
+      case CmpOp::kEq:
+        return kernels::MapBinary<T, T, uint8_t>(type, a, b, rows,
+                                                 [](T x, T y) -> uint8_t { return x == y; });
+      case CmpOp::kNe:
+        return kernels::MapBinary<T, T, uint8_t>(type, a, b, rows,
+                                                 [](T x, T y) -> uint8_t { return x != y; });
+      case CmpOp::kLt:
+        return kernels::MapBinary<T, T, uint8_t>(type, a, b, rows,
+                                                 [](T x, T y) -> uint8_t { return x < y; });
+      case CmpOp::kLe:
+        return kernels::MapBinary<T, T, uint8_t>(type, a, b, rows,
+                                                 [](T x, T y) -> uint8_t { return x <= y; });
+      case CmpOp::kGt:
+        return kernels::MapBinary<T, T, uint8_t>(type, a, b, rows,
+                                                 [](T x, T y) -> uint8_t { return x > y; });
+      case CmpOp::kGe:
+        return kernels::MapBinary<T, T, uint8_t>(type, a, b, rows,
+                                                 [](T x, T y) -> uint8_t { return x >= y; });
+      case CmpOp::kNullSafeEq:
+        break;
+    }
+  }
+  return kernels::MapBinary<T, T, uint8_t>(
+      type, a, b, rows,
+      [op](const T& x, const T& y) -> uint8_t { return Decide(op, kernels::Compare3(x, y)); });
+}
+
+Datum CompareNested(CmpOp op, const Datum& a, const Datum& b, const RowSet& rows) {
+  FixedResult<uint8_t> out(DataType::Boolean(), rows);
+  const Datum args[2] = {a, b};
+  out.validity().InitFromArgs(args, 2, rows);
+  rows.ForEach([&](int64_t i) {
+    if (a.IsNull(i) || b.IsNull(i)) return;
+    out.Set(i, Decide(op, kernels::CompareRows(a.col(), a.Index(i), b.col(), b.Index(i))));
+  });
+  return out.Finish();
+}
+
+Datum CompareDatums(CmpOp op, const Datum& a, const Datum& b, const RowSet& rows) {
+  switch (a.type().id()) {
+    case TypeId::kNull:
+      return Datum::Null(DataType::Boolean());
+    case TypeId::kBoolean:
+      return CompareFixed<uint8_t>(op, a, b, rows);
+    case TypeId::kInt32:
+    case TypeId::kDate:
+      return CompareFixed<int32_t>(op, a, b, rows);
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return CompareFixed<int64_t>(op, a, b, rows);
+    case TypeId::kDouble:
+      return CompareFixed<double>(op, a, b, rows);
+    case TypeId::kDecimal:
+      return CompareFixed<Int128>(op, a, b, rows);
+    case TypeId::kString:
+    case TypeId::kBinary:
+      return CompareFixed<StringRef>(op, a, b, rows);
+    default:
+      return CompareNested(op, a, b, rows);
+  }
+}
+
+// a <=> b: never NULL; two NULLs are equal.
+Datum NullSafeEqual(const Datum& a, const Datum& b, const RowSet& rows) {
+  Datum eq = CompareDatums(CmpOp::kEq, a, b, rows);
+  FixedResult<uint8_t> out(DataType::Boolean(), rows);
+  out.validity().InitFromRows(rows);
+  rows.ForEach([&](int64_t i) {
+    bool an = a.IsNull(i), bn = b.IsNull(i);
+    out.Set(i, (an || bn) ? (an && bn) : eq.Get<uint8_t>(i));
+  });
+  return out.Finish();
+}
+
+bool ContainsMap(const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kMap:
+      return true;
+    case TypeId::kArray:
+      return ContainsMap(t.element_type());
+    case TypeId::kStruct:
+      for (const Field& f : t.fields()) {
+        if (ContainsMap(f.type)) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+Result<ExprPtr> ResolveComparison(CmpOp op, std::vector<ExprPtr> args) {
+  const ExprPtr& l = args[0];
+  const ExprPtr& r = args[1];
+  std::string call = "(" + l->ToString() + " " + Symbol(op) + " " + r->ToString() + ")";
+  std::optional<DataType> common = CommonTypeForComparison(l->type(), r->type());
+  if (!common) {
+    return DataTypeMismatch("BINARY_OP_DIFF_TYPES", call,
+                            "the left and right operands of the binary operator have "
+                            "incompatible types (" +
+                                QuoteType(l->type()) + " and " + QuoteType(r->type()) + ").");
+  }
+  if (ContainsMap(*common)) {
+    return DataTypeMismatch("INVALID_ORDERING_TYPE", call,
+                            "the " + std::string(Symbol(op)) +
+                                " does not support ordering on type " + QuoteType(*common) + ".");
+  }
+  bool ordering = op != CmpOp::kEq && op != CmpOp::kNe && op != CmpOp::kNullSafeEq;
+  if (ordering && common->id() == TypeId::kInterval) {
+    return DataTypeMismatch("INVALID_ORDERING_TYPE", call,
+                            "the " + std::string(Symbol(op)) +
+                                " does not support ordering on type " + QuoteType(*common) + ".");
+  }
+  ASSIGN_OR_RAISE(ExprPtr lc, Cast(l, *common));
+  ASSIGN_OR_RAISE(ExprPtr rc, Cast(r, *common));
+  auto fn = std::make_shared<kernels::InfixFunction>(
+      Symbol(op), DataType::Boolean(),
+      [op](EvalContext&, const std::vector<Datum>& a, const RowSet& rows) -> Result<Datum> {
+        if (op == CmpOp::kNullSafeEq) return NullSafeEqual(a[0], a[1], rows);
+        return CompareDatums(op, a[0], a[1], rows);
+      });
+  return Call(std::move(fn), {std::move(lc), std::move(rc)});
+}
+
+void RegisterComparison(FunctionRegistry* registry, const char* name, CmpOp op, const char* usage) {
+  registry->Register({name, 2, 2, usage, [op](std::vector<ExprPtr> args, const ResolveOptions&) {
+                        return ResolveComparison(op, std::move(args));
+                      }});
+}
+
+}  // namespace
+
+void RegisterComparisonFunctions(FunctionRegistry* registry) {
+  RegisterComparison(registry, "=", CmpOp::kEq,
+                     "expr1 = expr2 - Returns true if expr1 equals expr2.");
+  registry->Alias("==", "=");
+  RegisterComparison(registry, "!=", CmpOp::kNe,
+                     "expr1 != expr2 - Returns true if expr1 is not equal to expr2.");
+  registry->Alias("<>", "!=");
+  RegisterComparison(registry, "<", CmpOp::kLt,
+                     "expr1 < expr2 - Returns true if expr1 is less than expr2.");
+  RegisterComparison(registry, "<=", CmpOp::kLe,
+                     "expr1 <= expr2 - Returns true if expr1 is less than or equal to expr2.");
+  RegisterComparison(registry, ">", CmpOp::kGt,
+                     "expr1 > expr2 - Returns true if expr1 is greater than expr2.");
+  RegisterComparison(registry, ">=", CmpOp::kGe,
+                     "expr1 >= expr2 - Returns true if expr1 is greater than or equal to expr2.");
+  RegisterComparison(registry, "<=>", CmpOp::kNullSafeEq,
+                     "expr1 <=> expr2 - Returns same result as the EQUAL(=) operator for non-null "
+                     "operands, but returns true if both are null, false if one of them is null.");
+}
+
+}  // namespace weir

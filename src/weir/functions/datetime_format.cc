@@ -1,0 +1,445 @@
+// Compiling and formatting Spark datetime patterns (DateTimeFormatterHelper and
+// java.time's DateTimeFormatterBuilder.appendPattern); parsing is in
+// datetime_parse.cc.
+
+#include "weir/functions/datetime_format.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <absl/time/civil_time.h>
+
+namespace weir::datetime {
+
+namespace {
+
+constexpr std::string_view kMonthNames[12] = {"January",   "February", "March",    "April",
+                                              "May",       "June",     "July",     "August",
+                                              "September", "October",  "November", "December"};
+constexpr std::string_view kDayNames[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                           "Friday", "Saturday", "Sunday"};
+constexpr std::string_view kQuarterNames[4] = {"1st quarter", "2nd quarter", "3rd quarter",
+                                               "4th quarter"};
+
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// The letters SimpleDateFormat knows: a pattern made only of these (outside quotes)
+// would have worked with spark.sql.legacy.timeParserPolicy=LEGACY.
+bool LegacyAccepts(std::string_view pattern) {
+  static constexpr std::string_view kLegacyLetters = "GyYMLwWDdFEuaHkKhmsSzZX";
+  bool quoted = false;
+  for (char c : pattern) {
+    if (c == '\'') {
+      quoted = !quoted;
+    } else if (!quoted && IsAsciiLetter(c) && kLegacyLetters.find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return !quoted;
+}
+
+// DateTimeFormatterHelper.checkInvalidPattern: the upgrade error when the legacy
+// formatter accepts the pattern, otherwise the original IllegalArgumentException.
+Status InvalidPattern(std::string_view pattern, const std::string& message) {
+  if (LegacyAccepts(pattern)) {
+    return Status::InvalidInput(
+        "[INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION] You may get a "
+        "different result due to the upgrading to Spark >= 3.0: Fail to recognize '" +
+        std::string(pattern) +
+        "' pattern in the DateTimeFormatter. 1) You can set \"spark.sql.legacy.timeParserPolicy\" "
+        "to \"LEGACY\" to restore the behavior before Spark 3.0. 2) You can form a valid datetime "
+        "pattern with the guide from "
+        "'https://spark.apache.org/docs/latest/sql-ref-datetime-pattern.html'. (" +
+        message + ")");
+  }
+  return Status::InvalidInput(message + " in datetime pattern '" + std::string(pattern) + "'");
+}
+
+// DateTimeFormatterHelper.convertIncompatiblePattern's checks on unquoted text.
+Status CheckSparkRestrictions(std::string_view pattern, bool for_parsing) {
+  static constexpr std::string_view kWeekBased = "YWwuec";
+  static constexpr std::string_view kUnsupported = "ABnNp";
+  static constexpr std::string_view kUnsupportedForParsing = "EFqQ";
+  std::string unquoted;  // unquoted runs, separated by '\'' so runs never join
+  bool quoted = false;
+  for (char c : pattern) {
+    if (c == '\'') {
+      quoted = !quoted;
+      unquoted.push_back('\'');
+    } else if (!quoted) {
+      unquoted.push_back(c);
+    }
+  }
+  for (char c : unquoted) {
+    if (kWeekBased.find(c) != std::string_view::npos) {
+      return InvalidPattern(pattern, std::string("All week-based patterns are unsupported since "
+                                                 "Spark 3.0, detected: ") +
+                                         c + ", Please use the SQL function EXTRACT instead");
+    }
+  }
+  for (char c : unquoted) {
+    if (kUnsupported.find(c) != std::string_view::npos ||
+        (for_parsing && kUnsupportedForParsing.find(c) != std::string_view::npos)) {
+      return InvalidPattern(pattern, std::string("Illegal pattern character: ") + c);
+    }
+  }
+  for (std::string_view style : {"GGGGG", "MMMMM", "LLLLL", "EEEEE", "QQQQQ", "qqqqq", "yyyyyyy"}) {
+    if (unquoted.find(style) != std::string::npos) {
+      return InvalidPattern(pattern, std::string("Too many pattern letters: ") + style[0]);
+    }
+  }
+  return Status::OK();
+}
+
+// The largest count java.time accepts for a letter, or 0 for an unknown letter.
+int MaxCount(char letter) {
+  switch (letter) {
+    case 'y':
+    case 'S':
+      return 19;
+    case 'G':
+    case 'M':
+    case 'L':
+    case 'E':
+    case 'Q':
+    case 'q':
+    case 'X':
+    case 'x':
+    case 'Z':
+      return 5;
+    case 'z':
+    case 'O':
+      return 4;
+    case 'D':
+      return 3;
+    case 'd':
+    case 'h':
+    case 'H':
+    case 'k':
+    case 'K':
+    case 'm':
+    case 's':
+    case 'F':
+    case 'V':
+      return 2;
+    case 'a':
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+// True for a number with a fixed width of `count` digits when parsed.
+bool IsFixedWidthNumber(const PatternItem& it) {
+  if (it.kind != PatternItem::kField || it.count != 2) return false;
+  return std::string_view("MLdhHkKmsDQqF").find(it.letter) != std::string_view::npos ||
+         it.letter == 'y';
+}
+
+}  // namespace
+
+Status CannotParseTimestamp(const std::string& message) {
+  return Status::InvalidInput("[CANNOT_PARSE_TIMESTAMP] " + message +
+                              ". If necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
+                              "bypass this error.");
+}
+
+Result<DateTimePattern> DateTimePattern::Compile(std::string_view pattern, bool for_parsing) {
+  RETURN_NOT_OK(CheckSparkRestrictions(pattern, for_parsing));
+  DateTimePattern out;
+  out.pattern_ = std::string(pattern);
+  std::vector<PatternItem>& items = out.items_;
+  auto literal = [&items](std::string_view text) {
+    if (!items.empty() && items.back().kind == PatternItem::kLiteral) {
+      items.back().text += text;
+    } else {
+      PatternItem it;
+      it.kind = PatternItem::kLiteral;
+      it.text = std::string(text);
+      items.push_back(std::move(it));
+    }
+  };
+  int depth = 0;
+  for (size_t i = 0; i < pattern.size();) {
+    const char c = pattern[i];
+    if (IsAsciiLetter(c)) {
+      size_t j = i;
+      while (j < pattern.size() && pattern[j] == c) ++j;
+      const int count = static_cast<int>(j - i);
+      const int max = MaxCount(c);
+      if (max == 0) return InvalidPattern(pattern, std::string("Unknown pattern letter: ") + c);
+      if (c == 'V' && count != 2) {
+        return InvalidPattern(pattern, "Pattern letter count must be 2: V");
+      }
+      if (c == 'O' && count != 1 && count != 4) {
+        return InvalidPattern(pattern, "Pattern letter count must be 1 or 4: O");
+      }
+      if (count > max || (c == 'S' && count > 9)) {
+        return InvalidPattern(pattern, std::string("Too many pattern letters: ") + c);
+      }
+      PatternItem it;
+      it.kind = PatternItem::kField;
+      it.letter = c;
+      it.count = count;
+      items.push_back(std::move(it));
+      i = j;
+    } else if (c == '\'') {
+      size_t j = i + 1;
+      std::string text;
+      for (;;) {
+        if (j >= pattern.size()) {
+          return InvalidPattern(
+              pattern, "Pattern ends with an incomplete string literal: " + std::string(pattern));
+        }
+        if (pattern[j] == '\'') {
+          if (j + 1 < pattern.size() && pattern[j + 1] == '\'') {
+            text.push_back('\'');
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        text.push_back(pattern[j++]);
+      }
+      literal(j == i + 1 ? std::string_view("'") : std::string_view(text));
+      i = j + 1;
+    } else if (c == '[' || c == ']') {
+      if (c == ']' && depth == 0) {
+        return InvalidPattern(pattern, "Pattern invalid as it contains ] without previous [");
+      }
+      depth += c == '[' ? 1 : -1;
+      PatternItem it;
+      it.kind = c == '[' ? PatternItem::kOptionalStart : PatternItem::kOptionalEnd;
+      items.push_back(std::move(it));
+      ++i;
+    } else if (c == '{' || c == '}' || c == '#') {
+      return InvalidPattern(pattern,
+                            std::string("Pattern includes reserved character: '") + c + "'");
+    } else {
+      literal(std::string_view(&pattern[i], 1));
+      ++i;
+    }
+  }
+  // Spark parses with 'u' (proleptic year) unless an era is present.
+  bool has_era = false;
+  for (const PatternItem& it : items) has_era |= it.kind == PatternItem::kField && it.letter == 'G';
+  if (!has_era) {
+    for (PatternItem& it : items) {
+      if (it.kind == PatternItem::kField && it.letter == 'y') it.letter = 'u';
+    }
+  }
+  // Adjacent value parsing: a variable-width number leaves room for the fixed-width
+  // numbers right after it.
+  for (size_t k = 0; k < items.size(); ++k) {
+    PatternItem& it = items[k];
+    if (it.kind != PatternItem::kField || IsFixedWidthNumber(it)) continue;
+    int reserved = 0;
+    for (size_t n = k + 1; n < items.size() && IsFixedWidthNumber(items[n]); ++n) {
+      reserved += 2;
+    }
+    it.reserved_digits = reserved;
+  }
+  return out;
+}
+
+// ---- formatting ----------------------------------------------------------------------
+
+namespace {
+
+void AppendNumber(int64_t v, int min_width, std::string* out) {
+  char buf[32];
+  if (v < 0) {
+    out->push_back('-');
+    v = -v;
+  }
+  int n = std::snprintf(buf, sizeof(buf), "%0*lld", min_width, static_cast<long long>(v));
+  out->append(buf, static_cast<size_t>(n));
+}
+
+// The fields of one instant on a wall clock.
+struct WallTime {
+  int64_t year;
+  int month, day, hour, minute, second;
+  int64_t nanos;
+  int64_t days;    // local days since the epoch
+  int64_t offset;  // seconds east of UTC
+};
+
+// java.time offset renderings. `style`: 'X'/'x'/'Z' with their counts.
+void AppendOffset(int64_t offset, char letter, int count, std::string* out) {
+  if (letter == 'O' || (letter == 'Z' && count == 4)) {
+    out->append("GMT");
+    if (offset == 0) return;
+    out->push_back(offset < 0 ? '-' : '+');
+    int64_t a = std::llabs(offset);
+    if (letter == 'O' && count == 1) {
+      AppendNumber(a / 3600, 1, out);
+      if (a % 3600 != 0) {
+        out->push_back(':');
+        AppendNumber(a / 60 % 60, 2, out);
+      }
+    } else {
+      AppendNumber(a / 3600, 2, out);
+      out->push_back(':');
+      AppendNumber(a / 60 % 60, 2, out);
+    }
+    if (a % 60 != 0) {
+      out->push_back(':');
+      AppendNumber(a % 60, 2, out);
+    }
+    return;
+  }
+  const bool z_for_zero = letter == 'X' || (letter == 'Z' && count == 5);
+  if (offset == 0 && z_for_zero) {
+    out->push_back('Z');
+    return;
+  }
+  // Shapes: +HH[mm] (1), +HHMM (2), +HH:MM (3), +HHMM[ss] (4), +HH:MM[:ss] (5).
+  int shape = letter == 'Z' ? (count <= 3 ? 2 : 5) : count;
+  int64_t a = std::llabs(offset);
+  out->push_back(offset < 0 ? '-' : '+');
+  AppendNumber(a / 3600, 2, out);
+  const int64_t mm = a / 60 % 60, ss = a % 60;
+  const bool colon = shape == 3 || shape == 5;
+  if (shape != 1 || mm != 0) {
+    if (colon) out->push_back(':');
+    AppendNumber(mm, 2, out);
+  }
+  if ((shape == 4 || shape == 5) && ss != 0) {
+    if (colon) out->push_back(':');
+    AppendNumber(ss, 2, out);
+  }
+}
+
+void AppendField(const PatternItem& it, const WallTime& w, const ZoneCalc& zone,
+                 std::string_view zone_id, int64_t micros, std::string* out) {
+  const int n = it.count;
+  switch (it.letter) {
+    case 'G': {
+      const bool ad = w.year > 0;
+      out->append(n == 4 ? (ad ? "Anno Domini" : "Before Christ") : (ad ? "AD" : "BC"));
+      break;
+    }
+    case 'u':
+    case 'y': {
+      const int64_t y = it.letter == 'y' && w.year <= 0 ? 1 - w.year : w.year;
+      if (n == 2) {
+        AppendNumber(std::llabs(y) % 100, 2, out);
+      } else {
+        // EXCEEDS_PAD (4+ letters): a '+' when the year needs more digits than n.
+        if (n >= 4 && y > 0) {
+          int64_t limit = 1;
+          for (int k = 0; k < n; ++k) limit *= 10;
+          if (y >= limit) out->push_back('+');
+        }
+        AppendNumber(y, n, out);
+      }
+      break;
+    }
+    case 'D':
+      AppendNumber(w.days - DaysFromCivil(w.year, 1, 1) + 1, n, out);
+      break;
+    case 'M':
+    case 'L':
+      if (n >= 3) {
+        std::string_view name = kMonthNames[w.month - 1];
+        out->append(n == 3 ? name.substr(0, 3) : name);
+      } else {
+        AppendNumber(w.month, n, out);
+      }
+      break;
+    case 'd':
+      AppendNumber(w.day, n, out);
+      break;
+    case 'Q':
+    case 'q': {
+      const int q = (w.month - 1) / 3 + 1;
+      if (n == 3) {
+        out->push_back('Q');
+        AppendNumber(q, 1, out);
+      } else if (n == 4) {
+        out->append(kQuarterNames[q - 1]);
+      } else {
+        AppendNumber(q, n, out);
+      }
+      break;
+    }
+    case 'E': {
+      std::string_view name = kDayNames[IsoDayOfWeek(w.days) - 1];
+      out->append(n == 4 ? name : name.substr(0, 3));
+      break;
+    }
+    case 'F':
+      AppendNumber((w.day - 1) % 7 + 1, n, out);
+      break;
+    case 'a':
+      out->append(w.hour < 12 ? "AM" : "PM");
+      break;
+    case 'h':
+      AppendNumber(w.hour % 12 == 0 ? 12 : w.hour % 12, n, out);
+      break;
+    case 'K':
+      AppendNumber(w.hour % 12, n, out);
+      break;
+    case 'k':
+      AppendNumber(w.hour == 0 ? 24 : w.hour, n, out);
+      break;
+    case 'H':
+      AppendNumber(w.hour, n, out);
+      break;
+    case 'm':
+      AppendNumber(w.minute, n, out);
+      break;
+    case 's':
+      AppendNumber(w.second, n, out);
+      break;
+    case 'S': {
+      char buf[16];
+      std::snprintf(buf, sizeof(buf), "%09lld", static_cast<long long>(w.nanos));
+      out->append(buf, static_cast<size_t>(n));
+      break;
+    }
+    case 'V':
+      out->append(zone_id);
+      break;
+    case 'z':
+      if (zone.fixed() && w.offset != 0) {
+        AppendOffset(w.offset, 'x', 3, out);
+      } else {
+        out->append(
+            zone.zone().At(absl::FromUnixSeconds(FloorDiv(micros, kMicrosPerSecond))).zone_abbr);
+      }
+      break;
+    default:  // O X x Z
+      AppendOffset(w.offset, it.letter, n, out);
+      break;
+  }
+}
+
+}  // namespace
+
+void DateTimePattern::Format(int64_t micros, const ZoneCalc& zone, std::string_view zone_id,
+                             std::string* out) const {
+  WallTime w;
+  w.offset = zone.OffsetAt(micros);
+  const int64_t local = micros + w.offset * kMicrosPerSecond;
+  w.days = FloorDiv(local, kMicrosPerDay);
+  const int64_t tod = local - w.days * kMicrosPerDay;
+  const CivilDate c = CivilFromDays(w.days);
+  w.year = c.year;
+  w.month = c.month;
+  w.day = c.day;
+  w.hour = static_cast<int>(tod / kMicrosPerHour);
+  w.minute = static_cast<int>(tod / kMicrosPerMinute % 60);
+  w.second = static_cast<int>(tod / kMicrosPerSecond % 60);
+  w.nanos = tod % kMicrosPerSecond * 1000;
+  for (const PatternItem& it : items_) {
+    if (it.kind == PatternItem::kLiteral) {
+      out->append(it.text);
+    } else if (it.kind == PatternItem::kField) {
+      AppendField(it, w, zone, zone_id, micros, out);
+    }
+  }
+}
+
+}  // namespace weir::datetime

@@ -1,0 +1,254 @@
+// Aggregate functions: results and types as in Spark 3.5's SQL reference, and the
+// init / update / merge / finalize / serialize contract that partial aggregation and
+// streaming state depend on.
+
+#include "weir/functions/aggregate.h"
+
+#include <cmath>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "weir/types/builder.h"
+
+namespace weir {
+namespace {
+
+Value I(int32_t v) { return Value::Int32(v); }
+Value L(int64_t v) { return Value::Int64(v); }
+Value D(double v) { return Value::Double(v); }
+Value S(std::string v) { return Value::String(std::move(v)); }
+
+// Owns aligned state memory for one aggregate.
+class States {
+ public:
+  States(const AggregateFunction& fn, int n) : fn_(fn), n_(n) {
+    stride_ = (fn.state_size() + 63) / 64 * 64;
+    mem_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, stride_ * static_cast<size_t>(n))));
+    for (int k = 0; k < n; ++k) fn.Init(at(k));
+  }
+  ~States() {
+    if (fn_.needs_destroy()) {
+      for (int k = 0; k < n_; ++k) fn_.Destroy(at(k));
+    }
+  }
+  uint8_t* at(int k) { return mem_.get() + stride_ * static_cast<size_t>(k); }
+
+ private:
+  struct Free {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  const AggregateFunction& fn_;
+  int n_;
+  size_t stride_;
+  std::unique_ptr<uint8_t, Free> mem_;
+};
+
+struct Input {
+  DataType type;
+  std::vector<Value> values;
+};
+
+// Runs name(args) over the columns three ways — one global state; rows split in two
+// partial states merged afterwards; and the partial states passed through
+// Serialize/Deserialize — and checks all three agree. Returns the result.
+Result<Value> Aggregate(std::string_view name, const std::vector<Input>& inputs,
+                        const EvalOptions& options = {}) {
+  std::vector<ExprPtr> refs;
+  std::vector<Datum> args;
+  int64_t rows = inputs.empty() ? 3 : static_cast<int64_t>(inputs[0].values.size());
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    auto b = MakeBuilder(inputs[k].type);
+    for (const Value& v : inputs[k].values) RETURN_NOT_OK(b->AppendValue(v));
+    args.push_back(Datum::Flat(b->Finish()));
+    refs.push_back(ColumnRef(static_cast<int>(k), "c" + std::to_string(k), inputs[k].type));
+  }
+  ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregate(name, refs));
+  const AggregateFunction& fn = *call.function;
+  if (call.args.size() != args.size()) return Status::Internal("test expects no implicit casts");
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (call.args[k]->type() != args[k].type())
+      return Status::Internal("test expects no implicit casts");
+  }
+  EvalContext ctx(options);
+  auto finalize = [&](uint8_t* state) -> Result<Value> {
+    auto out = MakeBuilder(fn.result_type());
+    const uint8_t* one[1] = {state};
+    RETURN_NOT_OK(fn.Finalize(ctx, one, 1, out.get()));
+    return GetValue(*out->Finish(), 0);
+  };
+  // 1. Global.
+  States global(fn, 1);
+  RETURN_NOT_OK(fn.UpdateAll(ctx, global.at(0), args, RowSet(rows)));
+  ASSIGN_OR_RAISE(Value whole, finalize(global.at(0)));
+  // 2. Even rows into state 0, odd rows into state 1 (grouped Update), then merged.
+  States parts(fn, 3);
+  std::vector<uint8_t*> per_row;
+  for (int64_t i = 0; i < rows; ++i) per_row.push_back(parts.at(static_cast<int>(i % 2)));
+  RETURN_NOT_OK(fn.Update(ctx, per_row.data(), args, RowSet(rows)));
+  RETURN_NOT_OK(fn.Merge(ctx, parts.at(2), parts.at(0)));
+  RETURN_NOT_OK(fn.Merge(ctx, parts.at(2), parts.at(1)));
+  ASSIGN_OR_RAISE(Value merged, finalize(parts.at(2)));
+  // 3. Through the binary form.
+  States copies(fn, 2);
+  for (int k = 0; k < 2; ++k) {
+    std::string bytes;
+    fn.Serialize(parts.at(k), &bytes);
+    RETURN_NOT_OK(fn.Deserialize(bytes, copies.at(k)));
+  }
+  RETURN_NOT_OK(fn.Merge(ctx, copies.at(0), copies.at(1)));
+  ASSIGN_OR_RAISE(Value restored, finalize(copies.at(0)));
+  // first/last depend on order, so only the global result is checked for them.
+  bool order_sensitive = fn.name() == "first" || fn.name() == "last" || fn.name() == "any_value";
+  if (!order_sensitive && (merged != whole || restored != whole)) {
+    return Status::Internal("partial results differ: " + whole.ToString() + " / " +
+                            merged.ToString() + " / " + restored.ToString());
+  }
+  if (whole.type() != fn.result_type() && !whole.is_null()) {
+    return Status::Internal("result type " + whole.type().ToString() +
+                            " != " + fn.result_type().ToString());
+  }
+  return whole;
+}
+
+TEST(AggregateTest, Count) {
+  Input x{DataType::Int32(), {I(1), Value::Null(DataType::Int32()), I(3)}};
+  // Spark docs: `SELECT count(*) FROM VALUES (NULL), (5), (5), (20)` -> 4; count(col) -> 3.
+  EXPECT_EQ(L(3), *Aggregate("count", {}));
+  EXPECT_EQ(L(2), *Aggregate("count", {x}));
+  Input y{DataType::String(), {S("a"), S("b"), Value::Null(DataType::String())}};
+  EXPECT_EQ(L(1), *Aggregate("count", {x, y}));
+  Input p{DataType::Boolean(),
+          {Value::Boolean(true), Value::Null(DataType::Boolean()), Value::Boolean(false)}};
+  EXPECT_EQ(L(1), *Aggregate("count_if", {p}));
+}
+
+TEST(AggregateTest, SumAndAvgTypes) {
+  Input ints{DataType::Int32(), {I(10), I(20), Value::Null(DataType::Int32()), I(30)}};
+  // Spark docs: `SELECT sum(col) FROM VALUES (5), (10), (15)` -> 30 (BIGINT).
+  EXPECT_EQ(L(60), *Aggregate("sum", {ints}));
+  // `SELECT avg(col) FROM VALUES (1), (2), (3)` -> 2.0 (DOUBLE).
+  EXPECT_EQ(D(20.0), *Aggregate("avg", {ints}));
+  EXPECT_EQ(D(20.0), *Aggregate("mean", {ints}));
+  Input dbl{DataType::Double(), {D(0.5), D(0.25)}};
+  EXPECT_EQ(D(0.75), *Aggregate("sum", {dbl}));
+  Input none{DataType::Int64(), {Value::Null(DataType::Int64()), Value::Null(DataType::Int64())}};
+  // `SELECT sum(col) FROM VALUES (NULL), (NULL)` -> NULL.
+  EXPECT_TRUE(Aggregate("sum", {none})->is_null());
+  EXPECT_TRUE(Aggregate("avg", {none})->is_null());
+}
+
+TEST(AggregateTest, IntegralSumWrapsLikeSparkNonAnsi) {
+  Input big{DataType::Int64(), {L(INT64_MAX), L(1)}};
+  EXPECT_EQ(L(INT64_MIN), *Aggregate("sum", {big}));
+}
+
+TEST(AggregateTest, DecimalSumAndAvg) {
+  DataType d52 = DataType::DecimalUnchecked(5, 2);
+  Input dec{d52, {Value::Decimal(125, 5, 2), Value::Decimal(250, 5, 2), Value::Decimal(1, 5, 2)}};
+  // sum(DECIMAL(5,2)) -> DECIMAL(15,2); avg -> DECIMAL(9,6).
+  Value sum = *Aggregate("sum", {dec});
+  EXPECT_EQ(DataType::DecimalUnchecked(15, 2), sum.type());
+  EXPECT_EQ("3.76", sum.ToString());
+  Value avg = *Aggregate("avg", {dec});
+  EXPECT_EQ(DataType::DecimalUnchecked(9, 6), avg.type());
+  EXPECT_EQ("1.253333", avg.ToString());
+  // 2/3 rounds HALF_UP: (1.00 + 1.00 + 0.00) / 3 -> 0.666667.
+  Input thirds{d52,
+               {Value::Decimal(100, 5, 2), Value::Decimal(100, 5, 2), Value::Decimal(0, 5, 2)}};
+  EXPECT_EQ("0.666667", Aggregate("avg", {thirds})->ToString());
+}
+
+TEST(AggregateTest, DecimalSumOverflowIsNullOrAnsiError) {
+  DataType d38 = DataType::DecimalUnchecked(38, 0);
+  Int128 big = PowerOfTen(38) - 1;
+  Input huge{d38, {Value::Decimal(big, 38, 0), Value::Decimal(big, 38, 0)}};
+  EXPECT_TRUE(Aggregate("sum", {huge})->is_null());
+  EvalOptions ansi;
+  ansi.ansi = true;
+  Result<Value> r = Aggregate("sum", {huge}, ansi);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string::npos, r.status().message().find("ARITHMETIC_OVERFLOW"));
+}
+
+TEST(AggregateTest, MinMax) {
+  Input ints{DataType::Int32(), {I(10), Value::Null(DataType::Int32()), I(-1), I(50)}};
+  // Spark docs: `SELECT max(col) FROM VALUES (10), (50), (20)` -> 50.
+  EXPECT_EQ(I(-1), *Aggregate("min", {ints}));
+  EXPECT_EQ(I(50), *Aggregate("max", {ints}));
+  Input strs{
+      DataType::String(),
+      {S("pear"), S("apple and more than twelve"), S("zebra"), Value::Null(DataType::String())}};
+  EXPECT_EQ(S("apple and more than twelve"), *Aggregate("min", {strs}));
+  EXPECT_EQ(S("zebra"), *Aggregate("max", {strs}));
+  double nan = std::nan("");
+  Input dbl{DataType::Double(), {D(1.0), D(nan), D(-5.0)}};
+  // NaN is the largest double in Spark's ordering.
+  EXPECT_TRUE(std::isnan(Aggregate("max", {dbl})->float64()));
+  EXPECT_EQ(D(-5.0), *Aggregate("min", {dbl}));
+  Input empty{DataType::Int32(), {Value::Null(DataType::Int32())}};
+  EXPECT_TRUE(Aggregate("max", {empty})->is_null());
+}
+
+TEST(AggregateTest, FirstLastAndAnyValue) {
+  Input x{DataType::Int32(),
+          {Value::Null(DataType::Int32()), I(5), I(20), Value::Null(DataType::Int32())}};
+  // Spark docs: `SELECT first(col) FROM VALUES (10), (5), (20)` -> 10;
+  // `SELECT first(col, true) FROM VALUES (NULL), (5), (20)` -> 5.
+  EXPECT_TRUE(Aggregate("first", {x})->is_null());
+  Input t{DataType::Boolean(),
+          {Value::Boolean(true), Value::Boolean(true), Value::Boolean(true), Value::Boolean(true)}};
+  (void)t;
+  std::vector<ExprPtr> args = {ColumnRef(0, "x", DataType::Int32()), Literal(Value::Boolean(true))};
+  Result<AggregateCall> call = ResolveAggregate("first", args);
+  ASSERT_TRUE(call.ok()) << call.status();
+  EXPECT_EQ(1u, call->args.size());
+  EXPECT_TRUE(Aggregate("last", {x})->is_null());
+  EXPECT_TRUE(Aggregate("any_value", {x})->is_null());
+  Input y{DataType::String(), {S("a"), S("b"), S("c")}};
+  EXPECT_EQ(S("a"), *Aggregate("first", {y}));
+  EXPECT_EQ(S("c"), *Aggregate("last", {y}));
+}
+
+TEST(AggregateTest, BoolAndOr) {
+  Input p{DataType::Boolean(),
+          {Value::Boolean(true), Value::Null(DataType::Boolean()), Value::Boolean(false)}};
+  // Spark docs: `SELECT bool_and(col) FROM VALUES (true), (false), (true)` -> false.
+  EXPECT_EQ(Value::Boolean(false), *Aggregate("bool_and", {p}));
+  EXPECT_EQ(Value::Boolean(true), *Aggregate("bool_or", {p}));
+  EXPECT_EQ(Value::Boolean(false), *Aggregate("every", {p}));
+  EXPECT_EQ(Value::Boolean(true), *Aggregate("some", {p}));
+  Input n{DataType::Boolean(), {Value::Null(DataType::Boolean())}};
+  EXPECT_TRUE(Aggregate("bool_or", {n})->is_null());
+}
+
+TEST(AggregateTest, ResolutionErrors) {
+  Result<AggregateCall> unknown = ResolveAggregate("summ", {ColumnRef(0, "x", DataType::Int32())});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(StatusCode::kInvalidSql, unknown.status().code());
+  EXPECT_NE(std::string::npos, unknown.status().hint().find("sum"));
+  Result<AggregateCall> bad = ResolveAggregate("sum", {ColumnRef(0, "b", DataType::Boolean())});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(std::string::npos, bad.status().message().find("DATATYPE_MISMATCH"));
+  Result<AggregateCall> arity = ResolveAggregate("avg", {});
+  ASSERT_FALSE(arity.ok());
+  EXPECT_NE(std::string::npos, arity.status().message().find("WRONG_NUM_ARGS"));
+  EXPECT_TRUE(IsAggregateFunction("COUNT"));
+  EXPECT_FALSE(IsAggregateFunction("upper"));
+}
+
+TEST(AggregateTest, DeserializeRejectsBadBytes) {
+  Result<AggregateCall> call = ResolveAggregate("max", {ColumnRef(0, "s", DataType::String())});
+  ASSERT_TRUE(call.ok());
+  const AggregateFunction& fn = *call->function;
+  States st(fn, 1);
+  EXPECT_TRUE(fn.Deserialize("", st.at(0)).IsCorruption());
+  EXPECT_TRUE(fn.Deserialize(std::string("\x07\x00", 2), st.at(0)).IsCorruption());
+  EXPECT_TRUE(fn.Deserialize(std::string("\x01\x00hello", 7), st.at(0)).ok());
+  Result<AggregateCall> sum = ResolveAggregate("sum", {ColumnRef(0, "x", DataType::Int64())});
+  States s2(*sum->function, 1);
+  EXPECT_TRUE(sum->function->Deserialize("short", s2.at(0)).IsCorruption());
+}
+
+}  // namespace
+}  // namespace weir

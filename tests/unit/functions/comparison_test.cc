@@ -1,0 +1,137 @@
+// Comparison operators, with Spark 3.5's semantics (SQL reference, "Comparison
+// operators" and the `=`/`<=>` function docs).
+
+#include <cmath>
+#include <limits>
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/functions/function_test_util.h"
+
+namespace weir {
+namespace {
+
+using testing::EvalColumns;
+using testing::EvalLiterals;
+
+Value B(bool b) { return Value::Boolean(b); }
+Value NullBool() { return Value::Null(DataType::Boolean()); }
+
+TEST(ComparisonTest, IntegersAndNulls) {
+  // Spark docs: `SELECT 2 = 2;` true, `SELECT 1 < 2;` true, `SELECT NULL = NULL;` NULL.
+  EXPECT_EQ(B(true), *EvalLiterals("=", {Value::Int32(2), Value::Int32(2)}));
+  EXPECT_EQ(B(true), *EvalLiterals("<", {Value::Int32(1), Value::Int32(2)}));
+  EXPECT_EQ(B(false), *EvalLiterals(">", {Value::Int32(1), Value::Int32(2)}));
+  EXPECT_EQ(B(true), *EvalLiterals("<=", {Value::Int32(2), Value::Int32(2)}));
+  EXPECT_EQ(B(true), *EvalLiterals(">=", {Value::Int64(3), Value::Int32(2)}));
+  EXPECT_EQ(B(true), *EvalLiterals("!=", {Value::Int32(1), Value::Int32(2)}));
+  EXPECT_EQ(B(true), *EvalLiterals("<>", {Value::Int32(1), Value::Int32(2)}));
+  EXPECT_EQ(B(true), *EvalLiterals("==", {Value::Int32(2), Value::Int32(2)}));
+  EXPECT_EQ(NullBool(), *EvalLiterals("=", {Value(), Value()}));
+  EXPECT_EQ(NullBool(), *EvalLiterals("<", {Value::Int32(1), Value::Null(DataType::Int32())}));
+}
+
+TEST(ComparisonTest, NullSafeEqual) {
+  // Spark docs: `SELECT 2 <=> 2;` true, `SELECT true <=> NULL;` false,
+  // `SELECT NULL <=> NULL;` true.
+  EXPECT_EQ(B(true), *EvalLiterals("<=>", {Value::Int32(2), Value::Int32(2)}));
+  EXPECT_EQ(B(false), *EvalLiterals("<=>", {Value::Boolean(true), Value()}));
+  EXPECT_EQ(B(true), *EvalLiterals("<=>", {Value(), Value()}));
+  auto r = EvalColumns(
+      "<=>",
+      {{DataType::Int32(),
+        {Value::Int32(1), Value::Null(DataType::Int32()), Value::Null(DataType::Int32()),
+         Value::Int32(4)}},
+       {DataType::Int32(),
+        {Value::Int32(1), Value::Int32(2), Value::Null(DataType::Int32()), Value::Int32(5)}}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((std::vector<Value>{B(true), B(false), B(true), B(false)}), *r);
+}
+
+TEST(ComparisonTest, DoublesOrderNaNLast) {
+  // Spark's SQLOrderingUtil: NaN = NaN is true and NaN is greater than any number;
+  // -0.0 = 0.0.
+  double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(B(true), *EvalLiterals("=", {Value::Double(nan), Value::Double(nan)}));
+  EXPECT_EQ(B(true), *EvalLiterals(">", {Value::Double(nan), Value::Double(1e308)}));
+  EXPECT_EQ(B(false), *EvalLiterals("<", {Value::Double(nan), Value::Double(INFINITY)}));
+  EXPECT_EQ(B(true), *EvalLiterals("=", {Value::Double(-0.0), Value::Double(0.0)}));
+}
+
+TEST(ComparisonTest, MixedNumericTypesWiden) {
+  EXPECT_EQ(B(true), *EvalLiterals("=", {Value::Int32(1), Value::Double(1.0)}));
+  EXPECT_EQ(B(true), *EvalLiterals("<", {Value::Int32(2147483647), Value::Int64(2147483648LL)}));
+  // DECIMAL(3,2) 1.50 vs DECIMAL(2,1) 1.5: compared at the wider scale.
+  EXPECT_EQ(B(true), *EvalLiterals("=", {Value::Decimal(150, 3, 2), Value::Decimal(15, 2, 1)}));
+  EXPECT_EQ(B(true), *EvalLiterals(">", {Value::Decimal(151, 3, 2), Value::Int32(1)}));
+}
+
+TEST(ComparisonTest, StringsCompareBytes) {
+  EXPECT_EQ(B(true), *EvalLiterals("<", {Value::String("abc"), Value::String("abd")}));
+  EXPECT_EQ(B(true), *EvalLiterals("<", {Value::String("ab"), Value::String("abc")}));
+  EXPECT_EQ(B(true), *EvalLiterals("<", {Value::String("Z"), Value::String("a")}));
+  // UTF-8 bytes: 'é' (C3 A9) sorts after 'z'.
+  EXPECT_EQ(B(true), *EvalLiterals(">", {Value::String("\xC3\xA9"), Value::String("z")}));
+  std::string long_a(100, 'a'), long_b = std::string(99, 'a') + "b";
+  EXPECT_EQ(B(true), *EvalLiterals("<", {Value::String(long_a), Value::String(long_b)}));
+  EXPECT_EQ(B(false), *EvalLiterals("=", {Value::String(long_a), Value::String(long_b)}));
+}
+
+TEST(ComparisonTest, DatesTimestampsAndArrays) {
+  Value d = Value::Date(static_cast<int32_t>(DaysFromCivil(2024, 3, 1)));
+  Value ts = Value::Timestamp(TimestampFromCivilUtc(2024, 3, 1, 0, 0, 0));
+  // DATE vs TIMESTAMP compares as TIMESTAMP (Spark: TimeStamp('2017-03-01 00:00:00') eq
+  // Date('2017-03-01') = true).
+  EXPECT_EQ(B(true), *EvalLiterals("=", {d, ts}));
+  Value a1 = Value::Array(DataType::Int32(), {Value::Int32(1), Value::Int32(2)});
+  Value a2 = Value::Array(DataType::Int32(), {Value::Int32(1), Value::Int32(3)});
+  Value a3 = Value::Array(DataType::Int32(), {Value::Int32(1)});
+  EXPECT_EQ(B(true), *EvalLiterals("<", {a1, a2}));
+  EXPECT_EQ(B(true), *EvalLiterals(">", {a1, a3}));
+  EXPECT_EQ(B(true), *EvalLiterals("=", {a1, a1}));
+}
+
+TEST(ComparisonTest, ColumnsWithNullsAndSelections) {
+  std::vector<Value> left, right, expected;
+  for (int i = 0; i < 200; ++i) {
+    bool lnull = i % 7 == 0, rnull = i % 11 == 0;
+    left.push_back(lnull ? Value::Null(DataType::Int64()) : Value::Int64(i));
+    right.push_back(rnull ? Value::Null(DataType::Int64()) : Value::Int64(100));
+    expected.push_back(lnull || rnull ? NullBool() : B(i < 100));
+  }
+  auto r = EvalColumns("<", {{DataType::Int64(), left}, {DataType::Int64(), right}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(expected, *r);
+}
+
+TEST(ComparisonTest, TypeMismatchIsAnSqlError) {
+  // Spark: [DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] for incompatible operands.
+  auto r = EvalLiterals("=", {Value::Int32(1), Value::Array(DataType::Int32(), {})});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(StatusCode::kInvalidSql, r.status().code());
+  EXPECT_NE(std::string::npos, r.status().message().find("DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES"));
+  EXPECT_NE(std::string::npos, r.status().message().find("\"INT\" and \"ARRAY<INT>\""));
+  Value m = Value::Map(DataType::String(), DataType::Int32(), {});
+  auto rm = EvalLiterals("=", {m, m});
+  ASSERT_FALSE(rm.ok());
+  EXPECT_NE(std::string::npos, rm.status().message().find("INVALID_ORDERING_TYPE"));
+}
+
+TEST(RegistryTest, UnknownFunctionSuggestsAName) {
+  auto r = FunctionRegistry::Builtins().Resolve(
+      "<==", {Literal(Value::Int32(1)), Literal(Value::Int32(1))});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(StatusCode::kInvalidSql, r.status().code());
+  EXPECT_NE(std::string::npos, r.status().message().find("UNRESOLVED_ROUTINE"));
+  EXPECT_NE(std::string::npos, r.status().hint().find("did you mean"));
+}
+
+TEST(RegistryTest, WrongArgumentCount) {
+  auto r = FunctionRegistry::Builtins().Resolve("=", {Literal(Value::Int32(1))});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(std::string::npos, r.status().message().find("WRONG_NUM_ARGS"));
+  EXPECT_NE(std::string::npos, r.status().message().find("requires 2 parameters"));
+}
+
+}  // namespace
+}  // namespace weir
