@@ -36,7 +36,7 @@ std::string AggregateFunction::Format(const std::vector<std::string>& args) cons
 std::string AggregateCall::ToString() const {
   std::vector<std::string> parts;
   for (const ExprPtr& a : args) parts.push_back(a->ToString());
-  if (distinct && !parts.empty()) parts[0] = "DISTINCT " + parts[0];
+  // A DISTINCT aggregate's function prints "DISTINCT" itself.
   std::string out = function->Format(parts);
   if (filter) out += " FILTER (WHERE " + filter->ToString() + ")";
   return out;
@@ -113,6 +113,7 @@ Result<AggregateCall> ResolveAggregate(std::string_view name, std::vector<ExprPt
   }
   AggregateCall call;
   ASSIGN_OR_RAISE(call.function, info->resolve(&args));
+  if (distinct) call.function = MakeDistinctAggregate(std::move(call.function));
   call.args = std::move(args);
   call.distinct = distinct;
   call.filter = std::move(filter);

@@ -39,6 +39,9 @@ void RegisterStatsAggregates(AggregateRegistry* registry);
 void RegisterCollectAggregates(AggregateRegistry* registry);
 void RegisterApproxAggregates(AggregateRegistry* registry);
 
+// agg(DISTINCT ...): `inner` fed each distinct argument tuple once.
+AggregateFunctionPtr MakeDistinctAggregate(AggregateFunctionPtr inner);
+
 // Helpers for aggregate implementations.
 
 // POD state bytes written and read verbatim.

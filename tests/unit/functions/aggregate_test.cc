@@ -53,7 +53,7 @@ struct Input {
 // partial states merged afterwards; and the partial states passed through
 // Serialize/Deserialize — and checks all three agree. Returns the result.
 Result<Value> Aggregate(std::string_view name, const std::vector<Input>& inputs,
-                        const EvalOptions& options = {}) {
+                        const EvalOptions& options = {}, bool distinct = false) {
   std::vector<ExprPtr> refs;
   std::vector<Datum> args;
   int64_t rows = inputs.empty() ? 3 : static_cast<int64_t>(inputs[0].values.size());
@@ -63,7 +63,7 @@ Result<Value> Aggregate(std::string_view name, const std::vector<Input>& inputs,
     args.push_back(Datum::Flat(b->Finish()));
     refs.push_back(ColumnRef(static_cast<int>(k), "c" + std::to_string(k), inputs[k].type));
   }
-  ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregate(name, refs));
+  ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregate(name, refs, distinct));
   const AggregateFunction& fn = *call.function;
   if (call.args.size() != args.size()) return Status::Internal("test expects no implicit casts");
   for (size_t k = 0; k < args.size(); ++k) {
@@ -220,6 +220,52 @@ TEST(AggregateTest, BoolAndOr) {
   EXPECT_EQ(Value::Boolean(true), *Aggregate("some", {p}));
   Input n{DataType::Boolean(), {Value::Null(DataType::Boolean())}};
   EXPECT_TRUE(Aggregate("bool_or", {n})->is_null());
+}
+
+TEST(AggregateTest, DistinctAggregatesSeeEachTupleOnce) {
+  Value n = Value::Null(DataType::Int32());
+  Input x{DataType::Int32(), {I(1), I(2), I(1), n, I(2), I(3), n}};
+  // Spark docs: `SELECT count(DISTINCT col) FROM VALUES (NULL), (5), (5), (10)` -> 2.
+  EXPECT_EQ(L(3), *Aggregate("count", {x}, {}, true));
+  EXPECT_EQ(L(6), *Aggregate("sum", {x}, {}, true));
+  EXPECT_EQ(D(2.0), *Aggregate("avg", {x}, {}, true));
+  // count(DISTINCT a, b): tuples with a NULL are not counted.
+  Input y{DataType::String(), {S("a"), S("a"), S("a"), S("a"), S("b"), S("b"), S("c")}};
+  EXPECT_EQ(L(4), *Aggregate("count", {x, y}, {}, true));  // (1,a) (2,a) (2,b) (3,b)
+  DataType d = DataType::DecimalUnchecked(5, 2);
+  Input dec{d, {Value::Decimal(150, 5, 2), Value::Decimal(150, 5, 2), Value::Decimal(25, 5, 2)}};
+  EXPECT_EQ("1.75", Aggregate("sum", {dec}, {}, true)->ToString());
+  Input none{DataType::Int32(), {n, n}};
+  EXPECT_EQ(L(0), *Aggregate("count", {none}, {}, true));
+  EXPECT_TRUE(Aggregate("sum", {none}, {}, true)->is_null());
+  Result<AggregateCall> call =
+      ResolveAggregate("count", {ColumnRef(0, "x", DataType::Int32())}, true);
+  ASSERT_TRUE(call.ok());
+  EXPECT_EQ("count(DISTINCT x)", call->ToString());
+}
+
+TEST(AggregateTest, DistinctStateRejectsBadBytes) {
+  Result<AggregateCall> call =
+      ResolveAggregate("count", {ColumnRef(0, "x", DataType::Int32())}, true);
+  ASSERT_TRUE(call.ok());
+  const AggregateFunction& fn = *call->function;
+  States st(fn, 1);
+  EXPECT_TRUE(fn.Deserialize("", st.at(0)).IsCorruption());
+  EXPECT_TRUE(fn.Deserialize(std::string("\x05", 1), st.at(0)).IsCorruption());  // count > bytes
+  EXPECT_TRUE(
+      fn.Deserialize(std::string("\x01\x02\x01\x00", 4), st.at(0)).IsCorruption());  // short INT
+  EXPECT_TRUE(fn.Deserialize(std::string("\x01\x01\x07", 3), st.at(0)).IsCorruption());  // bad flag
+  EXPECT_TRUE(fn.Deserialize(std::string("\x01\x01\x00", 3), st.at(0)).ok());            // {NULL}
+  EXPECT_TRUE(fn.Deserialize(std::string("\x00", 1), st.at(0)).ok());
+  uint64_t x = 99;
+  for (int round = 0; round < 2000; ++round) {
+    std::string bytes;
+    for (uint64_t k = (x = x * 6364136223846793005ULL + 1) >> 60; k > 0; --k) {
+      x = x * 6364136223846793005ULL + 1;
+      bytes.push_back(static_cast<char>(x >> 56));
+    }
+    (void)fn.Deserialize(bytes, st.at(0));  // must not crash
+  }
 }
 
 TEST(AggregateTest, ResolutionErrors) {
