@@ -30,8 +30,7 @@ Result<Batch> Batch::Make(SchemaPtr schema, std::vector<ColumnPtr> columns,
     for (uint32_t idx : selection->indices()) {
       if (static_cast<int64_t>(idx) >= rows) {
         return Status::InvalidArgument("selection index " + std::to_string(idx) +
-                                       " is outside a batch of " + std::to_string(rows) +
-                                       " rows");
+                                       " is outside a batch of " + std::to_string(rows) + " rows");
       }
     }
   }
@@ -73,7 +72,8 @@ Batch Batch::Compact() const {
   b.schema_ = schema_;
   b.physical_rows_ = selection_->size();
   b.columns_.reserve(columns_.size());
-  for (const ColumnPtr& c : columns_) b.columns_.push_back(c->Take(selection_->data(), selection_->size()));
+  for (const ColumnPtr& c : columns_)
+    b.columns_.push_back(c->Take(selection_->data(), selection_->size()));
   return b;
 }
 

@@ -48,8 +48,8 @@ int64_t DaysFromCivil(int64_t year, int month, int day);
 CivilDate CivilFromDays(int64_t days);
 
 // Microseconds since the epoch for a UTC wall time. For tests and generators.
-int64_t TimestampFromCivilUtc(int64_t year, int month, int day, int hour, int minute,
-                              int second, int micros = 0);
+int64_t TimestampFromCivilUtc(int64_t year, int month, int day, int hour, int minute, int second,
+                              int micros = 0);
 
 // A named time zone ("UTC", "America/Los_Angeles") or fixed offset ("+08:00").
 class TimeZone {

@@ -38,12 +38,12 @@ std::string ShowString(const std::vector<Batch>& batches, const ShowOptions& opt
 std::string ShowString(const Batch& batch, const ShowOptions& options = {});
 
 struct CsvOptions {
-  char sep = ',';            // Spark: sep
-  char quote = '"';          // Spark: quote
-  char escape = '\\';        // Spark: escape (a quote inside a quoted value is written \")
-  bool header = false;       // Spark: header
-  bool quote_all = false;    // Spark: quoteAll
-  std::string null_value;    // Spark: nullValue (default: empty, unquoted)
+  char sep = ',';                    // Spark: sep
+  char quote = '"';                  // Spark: quote
+  char escape = '\\';                // Spark: escape (a quote inside a quoted value is written \")
+  bool header = false;               // Spark: header
+  bool quote_all = false;            // Spark: quoteAll
+  std::string null_value;            // Spark: nullValue (default: empty, unquoted)
   std::string empty_value = "\"\"";  // Spark: emptyValue (what an empty string becomes)
   const TimeZone* time_zone = nullptr;
 };

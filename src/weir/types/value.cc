@@ -33,7 +33,8 @@ Value Value::Map(DataType key_type, DataType value_type,
 Value Value::Struct(DataType struct_type, std::vector<Value> fields) {
   WEIR_CHECK(struct_type.id() == TypeId::kStruct);
   WEIR_CHECK_EQ(struct_type.fields().size(), fields.size());
-  return Value(std::move(struct_type), std::make_shared<const std::vector<Value>>(std::move(fields)));
+  return Value(std::move(struct_type),
+               std::make_shared<const std::vector<Value>>(std::move(fields)));
 }
 
 bool Value::operator==(const Value& other) const {
@@ -100,7 +101,8 @@ Value GetValue(const Column& column, int64_t row) {
     }
     case TypeId::kStruct: {
       std::vector<Value> fields;
-      for (int i = 0; i < column.num_children(); ++i) fields.push_back(GetValue(*column.child(i), row));
+      for (int i = 0; i < column.num_children(); ++i)
+        fields.push_back(GetValue(*column.child(i), row));
       return Value::Struct(type, std::move(fields));
     }
   }
