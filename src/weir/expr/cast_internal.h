@@ -296,9 +296,7 @@ class ZoneRules {
 // ---------------------------------------------------------------------------------------
 // Rendering.
 
-// java.math.BigDecimal.toString of unscaled * 10^-scale (scale >= 0): plain, or
-// scientific when the adjusted exponent is below -6 ("1E-7", "0E-10", "1.23E-8").
-void AppendJavaBigDecimal(Int128 unscaled, int scale, std::string* out);
+// java.math.BigDecimal.toString is AppendJavaBigDecimal in types/decimal.h.
 
 struct StringOptions {
   const TimeZone* time_zone;

@@ -85,27 +85,6 @@ std::string SqlTimestamp(int64_t micros, const TimeZone& tz) {
 // ---------------------------------------------------------------------------------------
 // Rendering.
 
-void AppendJavaBigDecimal(Int128 unscaled, int scale, std::string* out) {
-  std::string digits = Int128ToString(unscaled);
-  const bool negative = digits[0] == '-';
-  const size_t len = digits.size() - (negative ? 1 : 0);
-  const int64_t adjusted = static_cast<int64_t>(len) - 1 - scale;
-  if (scale == 0 || adjusted >= -6) {
-    AppendDecimal(unscaled, scale, out);
-    return;
-  }
-  // Scientific notation: d[.ddd]E-n.
-  if (negative) out->push_back('-');
-  const size_t first = negative ? 1 : 0;
-  out->push_back(digits[first]);
-  if (len > 1) {
-    out->push_back('.');
-    out->append(digits, first + 1, std::string::npos);
-  }
-  out->push_back('E');
-  *out += std::to_string(adjusted);
-}
-
 namespace {
 
 template <typename T>
@@ -127,74 +106,14 @@ void AppendDecimalValue(Int128 unscaled, int scale, bool plain, std::string* out
 
 void AppendCastString(const Column& column, int64_t row, const StringOptions& options,
                       std::string* out) {
-  if (column.IsNull(row)) {
-    *out += "null";
-    return;
-  }
-  const DataType& type = column.type();
-  switch (type.id()) {
-    case TypeId::kNull:
-      *out += "null";
-      return;
-    case TypeId::kBoolean:
-      *out += column.Get<uint8_t>(row) ? "true" : "false";
-      return;
-    case TypeId::kInt32:
-      AppendInteger(column.Get<int32_t>(row), out);
-      return;
-    case TypeId::kInt64:
-      AppendInteger(column.Get<int64_t>(row), out);
-      return;
-    case TypeId::kDouble:
-      AppendJavaDouble(column.Get<double>(row), out);
-      return;
-    case TypeId::kDecimal:
-      AppendDecimalValue(column.Get<Int128>(row), type.scale(), options.decimal_plain, out);
-      return;
-    case TypeId::kString:
-    case TypeId::kBinary:
-      out->append(column.Get<StringRef>(row).view());
-      return;
-    case TypeId::kDate:
-      AppendDate(column.Get<int32_t>(row), out);
-      return;
-    case TypeId::kTimestamp:
-      AppendTimestamp(column.Get<int64_t>(row), *options.time_zone, out);
-      return;
-    case TypeId::kInterval:
-      *out += column.Get<Interval>(row).ToString();
-      return;
-    case TypeId::kArray: {
-      const int32_t* off = column.offsets();
-      out->push_back('[');
-      for (int32_t k = off[row]; k < off[row + 1]; ++k) {
-        if (k > off[row]) *out += ", ";
-        AppendCastString(*column.child(0), k, options, out);
-      }
-      out->push_back(']');
-      return;
-    }
-    case TypeId::kMap: {
-      const int32_t* off = column.offsets();
-      out->push_back('{');
-      for (int32_t k = off[row]; k < off[row + 1]; ++k) {
-        if (k > off[row]) *out += ", ";
-        AppendCastString(*column.child(0), k, options, out);
-        *out += " -> ";
-        AppendCastString(*column.child(1), k, options, out);
-      }
-      out->push_back('}');
-      return;
-    }
-    case TypeId::kStruct:
-      out->push_back('{');
-      for (int f = 0; f < column.num_children(); ++f) {
-        if (f > 0) *out += ", ";
-        AppendCastString(*column.child(f), row, options, out);
-      }
-      out->push_back('}');
-      return;
-  }
+  // Cast's rendering is show()'s with Cast's choices: "null", raw binary bytes, and
+  // BigDecimal.toString outside ANSI mode.
+  PrettyOptions pretty;
+  pretty.time_zone = options.time_zone;
+  pretty.null_string = "null";
+  pretty.binary_as_hex = false;
+  pretty.decimal_plain = options.decimal_plain;
+  AppendPretty(column, row, pretty, out);
 }
 
 Result<Datum> CastToString(EvalContext& ctx, const Datum& in, const DataType& to,

@@ -70,6 +70,27 @@ void AppendDecimal(Int128 unscaled, int scale, std::string* out) {
   out->append(digits, int_len, std::string::npos);
 }
 
+void AppendJavaBigDecimal(Int128 unscaled, int scale, std::string* out) {
+  std::string digits = Int128ToString(unscaled);
+  const bool negative = digits[0] == '-';
+  const size_t len = digits.size() - (negative ? 1 : 0);
+  const int64_t adjusted = static_cast<int64_t>(len) - 1 - scale;
+  if (scale == 0 || adjusted >= -6) {
+    AppendDecimal(unscaled, scale, out);
+    return;
+  }
+  // Scientific notation: d[.ddd]E-n.
+  if (negative) out->push_back('-');
+  const size_t first = negative ? 1 : 0;
+  out->push_back(digits[first]);
+  if (len > 1) {
+    out->push_back('.');
+    out->append(digits, first + 1, std::string::npos);
+  }
+  out->push_back('E');
+  *out += std::to_string(adjusted);
+}
+
 std::string DecimalToString(Int128 unscaled, int scale) {
   std::string out;
   AppendDecimal(unscaled, scale, &out);

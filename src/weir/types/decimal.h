@@ -28,6 +28,11 @@ std::string Int128ToString(Int128 value);
 // BigDecimal.toPlainString does for Spark decimals: (1234, 2) -> "12.34",
 // (-5, 3) -> "-0.005", (7, 0) -> "7".
 std::string DecimalToString(Int128 unscaled, int scale);
+
+// Java's BigDecimal.toString: plain as above while the adjusted exponent
+// (digits - 1 - scale) is >= -6 (or the scale is 0), otherwise scientific:
+// (1, 10) -> "1E-10", (123, 9) -> "1.23E-7", (0, 10) -> "0E-10".
+void AppendJavaBigDecimal(Int128 unscaled, int scale, std::string* out);
 void AppendDecimal(Int128 unscaled, int scale, std::string* out);
 
 // Parses "[+-]digits[.digits][e[+-]digits]" into an unscaled value with `scale`

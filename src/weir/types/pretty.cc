@@ -102,6 +102,17 @@ void AppendHexBytes(std::string_view bytes, std::string* out) {
   out->push_back(']');
 }
 
+namespace {
+
+template <typename T>
+void AppendInteger(T v, std::string* out) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, static_cast<size_t>(res.ptr - buf));
+}
+
+}  // namespace
+
 void AppendPretty(const Column& column, int64_t row, const PrettyOptions& options,
                   std::string* out) {
   if (column.IsNull(row)) {
@@ -117,22 +128,30 @@ void AppendPretty(const Column& column, int64_t row, const PrettyOptions& option
       *out += column.Get<uint8_t>(row) ? "true" : "false";
       return;
     case TypeId::kInt32:
-      *out += std::to_string(column.Get<int32_t>(row));
+      AppendInteger(column.Get<int32_t>(row), out);
       return;
     case TypeId::kInt64:
-      *out += std::to_string(column.Get<int64_t>(row));
+      AppendInteger(column.Get<int64_t>(row), out);
       return;
     case TypeId::kDouble:
       AppendJavaDouble(column.Get<double>(row), out);
       return;
     case TypeId::kDecimal:
-      AppendDecimal(column.Get<Int128>(row), type.scale(), out);
+      if (options.decimal_plain) {
+        AppendDecimal(column.Get<Int128>(row), type.scale(), out);
+      } else {
+        AppendJavaBigDecimal(column.Get<Int128>(row), type.scale(), out);
+      }
       return;
     case TypeId::kString:
       out->append(column.Get<StringRef>(row).view());
       return;
     case TypeId::kBinary:
-      AppendHexBytes(column.Get<StringRef>(row).view(), out);
+      if (options.binary_as_hex) {
+        AppendHexBytes(column.Get<StringRef>(row).view(), out);
+      } else {
+        out->append(column.Get<StringRef>(row).view());
+      }
       return;
     case TypeId::kDate:
       AppendDate(column.Get<int32_t>(row), out);

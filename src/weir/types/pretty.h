@@ -23,6 +23,11 @@ struct PrettyOptions {
   const TimeZone* time_zone = nullptr;
   // How a NULL value (top-level or nested) is written.
   std::string_view null_string = "NULL";
+  // BINARY as hex bytes "[0A FF]" (show()), or as its raw bytes (CAST to STRING).
+  bool binary_as_hex = true;
+  // DECIMAL in plain notation (show(), and CAST in ANSI mode), or as Java's
+  // BigDecimal.toString ("0E-10"; CAST outside ANSI mode).
+  bool decimal_plain = true;
 };
 
 void AppendPretty(const Column& column, int64_t row, const PrettyOptions& options,
