@@ -11,104 +11,26 @@
 
 #include "weir/types/builder.h"
 
+#include "tests/unit/functions/aggregate_test_util.h"
+
 namespace weir {
 namespace {
+
+using testing::Input;
+using testing::States;
 
 Value I(int32_t v) { return Value::Int32(v); }
 Value L(int64_t v) { return Value::Int64(v); }
 Value D(double v) { return Value::Double(v); }
 Value S(std::string v) { return Value::String(std::move(v)); }
 
-// Owns aligned state memory for one aggregate.
-class States {
- public:
-  States(const AggregateFunction& fn, int n) : fn_(fn), n_(n) {
-    stride_ = (fn.state_size() + 63) / 64 * 64;
-    mem_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, stride_ * static_cast<size_t>(n))));
-    for (int k = 0; k < n; ++k) fn.Init(at(k));
-  }
-  ~States() {
-    if (fn_.needs_destroy()) {
-      for (int k = 0; k < n_; ++k) fn_.Destroy(at(k));
-    }
-  }
-  uint8_t* at(int k) { return mem_.get() + stride_ * static_cast<size_t>(k); }
-
- private:
-  struct Free {
-    void operator()(uint8_t* p) const { std::free(p); }
-  };
-  const AggregateFunction& fn_;
-  int n_;
-  size_t stride_;
-  std::unique_ptr<uint8_t, Free> mem_;
-};
-
-struct Input {
-  DataType type;
-  std::vector<Value> values;
-};
-
-// Runs name(args) over the columns three ways — one global state; rows split in two
-// partial states merged afterwards; and the partial states passed through
-// Serialize/Deserialize — and checks all three agree. Returns the result.
+// The engine's paths (global, merged partials, serialized partials) must agree;
+// first/last/any_value depend on row order, so only their global result is checked.
 Result<Value> Aggregate(std::string_view name, const std::vector<Input>& inputs,
                         const EvalOptions& options = {}, bool distinct = false) {
-  std::vector<ExprPtr> refs;
-  std::vector<Datum> args;
-  int64_t rows = inputs.empty() ? 3 : static_cast<int64_t>(inputs[0].values.size());
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    auto b = MakeBuilder(inputs[k].type);
-    for (const Value& v : inputs[k].values) RETURN_NOT_OK(b->AppendValue(v));
-    args.push_back(Datum::Flat(b->Finish()));
-    refs.push_back(ColumnRef(static_cast<int>(k), "c" + std::to_string(k), inputs[k].type));
-  }
-  ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregate(name, refs, distinct));
-  const AggregateFunction& fn = *call.function;
-  if (call.args.size() != args.size()) return Status::Internal("test expects no implicit casts");
-  for (size_t k = 0; k < args.size(); ++k) {
-    if (call.args[k]->type() != args[k].type())
-      return Status::Internal("test expects no implicit casts");
-  }
-  EvalContext ctx(options);
-  auto finalize = [&](uint8_t* state) -> Result<Value> {
-    auto out = MakeBuilder(fn.result_type());
-    const uint8_t* one[1] = {state};
-    RETURN_NOT_OK(fn.Finalize(ctx, one, 1, out.get()));
-    return GetValue(*out->Finish(), 0);
-  };
-  // 1. Global.
-  States global(fn, 1);
-  RETURN_NOT_OK(fn.UpdateAll(ctx, global.at(0), args, RowSet(rows)));
-  ASSIGN_OR_RAISE(Value whole, finalize(global.at(0)));
-  // 2. Even rows into state 0, odd rows into state 1 (grouped Update), then merged.
-  States parts(fn, 3);
-  std::vector<uint8_t*> per_row;
-  for (int64_t i = 0; i < rows; ++i) per_row.push_back(parts.at(static_cast<int>(i % 2)));
-  RETURN_NOT_OK(fn.Update(ctx, per_row.data(), args, RowSet(rows)));
-  RETURN_NOT_OK(fn.Merge(ctx, parts.at(2), parts.at(0)));
-  RETURN_NOT_OK(fn.Merge(ctx, parts.at(2), parts.at(1)));
-  ASSIGN_OR_RAISE(Value merged, finalize(parts.at(2)));
-  // 3. Through the binary form.
-  States copies(fn, 2);
-  for (int k = 0; k < 2; ++k) {
-    std::string bytes;
-    fn.Serialize(parts.at(k), &bytes);
-    RETURN_NOT_OK(fn.Deserialize(bytes, copies.at(k)));
-  }
-  RETURN_NOT_OK(fn.Merge(ctx, copies.at(0), copies.at(1)));
-  ASSIGN_OR_RAISE(Value restored, finalize(copies.at(0)));
-  // first/last depend on order, so only the global result is checked for them.
-  bool order_sensitive = fn.name() == "first" || fn.name() == "last" || fn.name() == "any_value";
-  if (!order_sensitive && (merged != whole || restored != whole)) {
-    return Status::Internal("partial results differ: " + whole.ToString() + " / " +
-                            merged.ToString() + " / " + restored.ToString());
-  }
-  if (whole.type() != fn.result_type() && !whole.is_null()) {
-    return Status::Internal("result type " + whole.type().ToString() +
-                            " != " + fn.result_type().ToString());
-  }
-  return whole;
+  testing::Check check;
+  check.order_sensitive = name == "first" || name == "last" || name == "any_value";
+  return testing::Aggregate(name, inputs, {}, check, options, distinct);
 }
 
 TEST(AggregateTest, Count) {
