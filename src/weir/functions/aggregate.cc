@@ -49,6 +49,7 @@ const AggregateRegistry& AggregateRegistry::Builtins() {
     RegisterStatsAggregates(r);
     RegisterCollectAggregates(r);
     RegisterApproxAggregates(r);
+    RegisterPercentileAggregates(r);
     return r;
   }();
   return *registry;

@@ -2,12 +2,14 @@
 
 #pragma once
 
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "weir/expr/expr.h"
 #include "weir/functions/aggregate.h"
 
 namespace weir {
@@ -38,11 +40,51 @@ void RegisterBasicAggregates(AggregateRegistry* registry);
 void RegisterStatsAggregates(AggregateRegistry* registry);
 void RegisterCollectAggregates(AggregateRegistry* registry);
 void RegisterApproxAggregates(AggregateRegistry* registry);
+void RegisterPercentileAggregates(AggregateRegistry* registry);
 
 // agg(DISTINCT ...): `inner` fed each distinct argument tuple once.
 AggregateFunctionPtr MakeDistinctAggregate(AggregateFunctionPtr inner);
 
 // Helpers for aggregate implementations.
+
+// The value of a constant argument (relativeSD, percentage, accuracy), or an
+// INVALID_SQL error naming `what` when the argument is not foldable.
+inline Result<Value> ConstantArg(std::string_view name, const ExprPtr& arg, const char* what) {
+  if (!arg->foldable()) {
+    return Status::InvalidSql("[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] The " + std::string(what) +
+                              " of `" + std::string(name) + "` must be a constant, not \"" +
+                              arg->ToString() + "\".");
+  }
+  EvalOptions options;
+  EvalContext ctx(options);
+  ASSIGN_OR_RAISE(ExprPtr folded, FoldConstants(arg, ctx));
+  if (folded->kind() != ExprKind::kLiteral) {
+    return Status::InvalidSql("The " + std::string(what) + " of `" + std::string(name) +
+                              "` must be a constant.");
+  }
+  return static_cast<const LiteralExpr&>(*folded).value();
+}
+
+// A numeric Value as a double (false if it is not a number or is NULL).
+inline bool NumberOf(const Value& v, double* out) {
+  if (v.is_null()) return false;
+  switch (v.type().id()) {
+    case TypeId::kInt32:
+      *out = v.int32();
+      return true;
+    case TypeId::kInt64:
+      *out = static_cast<double>(v.int64());
+      return true;
+    case TypeId::kDouble:
+      *out = v.float64();
+      return true;
+    case TypeId::kDecimal:
+      *out = static_cast<double>(v.decimal()) / std::pow(10.0, v.type().scale());
+      return true;
+    default:
+      return false;
+  }
+}
 
 // POD state bytes written and read verbatim.
 template <typename State>
