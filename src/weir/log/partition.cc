@@ -9,6 +9,7 @@
 
 #include "weir/common/check.h"
 #include "weir/common/logging.h"
+#include "weir/log/compaction.h"
 
 namespace weir::log {
 
@@ -31,6 +32,10 @@ Status ValidateOptions(const PartitionOptions& o) {
   if (o.producer_state_segments < 1) {
     return Status::InvalidArgument(
         fmt::format("producer_state_segments {} must be >= 1", o.producer_state_segments));
+  }
+  if (o.delete_retention_ms < 0) {
+    return Status::InvalidArgument(
+        fmt::format("delete_retention_ms {} must be >= 0", o.delete_retention_ms));
   }
   if (o.retention_ms < -1 || o.retention_bytes < -1) {
     return Status::InvalidArgument(fmt::format(
@@ -197,6 +202,8 @@ Status Partition::DeleteSegmentFiles(int64_t base_offset) {
 }
 
 Status Partition::Load() {
+  // Completes or rolls back a segment swap a crash interrupted (compaction.h).
+  RETURN_NOT_OK(RecoverCompactionFiles(env_, dir_));
   ASSIGN_OR_RAISE(std::vector<std::string> children, env_->GetChildren(dir_));
   std::map<int64_t, bool> bases;  // base offset -> has a .log
   for (const std::string& name : children) {
@@ -400,19 +407,36 @@ Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_byte
   std::vector<RecordBatch> out;
   size_t total = 0;
   int64_t next = offset;
+  const Segment* prev = nullptr;
   for (const std::shared_ptr<Segment>& seg : segments) {
     const int64_t seg_end = seg->end_offset();
-    if (next >= seg_end) continue;
     if (next < seg->base_offset()) {
-      if (!out.empty()) break;
-      return Status::Corruption(
-          fmt::format("{}: offsets {} to {} are missing", dir_, next, seg->base_offset() - 1));
+      // Compaction may remove the last offsets of a segment (a read-only view then
+      // ends the segment at its last batch, or at its base when it is empty).
+      const bool gap_allowed =
+          prev != nullptr && (prev->compacted() || prev->end_offset() == prev->base_offset());
+      if (gap_allowed) {
+        next = seg->base_offset();
+      } else {
+        if (!out.empty()) break;
+        return Status::Corruption(
+            fmt::format("{}: offsets {} to {} are missing", dir_, next, seg->base_offset() - 1));
+      }
     }
+    prev = seg.get();
+    if (next >= seg_end) continue;
     size_t bytes = 0;
+    const size_t before = out.size();
     Status s = seg->Read(next, max_bytes - std::min(total, max_bytes), &out, &bytes);
     if (!s.ok()) return s;  // only when nothing was read before
     total += bytes;
-    if (out.empty()) break;
+    if (out.size() == before) {
+      // Either max_bytes is reached, or a compacted segment holds nothing at or
+      // after `next`: then the read goes on in the next segment.
+      if (before > 0) break;
+      next = seg_end;
+      continue;
+    }
     next = out.back().header.last_offset() + 1;
     if (next < seg_end || total >= max_bytes) break;
   }

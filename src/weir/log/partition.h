@@ -8,7 +8,8 @@
 // Promises:
 //   - Offsets never lie: they are assigned contiguously from 0, never reused for an
 //     acknowledged record and never skipped, also across crashes: after recovery the
-//     next offset is the last valid batch's last offset + 1.
+//     next offset is the last valid batch's last offset + 1. Compaction (compact
+//     topics only) later removes records but never changes an offset: it leaves gaps.
 //   - With Durability::kFsync (the default), Append() returns only after the batch is
 //     durable, and readers see a batch only once it is acknowledged. With kInterval,
 //     a power loss can lose the appends of the last flush_interval_ms.
@@ -34,7 +35,9 @@
 // concurrent appenders is future work). Readers (Read, FindOffsetByTimestamp,
 // start_offset, end_offset, num_segments, segments) may run concurrently with each
 // other and with an append; they hold mu_ only to take a snapshot of the segment list
-// and never wait for an fsync.
+// and never wait for an fsync. Compact() may run concurrently with all of these (one
+// Compact() at a time, serialized by compact_mu_); it holds write_mu_ only to swap a
+// segment in. Lock order: compact_mu_, then write_mu_, then mu_.
 //
 // Across processes: one writer per directory, which the caller enforces (a Topic
 // holds a lock file per partition); any number of read_only opens, which change
@@ -94,6 +97,22 @@ struct PartitionOptions {
   // next batch is accepted at any sequence, so a retry of such an old batch would be
   // appended again. Default 4; at least 1.
   int32_t producer_state_segments = 4;
+  // The topic's cleanup policy is compact: Compact() may run. Default false (Compact()
+  // is then InvalidArgument).
+  bool compact = false;
+  // For compact: a tombstone (a keyed record with a null value that is the key's latest
+  // record) is removed by compaction once its timestamp is older than now (the Env's
+  // wall clock, in ms) minus this many ms. Default 1 day (Kafka's delete.retention.ms);
+  // at least 0.
+  int64_t delete_retention_ms = int64_t{24} * 3600 * 1000;
+};
+
+// What one Compact() did.
+struct CompactionStats {
+  size_t segments_rewritten = 0;  // sealed segments replaced by a compacted copy
+  int64_t records_removed = 0;
+  uint64_t bytes_before = 0;  // of the rewritten segments' logs
+  uint64_t bytes_after = 0;
 };
 
 // What a partition holds, per segment, for `weir topic describe` and tests.
@@ -117,6 +136,8 @@ struct AppendResult {
 // Creates `dir` and its missing parents and makes each new directory entry durable
 // (SyncDir of its parent).
 Status CreateDirsDurably(Env* env, const std::string& dir);
+
+class CompactionPlan;  // compaction.h
 
 class Partition {
  public:
@@ -155,13 +176,34 @@ class Partition {
   // segments were deleted. Also runs after every roll. InvalidArgument when read_only.
   Result<size_t> ApplyRetention();
 
+  // REQUIRES: options.compact and not read_only (InvalidArgument otherwise).
+  // Compacts the sealed segments (never the active one), oldest first, each into a
+  // copy that keeps, for every key, only the key's latest record in the partition (the
+  // latest anywhere, the active segment included), drops tombstones older than
+  // delete_retention_ms, and keeps keyless records, control batches and each
+  // producer's last batch whole (docs/log.md, "Compaction"). Offsets are kept, so a
+  // compacted segment has gaps. Each segment is swapped crash-safely (temporary files,
+  // fsync, renames, SyncDir; docs/log_format.md section 8); a crash leaves every
+  // segment either as it was or compacted. A segment with nothing to remove is left
+  // alone. An error before a segment's commit point leaves it as it was; an error
+  // after it makes later Compact() calls fail until the partition is reopened, whose
+  // recovery completes the swap.
+  //
+  // Thread-safety: may run on a background thread beside appends and reads; one
+  // compaction at a time (compact_mu_). It reads and writes without write_mu_ and
+  // takes it only to swap one segment (a few renames, a SyncDir and reopening the
+  // segment's index), so appends wait at most that long.
+  Result<CompactionStats> Compact();
+
   // REQUIRES: read_only. Makes visible what the writer appended since the open or the
   // last Refresh(): new batches, new segments; drops segments retention deleted.
   Status Refresh();
 
   // Returns the batches from the one holding `offset` on: the first always, then more
   // while their total size stays within max_bytes. Records before `offset` are left
-  // out of the first batch. Empty when offset == end_offset(); InvalidArgument when
+  // out of the first batch. At an offset compaction removed, the batches start at the
+  // next surviving record. Empty when offset == end_offset() (or when no record is
+  // left from `offset` on, which compaction can cause); InvalidArgument when
   // offset is outside [start_offset(), end_offset()]. Corruption if the batch holding
   // `offset` is damaged (a damaged batch after good ones just ends the result).
   Result<std::vector<RecordBatch>> Read(int64_t offset, size_t max_bytes) const;
@@ -185,6 +227,10 @@ class Partition {
   Status LoadReadOnly();
   void LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments);
   Result<size_t> ApplyRetentionLocked();
+  // Compaction helpers (compaction.cc).
+  Result<bool> CompactSegment(const std::shared_ptr<Segment>& seg, const CompactionPlan& plan,
+                              CompactionStats* stats);
+  Result<bool> SwapCompactedSegment(const std::shared_ptr<Segment>& old_seg, int64_t end_offset);
   Status DeleteSegmentFiles(int64_t base_offset);
   Status AppendLocked(const std::string& batch, const BatchHeader& header);
   Status RollLocked();
@@ -197,12 +243,17 @@ class Partition {
   const std::string dir_;
   const PartitionOptions options_;
 
-  // Serializes writers. Lock order: write_mu_ before mu_.
+  // Serializes writers. Lock order: compact_mu_ before write_mu_ before mu_.
   std::mutex write_mu_;
   Status write_error_;            // the sticky error; guarded by write_mu_
   bool closed_ = false;           // guarded by write_mu_
   int64_t last_sync_nanos_ = 0;   // guarded by write_mu_
   ProducerStateTable producers_;  // guarded by write_mu_
+
+  // Serializes compactions; taken before write_mu_.
+  std::mutex compact_mu_;
+  // Set when a segment swap failed after its commit point; guarded by compact_mu_.
+  Status compaction_error_;
 
   mutable std::mutex mu_;
   // Segments by base offset, the active one last; never empty once opened. Shared

@@ -32,7 +32,8 @@ static_assert(kRecordCountPos + 4 == kBatchHeaderSize);
 // The smallest encoded record (six one-byte varints) and header (two).
 constexpr size_t kMinRecordSize = 6;
 constexpr size_t kMinHeaderSize = 2;
-constexpr int16_t kKnownAttributes = kAttrCompressionMask | kAttrTransactional | kAttrControl;
+constexpr int16_t kKnownAttributes =
+    kAttrCompressionMask | kAttrCompacted | kAttrTransactional | kAttrControl;
 
 Status CheckFieldSize(size_t size, std::string_view what) {
   if (size > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
@@ -234,6 +235,7 @@ Result<std::string> EncodeBatch(int64_t base_offset, std::span<const Record> rec
   int16_t attributes = static_cast<int16_t>(options.compression);
   if (options.transactional) attributes |= kAttrTransactional;
   if (options.control) attributes |= kAttrControl;
+  if (options.compacted) attributes |= kAttrCompacted;
 
   std::string out;
   out.reserve(total);

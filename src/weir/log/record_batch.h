@@ -58,6 +58,8 @@ inline constexpr int8_t kBatchVersion = 1;
 
 // Attribute bits (docs/log_format.md, section 2.1).
 inline constexpr int16_t kAttrCompressionMask = 0x07;
+// Written by compaction: the batch may start after a gap in the offsets (section 2.4).
+inline constexpr int16_t kAttrCompacted = 0x08;
 inline constexpr int16_t kAttrTransactional = 0x10;
 inline constexpr int16_t kAttrControl = 0x20;
 
@@ -84,6 +86,7 @@ struct BatchHeader {
   }
   bool transactional() const { return (attributes & kAttrTransactional) != 0; }
   bool control() const { return (attributes & kAttrControl) != 0; }
+  bool compacted() const { return (attributes & kAttrCompacted) != 0; }
 };
 
 // A decoded batch. records[i].offset == header.base_offset + i.
@@ -100,6 +103,8 @@ struct BatchOptions {
   int32_t base_sequence = -1;
   bool transactional = false;
   bool control = false;
+  // Set by compaction only: the batch may follow a gap in the offsets. Default false.
+  bool compacted = false;
 };
 
 // Encodes `records` as one batch whose first record has offset `base_offset`.

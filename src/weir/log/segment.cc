@@ -26,6 +26,14 @@ std::string_view Suffix(SegmentFileKind kind) {
   return "";
 }
 
+}  // namespace
+
+bool ContinuesOffsets(const BatchHeader& h, int64_t expected) {
+  return h.base_offset == expected || (h.compacted() && h.base_offset > expected);
+}
+
+namespace {
+
 std::string Join(const std::string& dir, const std::string& name) {
   return !dir.empty() && dir.back() == '/' ? dir + name : dir + "/" + name;
 }
@@ -247,6 +255,8 @@ Result<uint64_t> Segment::Locate(SearchBy by, int64_t target, uint64_t limit, in
   }
   bool from_entry = pos != 0;
   while (true) {
+    // A compacted segment may have no batch left at or after the target.
+    if (pos >= limit && compacted_) return limit;
     if (pos >= limit) {
       return Status::Corruption(
           fmt::format("{}: data ends at position {} before offset {}", log_path_, pos, expected));
@@ -255,7 +265,7 @@ Result<uint64_t> Segment::Locate(SearchBy by, int64_t target, uint64_t limit, in
     // a damaged batch is never served, because the batch returned is read in full
     // and CRC-checked by the caller.
     Result<BatchHeader> h = ReadHeader(pos, limit);
-    if (h.ok() && h->base_offset != expected) {
+    if (h.ok() && !ContinuesOffsets(*h, expected)) {
       h = Status::Corruption(
           fmt::format("expected a batch at offset {}, found offset {}", expected, h->base_offset));
     }
@@ -302,7 +312,7 @@ Status Segment::Read(int64_t offset, size_t max_bytes, std::vector<RecordBatch>*
   int64_t expected = -1;
   while (pos < limit) {
     Result<RecordBatch> batch = ReadBatch(pos, limit);
-    if (batch.ok() && expected >= 0 && batch->header.base_offset != expected) {
+    if (batch.ok() && expected >= 0 && !ContinuesOffsets(batch->header, expected)) {
       batch = Status::Corruption(fmt::format("expected a batch at offset {}, found offset {}",
                                              expected, batch->header.base_offset));
     }

@@ -53,6 +53,10 @@ std::string SegmentFileName(int64_t base_offset, SegmentFileKind kind);
 // Parses a segment file name; false for any other name.
 bool ParseSegmentFileName(std::string_view name, int64_t* base_offset, SegmentFileKind* kind);
 
+// Whether the batch `h` may follow a batch that ends before `expected`: it starts at
+// `expected`, or later if it has the compacted attribute (docs/log_format.md 2.4).
+bool ContinuesOffsets(const BatchHeader& h, int64_t expected);
+
 class Segment {
  public:
   // Creates the three files of an empty active segment in `dir`, truncating any that
@@ -91,6 +95,10 @@ class Segment {
 
   int64_t base_offset() const { return base_offset_; }
   const std::string& log_path() const { return log_path_; }
+  // True for a sealed segment written by compaction (its last batch has the compacted
+  // attribute, or its log is empty): its offsets may have gaps, also before the next
+  // segment's base offset (docs/log_format.md section 2.4). Set when opened.
+  bool compacted() const { return compacted_; }
 
   // --- Writer methods. REQUIRES: the segment is active (not sealed or closed). ---
 
@@ -152,9 +160,10 @@ class Segment {
 
   // Where a scan of the log stopped and why.
   struct ScanResult {
-    uint64_t end = 0;         // position after the last valid batch
-    int64_t next_offset = 0;  // offset after the last valid batch
-    Status stop;              // why the scan stopped before the limit; OK at the limit
+    uint64_t end = 0;             // position after the last valid batch
+    int64_t next_offset = 0;      // offset after the last valid batch
+    bool last_compacted = false;  // the last valid batch has the compacted attribute
+    Status stop;                  // why the scan stopped before the limit; OK at the limit
   };
 
   enum class OpenMode : uint8_t { kActive, kSealed, kReadOnly };
@@ -185,6 +194,7 @@ class Segment {
 
   // Set once when opened; thread-safe.
   std::unique_ptr<RandomAccessFile> reader_;
+  bool compacted_ = false;
 
   // Writer state, used only by the writer thread.
   std::unique_ptr<WritableFile> log_writer_;

@@ -75,7 +75,7 @@ Segment::ScanResult Segment::Scan(uint64_t pos, int64_t expected, uint64_t limit
       break;
     }
     Result<BatchHeader> h = ReadHeader(pos, limit);
-    if (h.ok() && h->base_offset != expected) {
+    if (h.ok() && !ContinuesOffsets(*h, expected)) {
       h = Status::Corruption(
           fmt::format("expected a batch at offset {}, found offset {}", expected, h->base_offset));
     }
@@ -95,6 +95,7 @@ Segment::ScanResult Segment::Scan(uint64_t pos, int64_t expected, uint64_t limit
     }
     pos += h->size();
     expected = h->last_offset() + 1;
+    r.last_compacted = h->compacted();
   }
   r.end = pos;
   r.next_offset = expected;
@@ -152,6 +153,9 @@ Status Segment::Recover(OpenMode mode, int64_t sealed_end_offset) {
   }
   size_t first_new = entries.size();
   ScanResult scan = Scan(pos, expected, log_size, &entries);
+  // Compaction writes the compacted attribute on every batch of the segments it
+  // rewrites and may leave a sealed segment empty; appends never leave one empty.
+  compacted_ = scan.last_compacted || (mode == OpenMode::kSealed && log_size == 0);
 
   if (read_only) {
     // Whatever follows scan.end may be a batch the writer is still writing.
@@ -193,7 +197,7 @@ Status Segment::Recover(OpenMode mode, int64_t sealed_end_offset) {
       WEIR_LOG(WARN) << log_path_ << ": sealed segment has invalid data at position " << scan.end
                      << " (offset " << scan.next_offset
                      << "), left in place: " << scan.stop.message();
-    } else if (scan.next_offset != sealed_end_offset) {
+    } else if (scan.next_offset != sealed_end_offset && !compacted_) {
       WEIR_LOG(WARN) << log_path_ << ": sealed segment ends at offset " << scan.next_offset
                      << " but the next segment starts at " << sealed_end_offset;
     }

@@ -138,6 +138,8 @@ PartitionOptions ToPartitionOptions(const TopicConfig& c) {
   o.flush_interval_ms = c.flush_interval_ms;
   o.retention_ms = c.retention_ms;
   o.retention_bytes = c.retention_bytes;
+  o.compact = c.cleanup_policy == CleanupPolicy::kCompact;
+  o.delete_retention_ms = c.delete_retention_ms;
   return o;
 }
 

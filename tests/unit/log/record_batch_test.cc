@@ -229,7 +229,7 @@ TEST(RecordBatchTest, EachHeaderRuleIsChecked) {
   expect_corrupt(WithField(8, Le32(10)), "batch length");
   expect_corrupt(WithField(16, "\x02"), "unsupported batch version");
   expect_corrupt(WithField(17, std::string("\x03\0", 2)), "invalid batch attributes");
-  expect_corrupt(WithField(17, std::string("\x08\0", 2)), "invalid batch attributes");
+  expect_corrupt(WithField(17, std::string("\x40\0", 2)), "invalid batch attributes");
   expect_corrupt(WithField(17, std::string("\0\x01", 2)), "invalid batch attributes");
   expect_corrupt(WithField(19, Le32(5)), "disagree");
   expect_corrupt(WithField(53, Le32(0)), "disagree");
