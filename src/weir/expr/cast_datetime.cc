@@ -60,15 +60,8 @@ Result<Datum> CastToDate(EvalContext& ctx, const Datum& in, const DataType& to,
   switch (from.id()) {
     case TypeId::kString:
       // stringToDate, or stringToDateAnsi's CAST_INVALID_INPUT.
-      return WithMode(ctx.ansi(), [&](auto mode) {
-        constexpr bool kAnsi = decltype(mode)::value;
-        return MapFixed<StringRef, int32_t>(
-            in, to, rows,
-            [](StringRef v, int32_t* o) {
-              if (ParseSparkDate(v.view(), o)) return Outcome::kOk;
-              return kAnsi ? Outcome::kError : Outcome::kNull;
-            },
-            [&](StringRef v) { return CastInvalidInput(SqlString(v.view()), from, to); });
+      return CastFromString<int32_t>(ctx, in, to, rows, [](std::string_view v, bool, int32_t* o) {
+        return ParseSparkDate(v, o);
       });
     case TypeId::kTimestamp: {
       // microsToDays in the session zone.
@@ -89,15 +82,8 @@ Result<Datum> CastToTimestamp(EvalContext& ctx, const Datum& in, const DataType&
       // stringToTimestamp in the session zone, or stringToTimestampAnsi's error.
       const TimeZone& tz = ctx.time_zone();
       const int64_t now = ctx.options().current_timestamp_micros;
-      return WithMode(ctx.ansi(), [&](auto mode) {
-        constexpr bool kAnsi = decltype(mode)::value;
-        return MapFixed<StringRef, int64_t>(
-            in, to, rows,
-            [&](StringRef v, int64_t* o) {
-              if (ParseSparkTimestamp(v.view(), tz, now, o)) return Outcome::kOk;
-              return kAnsi ? Outcome::kError : Outcome::kNull;
-            },
-            [&](StringRef v) { return CastInvalidInput(SqlString(v.view()), from, to); });
+      return CastFromString<int64_t>(ctx, in, to, rows, [&](std::string_view v, bool, int64_t* o) {
+        return ParseSparkTimestamp(v, tz, now, o);
       });
     }
     case TypeId::kBoolean:

@@ -175,6 +175,23 @@ std::string SqlString(std::string_view s);
 // [CAST_INVALID_INPUT] The value <value_sql> of the type "<from>" cannot be cast to
 // "<to>" because it is malformed. ...
 Status CastInvalidInput(const std::string& value_sql, const DataType& from, const DataType& to);
+
+// STRING to a fixed-width type through parse(text, ansi, Out*) -> bool: a value that
+// does not parse is NULL, or in ANSI mode a CAST_INVALID_INPUT error naming it.
+template <typename Out, typename Parse>
+Result<Datum> CastFromString(EvalContext& ctx, const Datum& in, const DataType& to,
+                             const RowSet& rows, Parse&& parse) {
+  return WithMode(ctx.ansi(), [&](auto mode) {
+    constexpr bool kAnsi = decltype(mode)::value;
+    return MapFixed<StringRef, Out>(
+        in, to, rows,
+        [&](StringRef v, Out* o) {
+          if (parse(v.view(), kAnsi, o)) return Outcome::kOk;
+          return kAnsi ? Outcome::kError : Outcome::kNull;
+        },
+        [&](StringRef v) { return CastInvalidInput(SqlString(v.view()), in.type(), to); });
+  });
+}
 // [CAST_OVERFLOW] The value <value_sql> of the type "<from>" cannot be cast to "<to>"
 // due to an overflow. ...
 Status CastOverflow(const std::string& value_sql, const DataType& from, const DataType& to);

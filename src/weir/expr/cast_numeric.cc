@@ -131,17 +131,11 @@ Result<Datum> CastToBoolean(EvalContext& ctx, const Datum& in, const DataType& t
     case TypeId::kString:
       // castToBoolean: StringUtils.isTrueString / isFalseString, else NULL or
       // invalidInputSyntaxForBooleanError.
-      return WithMode(ctx.ansi(), [&](auto mode) {
-        constexpr bool kAnsi = decltype(mode)::value;
-        return MapFixed<StringRef, uint8_t>(
-            in, to, rows,
-            [](StringRef v, uint8_t* o) {
-              bool b = false;
-              if (!ParseSparkBoolean(v.view(), &b)) return kAnsi ? Outcome::kError : Outcome::kNull;
-              *o = b ? 1 : 0;
-              return Outcome::kOk;
-            },
-            [&](StringRef v) { return CastInvalidInput(SqlString(v.view()), from, to); });
+      return CastFromString<uint8_t>(ctx, in, to, rows, [](std::string_view v, bool, uint8_t* o) {
+        bool b = false;
+        if (!ParseSparkBoolean(v, &b)) return false;
+        *o = b ? 1 : 0;
+        return true;
       });
     case TypeId::kInt32:
       return MapFixedTotal<int32_t, uint8_t>(in, to, rows, [](int32_t v) { return v != 0; });
@@ -226,24 +220,14 @@ Result<Datum> DoubleToIntegral(EvalContext& ctx, const Datum& in, const DataType
 template <typename T>
 Result<Datum> StringToIntegral(EvalContext& ctx, const Datum& in, const DataType& to,
                                const RowSet& rows) {
-  const DataType& from = in.type();
-  return WithMode(ctx.ansi(), [&](auto mode) {
-    constexpr bool kAnsi = decltype(mode)::value;
-    return MapFixed<StringRef, T>(
-        in, to, rows,
-        [](StringRef v, T* o) {
-          // UTF8String.toInt / toLong (a fraction is truncated) or, in ANSI mode,
-          // toIntExact / toLongExact (no fraction).
-          bool ok;
-          if constexpr (std::is_same_v<T, int32_t>) {
-            ok = ParseSparkInt32(v.view(), !kAnsi, o);
-          } else {
-            ok = ParseSparkInt64(v.view(), !kAnsi, o);
-          }
-          if (ok) return Outcome::kOk;
-          return kAnsi ? Outcome::kError : Outcome::kNull;
-        },
-        [&](StringRef v) { return CastInvalidInput(SqlString(v.view()), from, to); });
+  return CastFromString<T>(ctx, in, to, rows, [](std::string_view v, bool ansi, T* o) {
+    // UTF8String.toInt / toLong (a fraction is truncated) or, in ANSI mode,
+    // toIntExact / toLongExact (no fraction).
+    if constexpr (std::is_same_v<T, int32_t>) {
+      return ParseSparkInt32(v, !ansi, o);
+    } else {
+      return ParseSparkInt64(v, !ansi, o);
+    }
   });
 }
 
@@ -328,15 +312,8 @@ Result<Datum> CastToDouble(EvalContext& ctx, const Datum& in, const DataType& to
     case TypeId::kString:
       // Double.valueOf, then processFloatingPointSpecialLiterals, else NULL or
       // invalidInputInCastToNumberError.
-      return WithMode(ctx.ansi(), [&](auto mode) {
-        constexpr bool kAnsi = decltype(mode)::value;
-        return MapFixed<StringRef, double>(
-            in, to, rows,
-            [](StringRef v, double* o) {
-              if (ParseSparkDouble(v.view(), o)) return Outcome::kOk;
-              return kAnsi ? Outcome::kError : Outcome::kNull;
-            },
-            [&](StringRef v) { return CastInvalidInput(SqlString(v.view()), from, to); });
+      return CastFromString<double>(ctx, in, to, rows, [](std::string_view v, bool, double* o) {
+        return ParseSparkDouble(v, o);
       });
     case TypeId::kBoolean:
       return MapFixedTotal<uint8_t, double>(in, to, rows, [](uint8_t v) { return v ? 1.0 : 0.0; });
