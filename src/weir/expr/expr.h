@@ -70,7 +70,9 @@ class Expr {
   // Spark-like rendering: "(a + 1)", "CAST(a AS BIGINT)", "(a AND b)".
   virtual std::string ToString() const = 0;
 
-  // Evaluates for `rows` of `batch`. Rows outside `rows` are NULL in the result.
+  // Evaluates for `rows` of `batch`. Rows outside `rows` are unspecified in the
+  // result (usually NULL; a column reference passes the input through): callers read
+  // only the rows they asked for.
   virtual Result<Datum> Eval(EvalContext& ctx, const Batch& batch, const RowSet& rows) const = 0;
 
   // The same node over new children (of the same types), for rewrites.

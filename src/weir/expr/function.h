@@ -4,8 +4,10 @@
 //
 // Contract of Eval: `args` are the evaluated arguments (flat or constant) over the
 // same batch; compute the result for every row of `rows` and return a Datum whose
-// rows outside `rows` are NULL (see result_builder.h). When every argument is a
-// constant, Eval is called with RowSet(1) and its result is used as a constant.
+// rows outside `rows` are unspecified (kernels built with result_builder.h make them
+// NULL; a function that returns an argument unchanged leaves them as they were).
+// When every argument is a constant, Eval is called with RowSet(1) and its result is
+// used as a constant.
 // Errors (ANSI mode, bad patterns) are returned as Status, never thrown.
 //
 // Thread-safety: Eval is const and may run concurrently on different batches.

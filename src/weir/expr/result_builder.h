@@ -1,6 +1,6 @@
 // Building a kernel's result column. A kernel computes values for the rows of a
 // RowSet and writes them at those physical positions of a column as long as the
-// batch; rows outside the set are NULL in the result.
+// batch; the builders make rows outside the set NULL (callers never read them).
 //
 // Validity first: IntersectValidity gives "valid where every argument is valid" —
 // the usual rule for functions that return NULL on any NULL input — word by word,
