@@ -8,15 +8,7 @@
 
 namespace weir {
 
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Status AggregateFunction::UpdateAll(EvalContext& ctx, uint8_t* state,
                                     const std::vector<Datum>& args, const RowSet& rows) const {
@@ -56,7 +48,7 @@ const AggregateRegistry& AggregateRegistry::Builtins() {
 }
 
 void AggregateRegistry::Register(AggregateInfo info) {
-  std::string key = Lower(info.name);
+  std::string key = AsciiLower(info.name);
   WEIR_CHECK(aggregates_.find(key) == aggregates_.end());
   aggregates_.emplace(std::move(key), std::move(info));
 }
@@ -70,7 +62,7 @@ void AggregateRegistry::Alias(std::string_view alias, std::string_view name) {
 }
 
 const AggregateInfo* AggregateRegistry::Find(std::string_view name) const {
-  auto it = aggregates_.find(Lower(name));
+  auto it = aggregates_.find(AsciiLower(name));
   return it == aggregates_.end() ? nullptr : &it->second;
 }
 
@@ -91,7 +83,7 @@ Result<AggregateCall> ResolveAggregate(std::string_view name, std::vector<ExprPt
   if (info == nullptr) {
     Status st = Status::InvalidSql("[UNRESOLVED_ROUTINE] Cannot resolve function `" +
                                    std::string(name) + "`");
-    if (auto close = ClosestName(Lower(name), registry.Names())) {
+    if (auto close = ClosestName(AsciiLower(name), registry.Names())) {
       st = st.WithHint("did you mean '" + *close + "'?");
     }
     return st;

@@ -12,12 +12,6 @@ namespace weir {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // explode / posexplode over an ARRAY or a MAP. Output columns come from Take on the
 // input's child columns, so elements are never copied one by one.
 class ExplodeGenerator final : public Generator {
@@ -139,13 +133,13 @@ Result<GeneratorPtr> ResolveExplode(const std::string& name, std::vector<ExprPtr
 }  // namespace
 
 bool IsGenerator(std::string_view name) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   return n == "explode" || n == "explode_outer" || n == "posexplode" || n == "posexplode_outer" ||
          n == "json_tuple";
 }
 
 Result<GeneratorPtr> ResolveGenerator(std::string_view name, std::vector<ExprPtr>& args) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n == "json_tuple") {
     ASSIGN_OR_RAISE(ExprPtr call, FunctionRegistry::Builtins().Resolve(n, args));
     const auto& c = static_cast<const CallExpr&>(*call);

@@ -40,12 +40,6 @@ using json_internal::ParseOutcome;
 
 using Options = std::map<std::string, std::string>;  // lower-case key -> value
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The options argument: a constant MAP<STRING, STRING>, as Spark requires
 // (ExprUtils.convertToMapData).
 Result<Options> ConstantOptions(const ExprPtr& arg) {
@@ -68,7 +62,7 @@ Result<Options> ConstantOptions(const ExprPtr& arg) {
   Value v = d.GetValue(0);
   if (v.is_null()) return options;
   for (const auto& [key, value] : v.entries()) {
-    if (!key.is_null() && !value.is_null()) options[Lower(key.str())] = value.str();
+    if (!key.is_null() && !value.is_null()) options[AsciiLower(key.str())] = value.str();
   }
   return options;
 }
@@ -336,7 +330,7 @@ Result<ExprPtr> ResolveFromJson(std::vector<ExprPtr> args, const ResolveOptions&
     ASSIGN_OR_RAISE(Options options, ConstantOptions(args[2]));
     for (const auto& [key, value] : options) {
       if (key == "mode") {
-        std::string mode = Lower(value);
+        std::string mode = AsciiLower(value);
         if (mode == "failfast") {
           failfast = true;
         } else if (mode != "permissive") {
@@ -442,7 +436,7 @@ Result<ExprPtr> ResolveToJson(std::vector<ExprPtr> args, const ResolveOptions&) 
     ASSIGN_OR_RAISE(Options options, ConstantOptions(args[1]));
     for (const auto& [key, value] : options) {
       if (key == "ignorenullfields") {
-        ignore_null_fields = Lower(value) != "false";
+        ignore_null_fields = AsciiLower(value) != "false";
       } else if (key == "timestampformat" || key == "dateformat" || key == "pretty") {
         return Status::Unsupported("to_json option '" + key +
                                    "' is not supported yet; the default formats apply");

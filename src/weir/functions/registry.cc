@@ -9,12 +9,6 @@ namespace weir {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -47,7 +41,7 @@ const FunctionRegistry& FunctionRegistry::Builtins() {
 }
 
 void FunctionRegistry::Register(FunctionInfo info) {
-  std::string key = Lower(info.name);
+  std::string key = AsciiLower(info.name);
   WEIR_CHECK(functions_.find(key) == functions_.end());
   functions_.emplace(std::move(key), std::move(info));
 }
@@ -63,7 +57,7 @@ void FunctionRegistry::Alias(std::string_view alias, std::string_view name) {
 bool FunctionRegistry::Contains(std::string_view name) const { return Find(name) != nullptr; }
 
 const FunctionInfo* FunctionRegistry::Find(std::string_view name) const {
-  auto it = functions_.find(Lower(name));
+  auto it = functions_.find(AsciiLower(name));
   return it == functions_.end() ? nullptr : &it->second;
 }
 
@@ -79,7 +73,7 @@ Result<ExprPtr> FunctionRegistry::Resolve(std::string_view name, std::vector<Exp
   if (info == nullptr) {
     Status st = Status::InvalidSql("[UNRESOLVED_ROUTINE] Cannot resolve function `" +
                                    std::string(name) + "`");
-    if (auto close = ClosestName(Lower(name), Names()))
+    if (auto close = ClosestName(AsciiLower(name), Names()))
       st = st.WithHint("did you mean '" + *close + "'?");
     return st;
   }
@@ -92,6 +86,12 @@ Result<ExprPtr> FunctionRegistry::Resolve(std::string_view name, std::vector<Exp
     return info->usage.empty() ? st : st.WithHint(info->usage);
   }
   return info->resolve(std::move(args), options);
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 std::optional<std::string> ClosestName(std::string_view name,

@@ -77,6 +77,9 @@ class FunctionRegistry {
 std::optional<std::string> ClosestName(std::string_view name,
                                        const std::vector<std::string>& candidates);
 
+// `s` with ASCII letters lower-cased: function names are case-insensitive.
+std::string AsciiLower(std::string_view s);
+
 // "(a + b)"-style description used in data type mismatch errors.
 std::string DescribeCall(std::string_view name, const std::vector<ExprPtr>& args);
 
