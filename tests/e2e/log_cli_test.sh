@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The embedded log through the real binary: topic create/list/describe/delete,
+# The embedded log through the real binary: topic create/list/describe/compact/delete,
 # produce from stdin with Kafka-compatible key placement, consume as values and as
 # JSON with offsets and partitions, follow, one writer per partition, and the exit
 # codes of errors (1 for a failure such as an unknown topic, 2 for usage).
@@ -62,6 +62,23 @@ check thousand "$(w consume views | tail -1)" "1000"
 printf 'x\n' | w produce clicks --partition 0
 check explicit-partition "$(w consume clicks --partition 0 --offset 1)" "x"
 
+# --acks prints "<partition> <offset>" per appended record. --idempotent: a restarted
+# producer that resends lines the log already holds acknowledges them at their
+# offsets and appends only the rest.
+w topic create ids >/dev/null
+check acks "$(printf 'a0\na1\na2\n' | w produce ids --acks --idempotent --producer-id 5)" \
+  "$(printf '0 0\n0 1\n0 2')"
+check acks-resend "$(printf 'a1\na2\na3\na4\n' | w produce ids --acks --idempotent --producer-id 5 --first-sequence 1)" \
+  "$(printf '0 1\n0 2\n0 3\n0 4')"
+check acks-log "$(w consume ids | tr '\n' ' ')" "a0 a1 a2 a3 a4 "
+check acks-plain "$(printf 'p\n' | w produce views --acks)" "0 1000"
+printf 'a9\n' >"$tmp/a9"
+STDIN="$tmp/a9" fails idempotent-gap 1 "OutOfOrderSequence: producer 5 epoch 0 sent sequence 9, expected 5" \
+  -- produce ids --idempotent --producer-id 5 --first-sequence 9
+fails idempotent-needs-id 2 "producer-id" -- produce ids --idempotent
+fails idempotent-needs-partition 2 "--idempotent needs --partition: topic 'clicks' has 3 partitions" \
+  -- produce clicks --idempotent --producer-id 5
+
 # --follow prints what a writer appends while it waits.
 w consume views --follow --max 2 >"$tmp/follow" &
 follower=$!
@@ -103,8 +120,24 @@ printf 'not json\n' >"$tmp/bad"
 "$WEIR" --data-dir "$D" produce clicks --key-field user <"$tmp/bad" >/dev/null 2>"$tmp/err"
 check bad-json-rc "$?" "1"
 
+# topic compact: the latest value per key survives in sealed segments. Segments of
+# 100 bytes hold one batch each, so every produce below seals the one before.
+w topic create ceos --compact --segment-bytes 100 >/dev/null
+for kv in acme:alice globex:gina acme:bob initech:ian acme:carol globex:hank umbrella:uma; do
+  printf '%s\n' "${kv#*:}" | w produce ceos --key "${kv%%:*}"
+done
+check compact-before "$(w consume ceos | tr '\n' ' ')" "alice gina bob ian carol hank uma "
+check compact "$(w topic compact ceos | awk 'NR == 1 {print $1, $3} NR > 1 {print $1, $3}')" \
+  "$(printf 'partition records-removed\n0 3')"
+# alice and bob are superseded by carol, gina by hank; uma is in the active segment.
+check compact-after "$(w consume ceos --format json | sed -E 's/.*"offset":([0-9]+).*"value":"([^"]*)".*/\1:\2/' | tr '\n' ' ')" \
+  "3:ian 4:carol 5:hank 6:uma "
+check compact-again "$(w topic compact ceos | awk 'NR > 1 {print $1, $2, $3}')" "0 0 0"
+fails compact-delete-policy 1 "topic 'views' has cleanup policy delete" -- topic compact views
+fails compact-unknown 1 "^weir: unknown topic 'nope'$" -- topic compact nope
+
 check delete "$(w topic delete clicks)" "deleted topic 'clicks'"
-check list-after-delete "$(w topic list)" "views"
+check list-after-delete "$(w topic list)" "$(printf 'ceos\nids\nviews')"
 fails consume-deleted 1 "unknown topic 'clicks'" -- consume clicks
 
 if [[ $failures -ne 0 ]]; then

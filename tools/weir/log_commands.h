@@ -1,4 +1,4 @@
-// The commands of the embedded log: `weir topic create|list|describe|delete`,
+// The commands of the embedded log: `weir topic create|list|describe|compact|delete`,
 // `weir produce` and `weir consume` (docs/log.md, docs/cli.md).
 //
 // cli.cc registers them with AddLogCommands() before parsing and, after parsing,

@@ -1,4 +1,4 @@
-// Helpers shared by the log commands (log_commands.cc, produce_consume.cc).
+// Helpers shared by the log commands (log_commands.cc, produce.cc, consume.cc).
 
 #pragma once
 
@@ -22,6 +22,13 @@ struct ProduceOptions {
   std::optional<std::string> key;
   std::optional<std::string> key_field;
   std::optional<int32_t> partition;
+  // Print "<partition> <offset>" on stdout for each record once its batch is appended.
+  bool acks = false;
+  // Write idempotent batches as producer `producer_id`; the first line of stdin has
+  // sequence `first_sequence` (docs/log.md, "weir produce --idempotent").
+  bool idempotent = false;
+  std::optional<int64_t> producer_id;
+  int64_t first_sequence = 0;
 };
 
 struct ConsumeOptions {
@@ -36,8 +43,9 @@ struct ConsumeOptions {
 
 void AddProduceCommand(CLI::App& app, CLI::App** cmd, ProduceOptions* o);
 void AddConsumeCommand(CLI::App& app, CLI::App** cmd, ConsumeOptions* o);
-// Reads the records from file descriptor `in_fd`.
-int RunProduce(const GlobalOptions& g, const ProduceOptions& o, int in_fd, std::ostream& err);
+// Reads the records from file descriptor `in_fd`; acknowledgements go to `out`.
+int RunProduce(const GlobalOptions& g, const ProduceOptions& o, int in_fd, std::ostream& out,
+               std::ostream& err);
 int RunConsume(const GlobalOptions& g, const ConsumeOptions& o, std::ostream& out,
                std::ostream& err);
 

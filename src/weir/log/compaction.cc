@@ -57,7 +57,7 @@ Status ForEachBatch(const Segment& seg, Fn&& fn) {
 void CompactionPlan::Add(const RecordBatch& batch) {
   const BatchHeader& h = batch.header;
   if (h.producer_id >= 0 && !h.control()) last_producer_batch_[h.producer_id] = h.base_offset;
-  if (h.control()) return;
+  if (h.control() || Aborted(h)) return;
   for (const LogRecord& r : batch.records) {
     if (r.record.key) latest_[*r.record.key] = r.offset;
   }
@@ -118,14 +118,14 @@ Status CleanedSegmentWriter::Add(const RecordBatch& batch, const CompactionPlan&
   const BatchHeader& h = batch.header;
   BatchOptions options;
   options.compression = h.compression();
-  options.transactional = h.transactional();
   options.control = h.control();
   options.compacted = true;
   std::vector<bool> keep(batch.records.size(), true);
   size_t kept = batch.records.size();
   if (!plan.KeepWhole(h)) {
+    const bool aborted = plan.Aborted(h);
     for (size_t i = 0; i < batch.records.size(); ++i) {
-      if (!plan.Survives(batch.records[i])) {
+      if (aborted || !plan.Survives(batch.records[i])) {
         keep[i] = false;
         --kept;
       }
@@ -133,6 +133,7 @@ Status CleanedSegmentWriter::Add(const RecordBatch& batch, const CompactionPlan&
   }
   *removed += static_cast<int64_t>(batch.records.size() - kept);
   if (kept == batch.records.size()) {
+    options.transactional = h.transactional();
     options.producer_id = h.producer_id;
     options.producer_epoch = h.producer_epoch;
     options.base_sequence = h.base_sequence;
@@ -234,6 +235,10 @@ Result<CompactionStats> Partition::Compact() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     sealed.assign(segments_.begin(), std::prev(segments_.end()));
+    // Never past the last stable offset: whether an open transaction's records count
+    // is not known yet (Kafka's cleaner stops there too).
+    const int64_t lso = std::min(end_offset_, txns_.FirstUnstableOffset());
+    while (!sealed.empty() && sealed.back()->end_offset() > lso) sealed.pop_back();
   }
   CompactionStats stats;
   if (sealed.empty()) return stats;
@@ -246,6 +251,10 @@ Result<CompactionStats> Partition::Compact() {
   // newest records may be lost by a power loss (kInterval), and a value superseded
   // only by a lost record must not be removed.
   CompactionPlan plan(cutoff);
+  plan.set_aborted([this](const BatchHeader& h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return h.producer_id >= 0 && txns_.IsAborted(h.producer_id, h.base_offset);
+  });
   for (const std::shared_ptr<Segment>& seg : sealed) {
     RETURN_NOT_OK(ForEachBatch(*seg, [&plan](const RecordBatch& b) {
       plan.Add(b);
@@ -263,7 +272,8 @@ Result<bool> Partition::CompactSegment(const std::shared_ptr<Segment>& seg,
   int64_t removable = 0;
   RETURN_NOT_OK(ForEachBatch(*seg, [&](const RecordBatch& b) {
     if (plan.KeepWhole(b.header)) return Status::OK();
-    for (const LogRecord& r : b.records) removable += plan.Survives(r) ? 0 : 1;
+    const bool aborted = plan.Aborted(b.header);
+    for (const LogRecord& r : b.records) removable += !aborted && plan.Survives(r) ? 0 : 1;
     return Status::OK();
   }));
   if (removable == 0) return false;

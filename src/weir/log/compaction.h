@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,16 @@ class CompactionPlan {
   // Tombstones with a timestamp below `tombstone_cutoff_ms` are removed.
   explicit CompactionPlan(int64_t tombstone_cutoff_ms) : cutoff_(tombstone_cutoff_ms) {}
 
+  // Tells the plan which batches belong to aborted transactions: their records are
+  // never a key's latest value and do not survive (unless the batch is kept whole,
+  // where read-committed readers still skip them). Default: none.
+  void set_aborted(std::function<bool(const BatchHeader&)> aborted) {
+    aborted_ = std::move(aborted);
+  }
+  bool Aborted(const BatchHeader& h) const {
+    return aborted_ && h.transactional() && !h.control() && aborted_(h);
+  }
+
   // REQUIRES: batches are added in offset order.
   void Add(const RecordBatch& batch);
 
@@ -56,6 +67,7 @@ class CompactionPlan {
 
  private:
   const int64_t cutoff_;
+  std::function<bool(const BatchHeader&)> aborted_;
   std::unordered_map<std::string, int64_t> latest_;           // key -> offset of its latest record
   std::unordered_map<int64_t, int64_t> last_producer_batch_;  // producer id -> base offset
 };
@@ -71,7 +83,8 @@ class CleanedSegmentWriter {
 
   // Appends the survivors of `batch`: all of it if plan.KeepWhole or nothing was
   // removed, else one batch per run of consecutive surviving offsets (without producer
-  // fields, whose sequences would no longer match). Every batch written has the
+  // fields, whose sequences would no longer match, and so without the transactional
+  // bit: only committed transactions' records survive a split). Every batch written has the
   // compacted attribute. Adds the records removed to *removed.
   Status Add(const RecordBatch& batch, const CompactionPlan& plan, int64_t* removed);
 

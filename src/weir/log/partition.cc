@@ -58,6 +58,12 @@ std::vector<int64_t> LogBases(const std::vector<std::string>& children) {
   return bases;
 }
 
+Status Fenced(int64_t producer_id, int16_t epoch, int16_t current) {
+  return Status::InvalidArgument(
+      fmt::format("ProducerFenced: producer {} epoch {} is older than its current epoch {}",
+                  producer_id, epoch, current));
+}
+
 }  // namespace
 
 Status CreateDirsDurably(Env* env, const std::string& dir) {
@@ -117,9 +123,22 @@ Status Partition::LoadReadOnly() {
     segments.push_back(std::move(*s));
   }
   if (segments.empty()) return Status::NotFound("partition " + dir_ + " has no segment");
+  TransactionState txns;
+  for (const std::shared_ptr<Segment>& seg : segments) {
+    RETURN_NOT_OK(
+        ScanTransactions(*seg, seg->base_offset(), [&txns](const BatchHeader& h, ControlType type) {
+          if (h.control()) {
+            txns.ApplyMarker(h, type);
+          } else {
+            txns.ApplyData(h);
+          }
+        }));
+  }
   std::lock_guard<std::mutex> lock(mu_);
   segments_ = std::move(segments);
   end_offset_ = segments_.back()->end_offset();
+  txns_ = std::move(txns);
+  txn_scanned_end_ = end_offset_;
   return Status::OK();
 }
 
@@ -138,7 +157,24 @@ Status Partition::Refresh() {
                     Segment::OpenReadOnly(env_, dir_, base, segment_options()));
     added.push_back(std::move(s));
   }
+  // The transactions of what became visible, applied together with the new end
+  // offset so that no read-committed reader sees a batch before its transaction.
+  std::vector<std::pair<BatchHeader, ControlType>> events;
+  auto collect = [&events](const BatchHeader& h, ControlType type) {
+    events.emplace_back(h, type);
+  };
+  RETURN_NOT_OK(ScanTransactions(*segments_.back(), txn_scanned_end_, collect));
+  for (const std::shared_ptr<Segment>& seg : added) {
+    RETURN_NOT_OK(ScanTransactions(*seg, txn_scanned_end_, collect));
+  }
   std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [h, type] : events) {
+    if (h.control()) {
+      txns_.ApplyMarker(h, type);
+    } else {
+      txns_.ApplyData(h);
+    }
+  }
   if (!bases.empty()) {
     // Segments before the first listed one were deleted by retention; keep the last.
     auto keep = std::find_if(
@@ -148,6 +184,8 @@ Status Partition::Refresh() {
   }
   segments_.insert(segments_.end(), added.begin(), added.end());
   end_offset_ = segments_.back()->end_offset();
+  txn_scanned_end_ = std::max(txn_scanned_end_, end_offset_);
+  txns_.PruneBefore(segments_.front()->base_offset());
   return Status::OK();
 }
 
@@ -185,6 +223,10 @@ Result<size_t> Partition::ApplyRetentionLocked() {
     RETURN_NOT_OK(DeleteSegmentFiles(seg->base_offset()));
     total -= seg->published_size();
     ++deleted;
+  }
+  if (deleted > 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    txns_.PruneBefore(segments_.front()->base_offset());
   }
   return deleted;
 }
@@ -249,14 +291,33 @@ Status Partition::Load() {
   RETURN_NOT_OK(env_->SyncDir(dir_));
   RETURN_NOT_OK(env_->SyncDir(DirName(dir_)));
   last_sync_nanos_ = env_->clock()->MonotonicNanos();
-  LoadProducerState(segments);
+  TransactionState txns;
+  LoadProducerState(segments, &txns);
   std::lock_guard<std::mutex> lock(mu_);
   segments_ = std::move(segments);
   end_offset_ = segments_.back()->next_offset();
+  txns_ = std::move(txns);
   return Status::OK();
 }
 
-void Partition::LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments) {
+void Partition::LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments,
+                                  TransactionState* txns) {
+  // Transactions: every segment, since a transaction's records can be anywhere after
+  // the start offset and an aborted range forgotten would be served to read-committed
+  // readers. Only transactional and control batches cost more than a header read.
+  for (const std::shared_ptr<Segment>& seg : segments) {
+    Status s =
+        ScanTransactions(*seg, seg->base_offset(), [txns](const BatchHeader& h, ControlType type) {
+          if (h.control()) {
+            txns->ApplyMarker(h, type);
+          } else {
+            txns->ApplyData(h);
+          }
+        });
+    if (!s.ok()) {
+      WEIR_LOG(WARN) << "rebuilding transaction state: " << s;
+    }
+  }
   const size_t n = std::min(segments.size(), static_cast<size_t>(options_.producer_state_segments));
   for (size_t i = segments.size() - n; i < segments.size(); ++i) {
     Status s = segments[i]->ForEachBatchHeader([this](const BatchHeader& h) {
@@ -271,6 +332,27 @@ void Partition::LoadProducerState(const std::vector<std::shared_ptr<Segment>>& s
   }
 }
 
+Status Partition::ScanTransactions(const Segment& seg, int64_t from,
+                                   const std::function<void(const BatchHeader&, ControlType)>& fn) {
+  return seg.ForEachBatchHeader([&](const BatchHeader& h) -> Status {
+    if (h.base_offset < from || (!h.transactional() && !h.control())) return Status::OK();
+    ControlType type = ControlType::kCommit;
+    if (h.control()) {
+      // The marker's type is in its record: one batch read per transaction.
+      std::vector<RecordBatch> batches;
+      size_t bytes = 0;
+      RETURN_NOT_OK(seg.Read(h.base_offset, h.size(), &batches, &bytes));
+      if (batches.empty() || batches[0].header.base_offset != h.base_offset) {
+        return Status::Corruption(fmt::format("{}: control batch at offset {} not readable",
+                                              seg.log_path(), h.base_offset));
+      }
+      ASSIGN_OR_RAISE(type, ParseControlBatch(batches[0]));
+    }
+    fn(h, type);
+    return Status::OK();
+  });
+}
+
 Segment* Partition::active() const { return segments_.back().get(); }
 
 Result<AppendResult> Partition::Append(std::span<const Record> records,
@@ -281,19 +363,109 @@ Result<AppendResult> Partition::Append(std::span<const Record> records,
   if (!write_error_.ok()) {
     return write_error_.WithContext("partition " + dir_ + " refuses appends after an I/O error");
   }
+  if (batch_options.control) {
+    return Status::InvalidArgument("control batches are written by EndTransaction only");
+  }
+  if (batch_options.transactional && batch_options.producer_id < 0) {
+    return Status::InvalidArgument("a transactional batch needs a producer id");
+  }
   const int64_t base = active()->next_offset();
   ASSIGN_OR_RAISE(std::string batch, EncodeBatch(base, records, batch_options));
   ASSIGN_OR_RAISE(BatchHeader header, DecodeBatchHeader(batch));
   ASSIGN_OR_RAISE(std::optional<ProducerBatch> original,
                   producers_.Check(batch_options, header.record_count));
   if (original) return AppendResult{original->base_offset, original->last_offset};
+  if (batch_options.producer_id >= 0) {
+    std::optional<TransactionState::OpenTransaction> open;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      open = txns_.Open(batch_options.producer_id);
+    }
+    if (open && batch_options.producer_epoch < open->epoch) {
+      return Fenced(batch_options.producer_id, batch_options.producer_epoch, open->epoch);
+    }
+    if (open && batch_options.producer_epoch > open->epoch) {
+      // Fencing: the new epoch aborts the old epoch's transaction first.
+      RETURN_NOT_OK(AppendMarkerLocked(batch_options.producer_id, batch_options.producer_epoch,
+                                       ControlType::kAbort));
+      SetBaseOffset(&batch, active()->next_offset());
+      ASSIGN_OR_RAISE(header, DecodeBatchHeader(batch));
+    } else if (open && !batch_options.transactional) {
+      return Status::InvalidArgument(
+          fmt::format("producer {} has a transaction open since offset {}; end it before a "
+                      "non-transactional append",
+                      batch_options.producer_id, open->first_offset));
+    }
+  }
+  if (header.transactional()) {
+    // Before the batch is visible, so the last stable offset never lags it.
+    std::lock_guard<std::mutex> lock(mu_);
+    txns_.ApplyData(header);
+  }
+  RETURN_NOT_OK(AppendBatchLocked(batch, header));
+  producers_.Update(header);
+  return AppendResult{header.base_offset, header.last_offset()};
+}
+
+Status Partition::EndTransaction(int64_t producer_id, int16_t epoch, TransactionResult result) {
+  if (options_.read_only) return Status::InvalidArgument("partition " + dir_ + " is read-only");
+  std::lock_guard<std::mutex> wlock(write_mu_);
+  if (closed_) return Status::InvalidArgument("partition " + dir_ + " is closed");
+  if (!write_error_.ok()) {
+    return write_error_.WithContext("partition " + dir_ + " refuses appends after an I/O error");
+  }
+  if (producer_id < 0 || epoch < 0) {
+    return Status::InvalidArgument(fmt::format(
+        "EndTransaction needs producer id and epoch >= 0, got {} and {}", producer_id, epoch));
+  }
+  const std::optional<int16_t> current = producers_.Epoch(producer_id);
+  if (current && epoch < *current) return Fenced(producer_id, epoch, *current);
+  std::optional<TransactionState::OpenTransaction> open;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    open = txns_.Open(producer_id);
+  }
+  if (!open) return Status::OK();
+  if (epoch < open->epoch) return Fenced(producer_id, epoch, open->epoch);
+  const ControlType type = epoch == open->epoch && result == TransactionResult::kCommit
+                               ? ControlType::kCommit
+                               : ControlType::kAbort;
+  return AppendMarkerLocked(producer_id, epoch, type);
+}
+
+Status Partition::AppendMarkerLocked(int64_t producer_id, int16_t epoch, ControlType type) {
+  const Record marker = MakeControlRecord(type, env_->clock()->NowMicros() / 1000);
+  BatchOptions options;
+  options.producer_id = producer_id;
+  options.producer_epoch = epoch;
+  options.transactional = true;
+  options.control = true;
+  ASSIGN_OR_RAISE(std::string batch, EncodeBatch(active()->next_offset(),
+                                                 std::span<const Record>(&marker, 1), options));
+  ASSIGN_OR_RAISE(BatchHeader header, DecodeBatchHeader(batch));
+  RETURN_NOT_OK(AppendBatchLocked(batch, header));
+  if (options_.durability != Durability::kFsync) {
+    // A marker is durable when acknowledged whatever the durability: a sink records
+    // its epoch as committed once EndTransaction returns.
+    Status s = active()->Sync();
+    if (!s.ok()) {
+      write_error_ = s;
+      return s;
+    }
+    last_sync_nanos_ = env_->clock()->MonotonicNanos();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  txns_.ApplyMarker(header, type);
+  return Status::OK();
+}
+
+Status Partition::AppendBatchLocked(const std::string& batch, const BatchHeader& header) {
   const size_t segments_before = segments_.size();
   Status s = AppendLocked(batch, header);
   if (!s.ok()) {
     write_error_ = s;
     return s;
   }
-  producers_.Update(header);
   if (segments_.size() != segments_before) {
     // A roll sealed a segment that retention may now delete. Its failure does not
     // undo the append, which is durable.
@@ -302,7 +474,7 @@ Result<AppendResult> Partition::Append(std::span<const Record> records,
       WEIR_LOG(WARN) << dir_ << ": retention failed: " << deleted.status();
     }
   }
-  return AppendResult{header.base_offset, header.last_offset()};
+  return Status::OK();
 }
 
 Status Partition::AppendLocked(const std::string& batch, const BatchHeader& header) {
@@ -375,6 +547,21 @@ int64_t Partition::end_offset() const {
   return end_offset_;
 }
 
+int64_t Partition::last_stable_offset() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::min(end_offset_, txns_.FirstUnstableOffset());
+}
+
+size_t Partition::num_open_transactions() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return txns_.num_open();
+}
+
+size_t Partition::num_aborted_transactions() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return txns_.num_aborted();
+}
+
 size_t Partition::num_segments() const {
   std::lock_guard<std::mutex> lock(mu_);
   return segments_.size();
@@ -390,8 +577,12 @@ std::vector<SegmentInfo> Partition::segments() const {
   return out;
 }
 
-Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_bytes) const {
+Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_bytes,
+                                                 const ReadOptions& options) const {
+  const bool committed = options.isolation == IsolationLevel::kReadCommitted;
   std::vector<std::shared_ptr<Segment>> segments;
+  // Read-committed readers stop at the last stable offset, taken with the segments.
+  int64_t limit;
   {
     std::lock_guard<std::mutex> lock(mu_);
     const int64_t start = segments_.front()->base_offset();
@@ -403,7 +594,9 @@ Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_byte
         segments_.begin(), segments_.end(), offset,
         [](int64_t o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); });
     segments.assign(std::prev(it), segments_.end());
+    limit = committed ? std::min(end_offset_, txns_.FirstUnstableOffset()) : end_offset_;
   }
+  if (committed && offset >= limit) return std::vector<RecordBatch>();
   std::vector<RecordBatch> out;
   size_t total = 0;
   int64_t next = offset;
@@ -440,11 +633,34 @@ Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_byte
     next = out.back().header.last_offset() + 1;
     if (next < seg_end || total >= max_bytes) break;
   }
+  if (committed) {
+    // A read-only partition's segments may show batches its end offset does not yet.
+    out.erase(std::find_if(out.begin(), out.end(),
+                           [limit](const RecordBatch& b) { return b.header.base_offset >= limit; }),
+              out.end());
+  }
   if (!out.empty()) {
     std::vector<LogRecord>& first = out.front().records;
     first.erase(first.begin(),
                 std::find_if(first.begin(), first.end(),
                              [offset](const LogRecord& r) { return r.offset >= offset; }));
+  }
+  // Control batches carry markers, not records; aborted batches are dropped for
+  // read-committed readers. Both keep their header so a reader can move past them.
+  bool any_transactional = false;
+  for (RecordBatch& b : out) {
+    if (b.header.control()) b.records.clear();
+    any_transactional |= b.header.transactional();
+  }
+  if (committed && any_transactional) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (RecordBatch& b : out) {
+      const BatchHeader& h = b.header;
+      if (h.transactional() && h.producer_id >= 0 &&
+          txns_.IsAborted(h.producer_id, h.base_offset)) {
+        b.records.clear();
+      }
+    }
   }
   return out;
 }

@@ -27,15 +27,25 @@
 //     InvalidArgument that does not affect later appends. Open() rebuilds the state
 //     from the batch headers of the last producer_state_segments segments.
 //
+//   - Transactions (docs/log.md, "Transactions"): a producer appends batches with
+//     BatchOptions::transactional and ends its transaction with EndTransaction, which
+//     appends a commit or abort marker (a control batch) and syncs it. A
+//     read-committed Read stops at the last stable offset (the first offset of the
+//     earliest open transaction) and leaves out aborted records; control batches are
+//     returned with their header only. A newer epoch of a producer id aborts the
+//     older epoch's open transaction (fencing). Open() rebuilds the open transactions
+//     and the aborted ranges from the batch headers of every segment.
+//
 //   - Retention (retention_ms, retention_bytes) deletes whole sealed segments, oldest
 //     first, never the active one; start_offset() advances to the first kept segment.
 //
-// Thread-safety: thread-safe. Appends (Append, Sync, Close, ApplyRetention, Refresh)
-// are serialized by write_mu_, so there is one writer at a time (group commit across
-// concurrent appenders is future work). Readers (Read, FindOffsetByTimestamp,
-// start_offset, end_offset, num_segments, segments) may run concurrently with each
-// other and with an append; they hold mu_ only to take a snapshot of the segment list
-// and never wait for an fsync. Compact() may run concurrently with all of these (one
+// Thread-safety: thread-safe. Appends (Append, EndTransaction, Sync, Close,
+// ApplyRetention, Refresh) are serialized by write_mu_, so there is one writer at a
+// time (group commit across concurrent appenders is future work). Readers (Read,
+// FindOffsetByTimestamp, start_offset, end_offset, last_stable_offset, num_segments,
+// segments) may run concurrently with each other and with an append; they hold mu_
+// only to take a snapshot of the segment list (and the transaction state) and never
+// wait for an fsync. Compact() may run concurrently with all of these (one
 // Compact() at a time, serialized by compact_mu_); it holds write_mu_ only to swap a
 // segment in. Lock order: compact_mu_, then write_mu_, then mu_.
 //
@@ -46,6 +56,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -58,6 +69,7 @@
 #include "weir/log/producer_state.h"
 #include "weir/log/record_batch.h"
 #include "weir/log/segment.h"
+#include "weir/log/transaction_state.h"
 
 namespace weir::log {
 
@@ -107,6 +119,19 @@ struct PartitionOptions {
   int64_t delete_retention_ms = int64_t{24} * 3600 * 1000;
 };
 
+enum class IsolationLevel : uint8_t {
+  kReadUncommitted,  // every data record, transactional or not, up to end_offset()
+  kReadCommitted,    // non-transactional and committed records, up to the LSO
+};
+
+struct ReadOptions {
+  // Default kReadUncommitted.
+  IsolationLevel isolation = IsolationLevel::kReadUncommitted;
+};
+
+// How EndTransaction ends a transaction.
+enum class TransactionResult : uint8_t { kCommit, kAbort };
+
 // What one Compact() did.
 struct CompactionStats {
   size_t segments_rewritten = 0;  // sealed segments replaced by a compacted copy
@@ -154,13 +179,32 @@ class Partition {
   Partition& operator=(const Partition&) = delete;
 
   // Appends `records` as one batch, written with `batch_options` (compression,
-  // producer fields). Returns the offsets they were given once the batch is durable
-  // (kFsync) or written (kInterval). A retry of an idempotent producer's batch returns
-  // the offsets it was first given. InvalidArgument for a fenced epoch or a sequence
-  // gap (see the promises above), and for a batch EncodeBatch rejects
-  // (empty, too large), which does not affect later appends; an I/O error is sticky.
+  // producer fields). With batch_options.transactional (which needs a producer id),
+  // the batch opens the producer's transaction unless one is open; a batch of a
+  // newer epoch first aborts an older epoch's open transaction (fencing); a
+  // non-transactional batch while the producer's transaction is open, and a control
+  // batch (only EndTransaction writes those), are InvalidArgument. Returns the offsets
+  // they were given once the batch is durable (kFsync) or written (kInterval). A retry
+  // of an idempotent producer's batch returns the offsets it was first given.
+  // InvalidArgument for a fenced epoch or a sequence gap (see the promises above), and
+  // for a batch EncodeBatch rejects (empty, too large), which does not affect later
+  // appends; an I/O error is sticky.
   Result<AppendResult> Append(std::span<const Record> records,
                               const BatchOptions& batch_options = {});
+
+  // Ends the open transaction of `producer_id` at `epoch`: appends a control batch
+  // (one commit or abort marker record, with the producer id and epoch in its header;
+  // docs/log_format.md section 2.5) and syncs it before returning, whatever the
+  // durability. Once it returns, read-committed readers see the transaction's records
+  // (kCommit) or never will (kAbort), and the last stable offset moves on.
+  //   - No open transaction for the producer: OK, nothing is written (a retried
+  //     EndTransaction, or one after fencing aborted the transaction).
+  //   - An epoch older than the open transaction's or the producer's current epoch:
+  //     InvalidArgument "ProducerFenced: ...".
+  //   - A newer epoch: the open transaction of the older epoch is aborted (fencing)
+  //     and nothing else is written, whatever `result` asks for.
+  // An I/O error is sticky, as for Append.
+  Status EndTransaction(int64_t producer_id, int16_t epoch, TransactionResult result);
 
   // Makes everything appended so far durable (for kInterval).
   Status Sync();
@@ -201,15 +245,27 @@ class Partition {
 
   // Returns the batches from the one holding `offset` on: the first always, then more
   // while their total size stays within max_bytes. Records before `offset` are left
-  // out of the first batch. At an offset compaction removed, the batches start at the
-  // next surviving record. Empty when offset == end_offset() (or when no record is
-  // left from `offset` on, which compaction can cause); InvalidArgument when
-  // offset is outside [start_offset(), end_offset()]. Corruption if the batch holding
-  // `offset` is damaged (a damaged batch after good ones just ends the result).
-  Result<std::vector<RecordBatch>> Read(int64_t offset, size_t max_bytes) const;
+  // out of the first batch. A control batch is returned with its header and no
+  // records, and so is, with kReadCommitted, a batch of an aborted transaction: a
+  // reader continues at the last batch's header.last_offset() + 1. With
+  // kReadCommitted, batches at or after last_stable_offset() are left out (empty when
+  // offset >= last_stable_offset()). At an offset compaction removed, the batches
+  // start at the next surviving record. Empty when offset == end_offset() (or when no
+  // record is left from `offset` on, which compaction can cause); InvalidArgument
+  // when offset is outside [start_offset(), end_offset()]. Corruption if the batch
+  // holding `offset` is damaged (a damaged batch after good ones just ends the result).
+  Result<std::vector<RecordBatch>> Read(int64_t offset, size_t max_bytes,
+                                        const ReadOptions& options = {}) const;
 
   // The offset of the first record with timestamp >= ts, or end_offset() if none.
   Result<int64_t> FindOffsetByTimestamp(int64_t ts) const;
+
+  // The last stable offset: the first offset of the earliest open transaction, or
+  // end_offset() when none is open. Read-committed readers stop here.
+  int64_t last_stable_offset() const;
+  // How many transactions are open, and how many aborted ranges are remembered.
+  size_t num_open_transactions() const;
+  size_t num_aborted_transactions() const;
 
   // The first offset the partition holds.
   int64_t start_offset() const;
@@ -225,7 +281,18 @@ class Partition {
 
   Status Load();
   Status LoadReadOnly();
-  void LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments);
+  // Rebuilds the idempotent-producer state (the last producer_state_segments
+  // segments) and the transaction state (all segments) from the batch headers.
+  void LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments,
+                         TransactionState* txns);
+  // Calls fn with every transactional or control batch header of `seg` whose base
+  // offset is >= from, with the marker's type for a control batch (kCommit otherwise).
+  static Status ScanTransactions(const Segment& seg, int64_t from,
+                                 const std::function<void(const BatchHeader&, ControlType)>& fn);
+  // Appends a marker for `producer_id` (under write_mu_), syncs it and applies it.
+  Status AppendMarkerLocked(int64_t producer_id, int16_t epoch, ControlType type);
+  // AppendLocked, making an error sticky and applying retention after a roll.
+  Status AppendBatchLocked(const std::string& batch, const BatchHeader& header);
   Result<size_t> ApplyRetentionLocked();
   // Compaction helpers (compaction.cc).
   Result<bool> CompactSegment(const std::shared_ptr<Segment>& seg, const CompactionPlan& plan,
@@ -262,6 +329,11 @@ class Partition {
   // it without mu_. The active segment's writer methods are called under write_mu_.
   std::vector<std::shared_ptr<Segment>> segments_;
   int64_t end_offset_ = 0;  // guarded by mu_
+  // Open and aborted transactions. Guarded by mu_; changed only while also holding
+  // write_mu_, so a writer holding write_mu_ may read it with mu_ only briefly.
+  TransactionState txns_;
+  // read_only: the offset up to which txns_ has seen the log; guarded by write_mu_.
+  int64_t txn_scanned_end_ = 0;
 };
 
 }  // namespace weir::log
