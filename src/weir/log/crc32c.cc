@@ -1,6 +1,7 @@
 #include "weir/log/crc32c.h"
 
 #include <array>
+#include <cstring>
 
 #include "weir/log/coding.h"
 
@@ -33,7 +34,7 @@ constexpr Tables kTables = MakeTables();
 
 }  // namespace
 
-uint32_t Extend(uint32_t crc, const char* data, size_t n) {
+uint32_t ExtendPortable(uint32_t crc, const char* data, size_t n) {
   const auto* p = reinterpret_cast<const unsigned char*>(data);
   uint32_t c = ~crc;
   // The loads are byte-wise little-endian, so any alignment of `data` works.
@@ -53,5 +54,45 @@ uint32_t Extend(uint32_t crc, const char* data, size_t n) {
   }
   return ~c;
 }
+
+#if defined(__x86_64__)
+// The SSE4.2 crc32 instruction computes exactly this polynomial, 8 bytes at a time.
+__attribute__((target("sse4.2"))) uint32_t ExtendSse42(uint32_t crc, const char* data, size_t n) {
+  uint64_t c = ~crc;
+  while (n >= 8) {
+    uint64_t word;
+    std::memcpy(&word, data, 8);
+    c = __builtin_ia32_crc32di(c, word);
+    data += 8;
+    n -= 8;
+  }
+  auto c32 = static_cast<uint32_t>(c);
+  while (n > 0) {
+    c32 = __builtin_ia32_crc32qi(c32, static_cast<unsigned char>(*data));
+    ++data;
+    --n;
+  }
+  return ~c32;
+}
+#endif
+
+namespace {
+
+using ExtendFn = uint32_t (*)(uint32_t, const char*, size_t);
+
+ExtendFn Choose() {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("sse4.2")) return ExtendSse42;
+#endif
+  return ExtendPortable;
+}
+
+const ExtendFn kExtend = Choose();
+
+}  // namespace
+
+uint32_t Extend(uint32_t crc, const char* data, size_t n) { return kExtend(crc, data, n); }
+
+bool HardwareAccelerated() { return kExtend != ExtendPortable; }
 
 }  // namespace weir::log::crc32c

@@ -1,7 +1,7 @@
 // CRC32C (Castagnoli, polynomial 0x1EDC6F41, reflected 0x82F63B78), the checksum of
-// record batches in the log (docs/log_format.md). A portable table-driven
-// implementation (slicing-by-8, about 1-2 GB/s); a hardware (SSE4.2 / ARMv8 CRC)
-// path can replace it behind the same functions.
+// record batches in the log (docs/log_format.md). Uses the SSE4.2 crc32 instruction
+// when the CPU has it (checked once at startup), otherwise a portable table-driven
+// implementation (slicing-by-8); both give identical results.
 //
 // The value is the standard one: crc32c::Value("123456789", 9) == 0xE3069283, with
 // the usual pre- and post-inversion. Unlike LevelDB, weir stores it unmasked.
@@ -19,6 +19,15 @@ namespace weir::log::crc32c {
 // Returns the CRC32C of concat(A, data[0, n)) where `crc` is the CRC32C of A.
 // Extend(0, data, n) == Value(data, n).
 uint32_t Extend(uint32_t crc, const char* data, size_t n);
+
+// The portable and the SSE4.2 implementations, for tests and benchmarks; Extend
+// picks one. ExtendSse42 exists on x86-64 only and REQUIRES a CPU with SSE4.2.
+uint32_t ExtendPortable(uint32_t crc, const char* data, size_t n);
+#if defined(__x86_64__)
+uint32_t ExtendSse42(uint32_t crc, const char* data, size_t n);
+#endif
+// True when Extend uses the CPU's CRC instruction.
+bool HardwareAccelerated();
 
 // Returns the CRC32C of data[0, n).
 inline uint32_t Value(const char* data, size_t n) { return Extend(0, data, n); }

@@ -75,3 +75,37 @@ TEST(Crc32cTest, DetectsEveryOneBitFlip) {
 
 }  // namespace
 }  // namespace weir::log::crc32c
+
+namespace weir::log::crc32c {
+namespace {
+
+// The hardware and portable paths must agree on every length, alignment and seed.
+TEST(Crc32cTest, HardwareAndPortableAgree) {
+#if defined(__x86_64__)
+  if (!__builtin_cpu_supports("sse4.2")) GTEST_SKIP() << "no SSE4.2 on this CPU";
+  std::string data(300, '\0');
+  uint64_t x = 88172645463325252ULL;
+  for (char& c : data) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  for (size_t start = 0; start < 9; ++start) {
+    for (size_t n = 0; start + n <= data.size(); n += 7) {
+      for (uint32_t seed : {0u, 0xE3069283u, 0xFFFFFFFFu}) {
+        ASSERT_EQ(ExtendPortable(seed, data.data() + start, n),
+                  ExtendSse42(seed, data.data() + start, n))
+            << start << " " << n;
+      }
+    }
+  }
+  EXPECT_EQ(0xE3069283u, ExtendSse42(0, "123456789", 9));
+  EXPECT_TRUE(HardwareAccelerated());
+#else
+  GTEST_SKIP() << "x86-64 only";
+#endif
+}
+
+}  // namespace
+}  // namespace weir::log::crc32c
