@@ -42,6 +42,32 @@ void RegisterCollectAggregates(AggregateRegistry* registry);
 void RegisterApproxAggregates(AggregateRegistry* registry);
 void RegisterPercentileAggregates(AggregateRegistry* registry);
 
+// An aggregate whose state is one pointer to a heap object T (collect_list's values,
+// a DISTINCT set, a quantile digest), null until the first value arrives.
+template <typename T>
+class HeapStateAggregate : public AggregateFunction {
+ public:
+  using AggregateFunction::AggregateFunction;
+
+  size_t state_size() const override { return sizeof(T*); }
+  size_t state_align() const override { return alignof(T*); }
+  bool needs_destroy() const override { return true; }
+  void Init(uint8_t* s) const override { Set(s, nullptr); }
+  void Destroy(uint8_t* s) const override {
+    delete Get(s);
+    Set(s, nullptr);
+  }
+
+ protected:
+  // The object, or null for a state that has seen nothing.
+  static T* Get(const uint8_t* s) {
+    T* p;
+    std::memcpy(&p, s, sizeof(p));
+    return p;
+  }
+  static void Set(uint8_t* s, T* p) { std::memcpy(s, &p, sizeof(p)); }
+};
+
 // agg(DISTINCT ...): `inner` fed each distinct argument tuple once.
 AggregateFunctionPtr MakeDistinctAggregate(AggregateFunctionPtr inner);
 

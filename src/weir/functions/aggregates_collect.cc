@@ -54,19 +54,10 @@ struct CollectData {
   std::unordered_set<std::string> keys;
 };
 
-class CollectAggregate final : public AggregateFunction {
+class CollectAggregate final : public HeapStateAggregate<CollectData> {
  public:
   CollectAggregate(std::string name, DataType arg, bool set)
-      : AggregateFunction(std::move(name), {arg}, DataType::Array(arg, false)), set_(set) {}
-
-  size_t state_size() const override { return sizeof(CollectData*); }
-  size_t state_align() const override { return alignof(CollectData*); }
-  bool needs_destroy() const override { return true; }
-  void Init(uint8_t* s) const override { Set(s, nullptr); }
-  void Destroy(uint8_t* s) const override {
-    delete Get(s);
-    Set(s, nullptr);
-  }
+      : HeapStateAggregate(std::move(name), {arg}, DataType::Array(arg, false)), set_(set) {}
 
   Status Update(EvalContext&, uint8_t* const* states, const std::vector<Datum>& args,
                 const RowSet& rows) const override {
@@ -133,12 +124,6 @@ class CollectAggregate final : public AggregateFunction {
   }
 
  private:
-  static CollectData* Get(const uint8_t* s) {
-    CollectData* d;
-    std::memcpy(&d, s, sizeof(d));
-    return d;
-  }
-  static void Set(uint8_t* s, CollectData* d) { std::memcpy(s, &d, sizeof(d)); }
   static CollectData* Data(uint8_t* s) {
     CollectData* d = Get(s);
     if (d == nullptr) {
@@ -206,19 +191,10 @@ struct ByData {
   std::string value;  // encoded, when !value_null
 };
 
-class ByAggregate final : public AggregateFunction {
+class ByAggregate final : public HeapStateAggregate<ByData> {
  public:
   ByAggregate(std::string name, DataType value, DataType ordering, bool max)
-      : AggregateFunction(std::move(name), {value, ordering}, value), max_(max) {}
-
-  size_t state_size() const override { return sizeof(ByData*); }
-  size_t state_align() const override { return alignof(ByData*); }
-  bool needs_destroy() const override { return true; }
-  void Init(uint8_t* s) const override { Set(s, nullptr); }
-  void Destroy(uint8_t* s) const override {
-    delete Get(s);
-    Set(s, nullptr);
-  }
+      : HeapStateAggregate(std::move(name), {value, ordering}, value), max_(max) {}
 
   Status Update(EvalContext&, uint8_t* const* states, const std::vector<Datum>& args,
                 const RowSet& rows) const override {
@@ -315,13 +291,6 @@ class ByAggregate final : public AggregateFunction {
   }
 
  private:
-  static ByData* Get(const uint8_t* s) {
-    ByData* d;
-    std::memcpy(&d, s, sizeof(d));
-    return d;
-  }
-  static void Set(uint8_t* s, ByData* d) { std::memcpy(s, &d, sizeof(d)); }
-
   // Spark's predicate: the old value stays only when old > new (max_by) or
   // old < new (min_by); ties go to the new row.
   bool KeepOld(std::string_view old_ord, std::string_view new_ord) const {

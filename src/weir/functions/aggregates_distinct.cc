@@ -22,20 +22,11 @@ namespace {
 
 using TupleSet = absl::flat_hash_set<std::string>;
 
-class DistinctAggregate final : public AggregateFunction {
+class DistinctAggregate final : public HeapStateAggregate<TupleSet> {
  public:
   explicit DistinctAggregate(AggregateFunctionPtr inner)
-      : AggregateFunction(inner->name(), inner->arg_types(), inner->result_type()),
+      : HeapStateAggregate(inner->name(), inner->arg_types(), inner->result_type()),
         inner_(std::move(inner)) {}
-
-  size_t state_size() const override { return sizeof(TupleSet*); }
-  size_t state_align() const override { return alignof(TupleSet*); }
-  bool needs_destroy() const override { return true; }
-  void Init(uint8_t* s) const override { Set(s, nullptr); }
-  void Destroy(uint8_t* s) const override {
-    delete Get(s);
-    Set(s, nullptr);
-  }
 
   Status Update(EvalContext&, uint8_t* const* states, const std::vector<Datum>& args,
                 const RowSet& rows) const override {
@@ -107,12 +98,6 @@ class DistinctAggregate final : public AggregateFunction {
   }
 
  private:
-  static TupleSet* Get(const uint8_t* s) {
-    TupleSet* p;
-    std::memcpy(&p, s, sizeof(p));
-    return p;
-  }
-  static void Set(uint8_t* s, TupleSet* p) { std::memcpy(s, &p, sizeof(p)); }
   static TupleSet* Mutable(uint8_t* s) {
     TupleSet* p = Get(s);
     if (p == nullptr) {

@@ -228,23 +228,14 @@ class GkDigest {
   bool compressed_ = true;
 };
 
-class PercentileApprox final : public AggregateFunction {
+class PercentileApprox final : public HeapStateAggregate<GkDigest> {
  public:
   PercentileApprox(DataType arg, DataType result, std::vector<double> percentages, int accuracy,
                    bool array)
-      : AggregateFunction("percentile_approx", {arg}, std::move(result)),
+      : HeapStateAggregate("percentile_approx", {arg}, std::move(result)),
         percentages_(std::move(percentages)),
         eps_(1.0 / accuracy),
         array_(array) {}
-
-  size_t state_size() const override { return sizeof(GkDigest*); }
-  size_t state_align() const override { return alignof(GkDigest*); }
-  bool needs_destroy() const override { return true; }
-  void Init(uint8_t* s) const override { Set(s, nullptr); }
-  void Destroy(uint8_t* s) const override {
-    delete Get(s);
-    Set(s, nullptr);
-  }
 
   Status Update(EvalContext&, uint8_t* const* states, const std::vector<Datum>& args,
                 const RowSet& rows) const override {
@@ -334,12 +325,6 @@ class PercentileApprox final : public AggregateFunction {
   }
 
  private:
-  static GkDigest* Get(const uint8_t* s) {
-    GkDigest* d;
-    std::memcpy(&d, s, sizeof(d));
-    return d;
-  }
-  static void Set(uint8_t* s, GkDigest* d) { std::memcpy(s, &d, sizeof(d)); }
   GkDigest* Data(uint8_t* s) const {
     GkDigest* d = Get(s);
     if (d == nullptr) {
