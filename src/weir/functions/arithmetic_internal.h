@@ -56,79 +56,8 @@ Result<ExprPtr> CoerceDouble(std::string_view call, size_t index, ExprPtr arg);
 Result<std::optional<int32_t>> ConstantInt(std::string_view call, std::string_view what,
                                            const ExprPtr& arg);
 
-// out = op(a, b) where `uint8_t op(A, B, R* out)` returns a FailCode. Values are
-// computed for every row of the set (flat columns over all rows run as a plain loop);
-// for a valid row that fails, `on_fail(a, b, code)` returns OK to make the row NULL or
-// the error that stops the evaluation. The failing rows are located only when some
-// row failed.
-template <typename A, typename B, typename R, typename Op, typename OnFail>
-Result<Datum> MapBinaryFallible(const DataType& type, const Datum& a, const Datum& b,
-                                const RowSet& rows, Op op, OnFail on_fail) {
-  FixedResult<R> out(type, rows);
-  const Datum args[2] = {a, b};
-  out.validity().InitFromArgs(args, 2, rows);
-  R* o = out.values();
-  const A* av = kernels::ValuesOf<A>(a);
-  const B* bv = kernels::ValuesOf<B>(b);
-  const int64_t ma = kernels::MaskOf(a), mb = kernels::MaskOf(b);
-  uint8_t failed = 0;
-  const int64_t n = rows.size();
-  if (rows.is_all() && !a.is_constant() && !b.is_constant()) {
-    for (int64_t i = 0; i < n; ++i) failed |= op(av[i], bv[i], &o[i]);
-  } else if (rows.is_all() && !a.is_constant()) {
-    const B c = bv[0];
-    for (int64_t i = 0; i < n; ++i) failed |= op(av[i], c, &o[i]);
-  } else if (rows.is_all() && !b.is_constant()) {
-    const A c = av[0];
-    for (int64_t i = 0; i < n; ++i) failed |= op(c, bv[i], &o[i]);
-  } else {
-    rows.ForEach([&](int64_t i) { failed |= op(av[i & ma], bv[i & mb], &o[i]); });
-  }
-  if (failed != 0) {
-    // Rare: values at NULL rows are arbitrary and may "fail"; only valid rows count.
-    Status st;
-    rows.ForEach([&](int64_t i) {
-      if (!st.ok() || !out.validity().IsValid(i)) return;
-      R ignored;
-      const uint8_t code = op(av[i & ma], bv[i & mb], &ignored);
-      if (code == kOk) return;
-      st = on_fail(av[i & ma], bv[i & mb], code);
-      if (st.ok()) out.SetNull(i);
-    });
-    RETURN_NOT_OK(st);
-  }
-  return out.Finish();
-}
-
-// The unary form of MapBinaryFallible: `uint8_t op(A, R* out)`, `on_fail(a, code)`.
-template <typename A, typename R, typename Op, typename OnFail>
-Result<Datum> MapUnaryFallible(const DataType& type, const Datum& a, const RowSet& rows, Op op,
-                               OnFail on_fail) {
-  FixedResult<R> out(type, rows);
-  out.validity().InitFromArgs(&a, 1, rows);
-  R* o = out.values();
-  const A* av = kernels::ValuesOf<A>(a);
-  const int64_t ma = kernels::MaskOf(a);
-  uint8_t failed = 0;
-  if (rows.is_all() && !a.is_constant()) {
-    const int64_t n = rows.size();
-    for (int64_t i = 0; i < n; ++i) failed |= op(av[i], &o[i]);
-  } else {
-    rows.ForEach([&](int64_t i) { failed |= op(av[i & ma], &o[i]); });
-  }
-  if (failed != 0) {
-    Status st;
-    rows.ForEach([&](int64_t i) {
-      if (!st.ok() || !out.validity().IsValid(i)) return;
-      R ignored;
-      const uint8_t code = op(av[i & ma], &ignored);
-      if (code == kOk) return;
-      st = on_fail(av[i & ma], code);
-      if (st.ok()) out.SetNull(i);
-    });
-    RETURN_NOT_OK(st);
-  }
-  return out.Finish();
-}
+// The fallible kernel loops live in kernel_util.h; arithmetic names them here.
+using kernels::MapBinaryFallible;
+using kernels::MapUnaryFallible;
 
 }  // namespace weir::arith

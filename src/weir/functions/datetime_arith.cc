@@ -210,7 +210,7 @@ Result<ExprPtr> ResolveDatetimeArithmetic(std::string_view op, std::vector<ExprP
                 *o = Interval{};
                 return !__builtin_sub_overflow(x, y, &o->micros);
               },
-              [](int64_t) { return Overflow("long"); });
+              []() { return Overflow("long"); });
         },
         std::move(args));
   }
@@ -226,7 +226,7 @@ Result<ExprPtr> ResolveDatetimeArithmetic(std::string_view op, std::vector<ExprP
                        !__builtin_add_overflow(x.days, y.days, &o->days) &&
                        !__builtin_add_overflow(x.micros, y.micros, &o->micros);
               },
-              [](int64_t) { return Overflow("integer"); });
+              []() { return Overflow("integer"); });
         },
         std::move(args));
   }

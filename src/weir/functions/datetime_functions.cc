@@ -266,7 +266,7 @@ Result<ExprPtr> ResolveTimestampSeconds(std::vector<ExprPtr> args) {
                 [](int64_t v, int64_t, int64_t* o) {
                   return !__builtin_mul_overflow(v, kMicrosPerSecond, o);
                 },
-                [](int64_t) { return LongOverflow(); });
+                []() { return LongOverflow(); });
           },
           std::move(args));
     case TypeId::kDouble:
@@ -288,7 +288,7 @@ Result<ExprPtr> ResolveTimestampSeconds(std::vector<ExprPtr> args) {
                   }
                   return true;
                 },
-                [](int64_t) { return Status::OK(); });
+                []() { return Status::OK(); });
           },
           std::move(args));
     case TypeId::kDecimal: {
@@ -311,7 +311,7 @@ Result<ExprPtr> ResolveTimestampSeconds(std::vector<ExprPtr> args) {
                   *o = static_cast<int64_t>(us);
                   return true;
                 },
-                [](int64_t) {
+                []() {
                   return Status::InvalidInput(
                       "[ARITHMETIC_OVERFLOW] Overflow or rounding necessary in "
                       "timestamp_seconds.");
@@ -339,7 +339,7 @@ Result<ExprPtr> ResolveTimestampFrom(std::string name, std::vector<ExprPtr> args
             [factor](int64_t v, int64_t, int64_t* o) {
               return !__builtin_mul_overflow(v, factor, o);
             },
-            [](int64_t) { return LongOverflow(); });
+            []() { return LongOverflow(); });
       },
       std::move(args));
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "weir/expr/datum.h"
@@ -70,15 +71,15 @@ Datum MapBinary(const DataType& type, const Datum& a, const Datum& b, const RowS
   return out.Finish();
 }
 
-// Called for a valid row where a partial function has no value. Return OK to make
-// the row NULL, or an error to stop the evaluation.
-using FailureHandler = std::function<Status(int64_t row)>;
-
-// Like MapBinary for a partial op: `bool op(A, B, R* out)` returns false when the
-// row has no value.
-template <typename A, typename B, typename R, typename Op>
-Result<Datum> MapBinaryPartial(const DataType& type, const Datum& a, const Datum& b,
-                               const RowSet& rows, Op op, const FailureHandler& on_failure) {
+// out = op(a, b) where `uint8_t op(A, B, R* out)` returns 0 for success or a
+// nonzero failure code of the caller's choosing. Values are
+// computed for every row of the set (flat columns over all rows run as a plain loop);
+// for a valid row that fails, `on_fail(a, b, code)` returns OK to make the row NULL or
+// the error that stops the evaluation. The failing rows are located only when some
+// row failed.
+template <typename A, typename B, typename R, typename Op, typename OnFail>
+Result<Datum> MapBinaryFallible(const DataType& type, const Datum& a, const Datum& b,
+                                const RowSet& rows, Op op, OnFail on_fail) {
   FixedResult<R> out(type, rows);
   const Datum args[2] = {a, b};
   out.validity().InitFromArgs(args, 2, rows);
@@ -86,21 +87,76 @@ Result<Datum> MapBinaryPartial(const DataType& type, const Datum& a, const Datum
   const A* av = ValuesOf<A>(a);
   const B* bv = ValuesOf<B>(b);
   const int64_t ma = MaskOf(a), mb = MaskOf(b);
-  bool any_failed = false;
-  rows.ForEach([&](int64_t i) { any_failed |= !op(av[i & ma], bv[i & mb], &o[i]); });
-  if (any_failed) {
-    // Rare: find the failing rows that are valid (values at NULL rows are garbage).
+  uint8_t failed = 0;
+  const int64_t n = rows.size();
+  if (rows.is_all() && !a.is_constant() && !b.is_constant()) {
+    for (int64_t i = 0; i < n; ++i) failed |= op(av[i], bv[i], &o[i]);
+  } else if (rows.is_all() && !a.is_constant()) {
+    const B c = bv[0];
+    for (int64_t i = 0; i < n; ++i) failed |= op(av[i], c, &o[i]);
+  } else if (rows.is_all() && !b.is_constant()) {
+    const A c = av[0];
+    for (int64_t i = 0; i < n; ++i) failed |= op(c, bv[i], &o[i]);
+  } else {
+    rows.ForEach([&](int64_t i) { failed |= op(av[i & ma], bv[i & mb], &o[i]); });
+  }
+  if (failed != 0) {
+    // Rare: values at NULL rows are arbitrary and may "fail"; only valid rows count.
     Status st;
     rows.ForEach([&](int64_t i) {
       if (!st.ok() || !out.validity().IsValid(i)) return;
       R ignored;
-      if (op(av[i & ma], bv[i & mb], &ignored)) return;
-      st = on_failure(i);
+      const uint8_t code = op(av[i & ma], bv[i & mb], &ignored);
+      if (code == 0) return;
+      st = on_fail(av[i & ma], bv[i & mb], code);
       if (st.ok()) out.SetNull(i);
     });
     RETURN_NOT_OK(st);
   }
   return out.Finish();
+}
+
+// The unary form of MapBinaryFallible: `uint8_t op(A, R* out)`, `on_fail(a, code)`.
+template <typename A, typename R, typename Op, typename OnFail>
+Result<Datum> MapUnaryFallible(const DataType& type, const Datum& a, const RowSet& rows, Op op,
+                               OnFail on_fail) {
+  FixedResult<R> out(type, rows);
+  out.validity().InitFromArgs(&a, 1, rows);
+  R* o = out.values();
+  const A* av = ValuesOf<A>(a);
+  const int64_t ma = MaskOf(a);
+  uint8_t failed = 0;
+  if (rows.is_all() && !a.is_constant()) {
+    const int64_t n = rows.size();
+    for (int64_t i = 0; i < n; ++i) failed |= op(av[i], &o[i]);
+  } else {
+    rows.ForEach([&](int64_t i) { failed |= op(av[i & ma], &o[i]); });
+  }
+  if (failed != 0) {
+    Status st;
+    rows.ForEach([&](int64_t i) {
+      if (!st.ok() || !out.validity().IsValid(i)) return;
+      R ignored;
+      const uint8_t code = op(av[i & ma], &ignored);
+      if (code == 0) return;
+      st = on_fail(av[i & ma], code);
+      if (st.ok()) out.SetNull(i);
+    });
+    RETURN_NOT_OK(st);
+  }
+  return out.Finish();
+}
+
+// MapBinaryFallible for an op that only says whether it produced a value:
+// `bool op(A, B, R* out)`; `on_failure()` returns OK to make a failing row NULL or
+// the error that stops the evaluation.
+template <typename A, typename B, typename R, typename Op, typename OnFailure>
+Result<Datum> MapBinaryPartial(const DataType& type, const Datum& a, const Datum& b,
+                               const RowSet& rows, Op op, OnFailure on_failure) {
+  return MapBinaryFallible<A, B, R>(
+      type, a, b, rows,
+      [&op](const A& x, const B& y, R* o) -> uint8_t { return op(x, y, o) ? 0 : 1; },
+      [&on_failure](const A&, const B&, uint8_t) { return on_failure(); });
 }
 
 // A ScalarFunction whose Eval is a lambda, for functions without per-call state.
