@@ -1,4 +1,5 @@
-// JSON helpers shared by the JSON functions (internal to weir_functions).
+// JSON helpers shared by the JSON functions (internal to weir_functions) and the
+// json file format of weir_formats (JsonDocParser aside, which it does not use).
 //
 // Text is parsed with simdjson's DOM parser. A parser is reused across the rows of
 // one evaluation (it keeps its buffers) and never shared between threads.
