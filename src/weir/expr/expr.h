@@ -41,6 +41,9 @@ enum class ExprKind : uint8_t {
   kIsNotNull,
   kCase,
   kCoalesce,
+  // An expression of a higher layer (a scalar subquery, an outer reference of a
+  // correlated subquery) that the planner replaces before anything evaluates it.
+  kPlaceholder,
 };
 
 class Expr;

@@ -1,0 +1,38 @@
+// The rules of Optimize (optimizer.h), one file each:
+//   optimizer.cc  the driver and constant folding
+//   push_down.cc  filter push-down
+//   prune.cc      projection pruning
+
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "weir/common/result.h"
+#include "weir/expr/eval_context.h"
+#include "weir/plan/logical_plan.h"
+
+namespace weir::plan::internal {
+
+// Folds every expression; a filter that folds to TRUE disappears, one that folds
+// to FALSE or NULL becomes an empty relation of its schema.
+Result<LogicalPlanPtr> FoldPlanConstants(const LogicalPlanPtr& plan, EvalContext& ctx);
+
+// Moves filters towards the scans (see optimizer.h).
+Result<LogicalPlanPtr> PushDownFilters(const LogicalPlanPtr& plan);
+
+// Reads and computes only the columns some ancestor uses.
+Result<LogicalPlanPtr> PruneColumns(const LogicalPlanPtr& plan);
+
+// Helpers shared by the rules.
+
+// The input column indices `e` reads.
+void ColumnsRead(const ExprPtr& e, std::vector<int>* out);
+// `e` with ColumnRef(i) replaced by `fn(i)` (fn returns the replacement).
+Result<ExprPtr> MapColumns(const ExprPtr& e,
+                           const std::function<ExprPtr(const ColumnRefExpr&)>& fn);
+// True when `e` holds no plan-level placeholder (scalar subquery, binder reference)
+// and is deterministic.
+bool Pushable(const ExprPtr& e);
+
+}  // namespace weir::plan::internal
