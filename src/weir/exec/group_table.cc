@@ -1,0 +1,383 @@
+#include "weir/exec/group_table.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "weir/functions/spark_hash.h"
+#include "weir/functions/value_codec_internal.h"
+
+namespace weir::exec {
+
+namespace {
+
+bool IsIntLike(TypeId id) {
+  return id == TypeId::kBoolean || id == TypeId::kInt32 || id == TypeId::kDate ||
+         id == TypeId::kInt64 || id == TypeId::kTimestamp;
+}
+
+// The key as an int64. REQUIRES: IsIntLike and not NULL.
+inline int64_t IntKey(const Column& c, TypeId id, int64_t i) {
+  switch (id) {
+    case TypeId::kBoolean:
+      return c.Get<uint8_t>(i);
+    case TypeId::kInt32:
+    case TypeId::kDate:
+      return c.Get<int32_t>(i);
+    default:
+      return c.Get<int64_t>(i);
+  }
+}
+
+inline uint64_t HashBytes(std::string_view b) {
+  return static_cast<uint64_t>(spark_hash::XxHash64Bytes(b.data(), b.size(), 0x5eed));
+}
+
+constexpr uint64_t kNullHash = 0x9e3779b97f4a7c15ULL;
+
+inline double NormalizeDouble(double d) {
+  if (d == 0.0) return 0.0;
+  if (d != d) return std::numeric_limits<double>::quiet_NaN();
+  return d;
+}
+
+}  // namespace
+
+void KeyEncoder::Encode(const std::vector<Datum>& keys, const RowSet& rows) {
+  const size_t n = static_cast<size_t>(rows.size());
+  offsets_.assign(n + 1, 0);
+  // Pass 1: the size of every row's key.
+  for (const Datum& d : keys) {
+    const Column& c = d.col();
+    const TypeId id = c.type().id();
+    const int w = codec::FixedWidth(id);
+    size_t k = 0;
+    rows.ForEach([&](int64_t i) {
+      size_t s = 1;
+      if (!d.IsNull(i)) {
+        if (w > 0) {
+          s += static_cast<size_t>(w);
+        } else if (id == TypeId::kString || id == TypeId::kBinary) {
+          s += 4 + d.Get<StringRef>(i).size();
+        } else if (id != TypeId::kNull) {
+          scratch_.clear();
+          codec::EncodeValue(c, d.Index(i), &scratch_);
+          s += 4 + scratch_.size();
+        }
+      }
+      offsets_[++k] += s;
+    });
+  }
+  for (size_t k = 0; k < n; ++k) offsets_[k + 1] += offsets_[k];
+  bytes_.resize(offsets_[n]);
+  // Pass 2: write the keys column by column.
+  cursor_.assign(offsets_.begin(), offsets_.end() - 1);
+  char* out = bytes_.data();
+  for (const Datum& d : keys) {
+    const Column& c = d.col();
+    const TypeId id = c.type().id();
+    const int w = codec::FixedWidth(id);
+    size_t k = 0;
+    rows.ForEach([&](int64_t i) {
+      size_t& at = cursor_[k++];
+      if (d.IsNull(i)) {
+        out[at++] = 0;
+        return;
+      }
+      out[at++] = 1;
+      const int64_t r = d.Index(i);
+      if (id == TypeId::kDouble) {
+        double v = NormalizeDouble(c.Get<double>(r));
+        std::memcpy(out + at, &v, 8);
+        at += 8;
+      } else if (w > 0) {
+        std::memcpy(out + at, c.values_buffer()->data() + r * w, static_cast<size_t>(w));
+        at += static_cast<size_t>(w);
+      } else if (id == TypeId::kString || id == TypeId::kBinary) {
+        StringRef s = c.Get<StringRef>(r);
+        uint32_t len = s.size();
+        std::memcpy(out + at, &len, 4);
+        if (len > 0) std::memcpy(out + at + 4, s.data(), len);
+        at += 4 + len;
+      } else if (id != TypeId::kNull) {
+        scratch_.clear();
+        codec::EncodeValue(c, r, &scratch_);
+        auto len = static_cast<uint32_t>(scratch_.size());
+        std::memcpy(out + at, &len, 4);
+        std::memcpy(out + at + 4, scratch_.data(), len);
+        at += 4 + len;
+      }
+    });
+  }
+}
+
+Status DecodeKeys(const std::vector<std::string_view>& keys, const std::vector<DataType>& types,
+                  std::vector<ColumnPtr>* out) {
+  std::vector<std::unique_ptr<ColumnBuilder>> builders;
+  for (const DataType& t : types) {
+    builders.push_back(MakeBuilder(t));
+    builders.back()->Reserve(static_cast<int64_t>(keys.size()));
+  }
+  for (std::string_view key : keys) {
+    std::string_view in = key;
+    for (size_t c = 0; c < types.size(); ++c) {
+      const TypeId id = types[c].id();
+      if (in.empty()) return codec::BadEncoding();
+      const char flag = in[0];
+      in.remove_prefix(1);
+      if (flag == 0) {
+        builders[c]->AppendNull();
+        continue;
+      }
+      if (codec::FixedWidth(id) > 0) {
+        RETURN_NOT_OK(codec::DecodeValue(&in, types[c], builders[c].get()));
+        continue;
+      }
+      uint32_t len;
+      if (in.size() < 4) return codec::BadEncoding();
+      std::memcpy(&len, in.data(), 4);
+      in.remove_prefix(4);
+      if (in.size() < len) return codec::BadEncoding();
+      std::string_view v = in.substr(0, len);
+      in.remove_prefix(len);
+      if (id == TypeId::kString || id == TypeId::kBinary) {
+        static_cast<StringBuilder*>(builders[c].get())->Append(v);
+      } else {
+        RETURN_NOT_OK(codec::DecodeValue(&v, types[c], builders[c].get()));
+      }
+    }
+  }
+  out->clear();
+  for (auto& b : builders) out->push_back(b->Finish());
+  return Status::OK();
+}
+
+void HashKeys(const std::vector<Datum>& keys, const RowSet& rows, uint64_t* out,
+              KeyEncoder* scratch) {
+  if (keys.size() == 1 && IsIntLike(keys[0].type().id())) {
+    const Datum& d = keys[0];
+    const TypeId id = d.type().id();
+    rows.ForEach([&](int64_t i) {
+      out[i] =
+          d.IsNull(i) ? kNullHash : Mix64(static_cast<uint64_t>(IntKey(d.col(), id, d.Index(i))));
+    });
+    return;
+  }
+  scratch->Encode(keys, rows);
+  int64_t k = 0;
+  rows.ForEach([&](int64_t i) { out[i] = HashBytes(scratch->key(k++)); });
+}
+
+GroupTable::GroupTable(std::vector<DataType> key_types) : key_types_(std::move(key_types)) {
+  int_mode_ = key_types_.size() == 1 && IsIntLike(key_types_[0].id());
+  if (int_mode_) {
+    int_slots_.assign(1024, IntSlot{0, kNoGroup, 0});
+    int_mask_ = 1023;
+  }
+}
+
+void GroupTable::IntGrow() {
+  std::vector<IntSlot> old = std::move(int_slots_);
+  int_slots_.assign(old.size() * 2, IntSlot{0, kNoGroup, 0});
+  int_mask_ = int_slots_.size() - 1;
+  for (const IntSlot& s : old) {
+    if (s.group == kNoGroup) continue;
+    uint64_t i = hashes_[s.group] & int_mask_;
+    while (int_slots_[i].group != kNoGroup) i = (i + 1) & int_mask_;
+    int_slots_[i] = s;
+  }
+}
+
+inline uint32_t GroupTable::IntFindOrInsert(int64_t key, uint64_t hash) {
+  uint64_t i = hash & int_mask_;
+  while (true) {
+    IntSlot& s = int_slots_[i];
+    if (s.group == kNoGroup) break;
+    if (s.key == key) return s.group;
+    i = (i + 1) & int_mask_;
+  }
+  const uint32_t g = AddIntGroup(key, false);
+  int_slots_[i] = IntSlot{key, g, 0};
+  if (static_cast<uint64_t>(int_keys_.size()) * 2 > int_mask_) IntGrow();
+  return g;
+}
+
+inline uint32_t GroupTable::IntFind(int64_t key, uint64_t hash) const {
+  uint64_t i = hash & int_mask_;
+  while (true) {
+    const IntSlot& s = int_slots_[i];
+    if (s.group == kNoGroup) return kNoGroup;
+    if (s.key == key) return s.group;
+    i = (i + 1) & int_mask_;
+  }
+}
+
+uint32_t GroupTable::AddIntGroup(int64_t key, bool null) {
+  auto g = static_cast<uint32_t>(hashes_.size());
+  hashes_.push_back(null ? kNullHash : Mix64(static_cast<uint64_t>(key)));
+  int_keys_.push_back(key);
+  if (null) null_group_ = g;
+  return g;
+}
+
+const char* GroupTable::CopyToArena(std::string_view bytes) {
+  if (bytes.size() > arena_left_) {
+    size_t block = std::max<size_t>(size_t{64} * 1024, bytes.size());
+    arena_.push_back(std::make_unique<char[]>(block));
+    arena_next_ = arena_.back().get();
+    arena_left_ = block;
+    arena_bytes_ += static_cast<int64_t>(block);
+  }
+  char* p = arena_next_;
+  if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
+  arena_next_ += bytes.size();
+  arena_left_ -= bytes.size();
+  return p;
+}
+
+uint32_t GroupTable::InsertBytes(std::string_view key, uint64_t hash) {
+  KeyRef probe{key.data(), static_cast<uint32_t>(key.size()), hash};
+  auto it = byte_map_.find(probe);
+  if (it != byte_map_.end()) return it->second;
+  auto g = static_cast<uint32_t>(hashes_.size());
+  KeyRef stored{CopyToArena(key), probe.size, hash};
+  byte_map_.emplace(stored, g);
+  byte_keys_.push_back(stored);
+  hashes_.push_back(hash);
+  return g;
+}
+
+void GroupTable::FindOrInsert(const std::vector<Datum>& keys, const RowSet& rows,
+                              uint32_t* group_ids) {
+  if (int_mode_) {
+    const Datum& d = keys[0];
+    const Column& c = d.col();
+    const TypeId id = key_types_[0].id();
+    // Pass 1: hashes, and a prefetch of each row's slot.
+    hash_scratch_.resize(static_cast<size_t>(rows.physical_rows()));
+    uint64_t* h = hash_scratch_.data();
+    if (id == TypeId::kInt64 || id == TypeId::kTimestamp) {
+      const int64_t* v = c.values<int64_t>();
+      rows.ForEach([&](int64_t i) {
+        h[i] = Mix64(static_cast<uint64_t>(v[d.Index(i)]));
+        __builtin_prefetch(&int_slots_[h[i] & int_mask_]);
+      });
+      // Pass 2: probe. The hot path: one BIGINT key.
+      const bool nulls = !d.no_nulls();
+      rows.ForEach([&](int64_t i) {
+        const int64_t r = d.Index(i);
+        if (nulls && c.IsNull(r)) {
+          group_ids[i] = null_group_ != kNoGroup ? null_group_ : AddIntGroup(0, true);
+          return;
+        }
+        group_ids[i] = IntFindOrInsert(v[r], h[i]);
+      });
+      return;
+    }
+    rows.ForEach([&](int64_t i) {
+      const int64_t r = d.Index(i);
+      if (c.IsNull(r)) {
+        group_ids[i] = null_group_ != kNoGroup ? null_group_ : AddIntGroup(0, true);
+        return;
+      }
+      const int64_t key = IntKey(c, id, r);
+      group_ids[i] = IntFindOrInsert(key, Mix64(static_cast<uint64_t>(key)));
+    });
+    return;
+  }
+  encoder_.Encode(keys, rows);
+  int64_t k = 0;
+  rows.ForEach([&](int64_t i) {
+    std::string_view key = encoder_.key(k++);
+    group_ids[i] = InsertBytes(key, HashBytes(key));
+  });
+}
+
+void GroupTable::Find(const std::vector<Datum>& keys, const RowSet& rows, uint32_t* group_ids,
+                      KeyEncoder* scratch) const {
+  if (int_mode_) {
+    const Datum& d = keys[0];
+    const Column& c = d.col();
+    const TypeId id = key_types_[0].id();
+    // Hash and prefetch every row's slot first, so that the misses overlap.
+    std::vector<uint64_t> h(static_cast<size_t>(rows.physical_rows()));
+    rows.ForEach([&](int64_t i) {
+      const int64_t r = d.Index(i);
+      h[static_cast<size_t>(i)] = c.IsNull(r) ? 0 : Mix64(static_cast<uint64_t>(IntKey(c, id, r)));
+      __builtin_prefetch(&int_slots_[h[static_cast<size_t>(i)] & int_mask_]);
+    });
+    rows.ForEach([&](int64_t i) {
+      const int64_t r = d.Index(i);
+      if (c.IsNull(r)) {
+        group_ids[i] = null_group_;
+        return;
+      }
+      group_ids[i] = IntFind(IntKey(c, id, r), h[static_cast<size_t>(i)]);
+    });
+    return;
+  }
+  scratch->Encode(keys, rows);
+  int64_t k = 0;
+  rows.ForEach([&](int64_t i) {
+    std::string_view key = scratch->key(k++);
+    KeyRef probe{key.data(), static_cast<uint32_t>(key.size()), HashBytes(key)};
+    auto it = byte_map_.find(probe);
+    group_ids[i] = it == byte_map_.end() ? kNoGroup : it->second;
+  });
+}
+
+uint32_t GroupTable::InsertFrom(const GroupTable& other, uint32_t g) {
+  if (int_mode_) {
+    if (other.null_group_ == g) {
+      return null_group_ != kNoGroup ? null_group_ : AddIntGroup(0, true);
+    }
+    const int64_t key = other.int_keys_[g];
+    return IntFindOrInsert(key, other.hashes_[g]);
+  }
+  const KeyRef& k = other.byte_keys_[g];
+  return InsertBytes(std::string_view(k.data, k.size), k.hash);
+}
+
+Result<std::vector<ColumnPtr>> GroupTable::KeyColumns(const std::vector<uint32_t>& groups) const {
+  std::vector<ColumnPtr> out;
+  if (int_mode_) {
+    std::unique_ptr<ColumnBuilder> b = MakeBuilder(key_types_[0]);
+    b->Reserve(static_cast<int64_t>(groups.size()));
+    const TypeId id = key_types_[0].id();
+    for (uint32_t g : groups) {
+      if (g == null_group_) {
+        b->AppendNull();
+        continue;
+      }
+      int64_t v = int_keys_[g];
+      switch (id) {
+        case TypeId::kBoolean:
+          static_cast<PrimitiveBuilder<uint8_t>*>(b.get())->Append(static_cast<uint8_t>(v));
+          break;
+        case TypeId::kInt32:
+        case TypeId::kDate:
+          static_cast<Int32Builder*>(b.get())->Append(static_cast<int32_t>(v));
+          break;
+        default:
+          static_cast<Int64Builder*>(b.get())->Append(v);
+          break;
+      }
+    }
+    out.push_back(b->Finish());
+    return out;
+  }
+  std::vector<std::string_view> keys;
+  keys.reserve(groups.size());
+  for (uint32_t g : groups) keys.emplace_back(byte_keys_[g].data, byte_keys_[g].size);
+  RETURN_NOT_OK(DecodeKeys(keys, key_types_, &out));
+  return out;
+}
+
+int64_t GroupTable::MemoryUsage() const {
+  return arena_bytes_ +
+         static_cast<int64_t>(hashes_.capacity() * 8 + int_keys_.capacity() * 8 +
+                              byte_keys_.capacity() * sizeof(KeyRef) +
+                              int_slots_.capacity() * sizeof(IntSlot) + byte_map_.capacity() * 24);
+}
+
+}  // namespace weir::exec

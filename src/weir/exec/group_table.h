@@ -1,0 +1,149 @@
+// GroupTable: maps key tuples to dense group ids (0, 1, 2, ...), the core of hash
+// aggregation, hash joins (build rows grouped by key) and set operations (internal
+// to weir_exec).
+//
+// Keys compare as GROUP BY does: NULL equals NULL, -0.0 equals 0.0, every NaN equals
+// every NaN. Two layouts:
+//  - one key of an integer-like type (BOOLEAN, INT, DATE, BIGINT, TIMESTAMP): the key
+//    is an int64 in an absl::flat_hash_map, NULL is a group of its own;
+//  - anything else (several keys, strings, doubles, nested types, no key at all):
+//    each row's keys are encoded into bytes (a NULL flag per key, then fixed-width
+//    bytes or a length and the bytes), which are copied once per *group* into an
+//    arena; the map holds views of the arena with the precomputed hash.
+// Strings are never copied per row into std::string.
+//
+// Thread-safety: not thread-safe; one table per task. Const methods may run
+// concurrently with each other (a built join table probed by many partitions).
+
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "weir/common/result.h"
+#include "weir/expr/datum.h"
+#include "weir/expr/row_set.h"
+#include "weir/types/builder.h"
+
+namespace weir::exec {
+
+inline constexpr uint32_t kNoGroup = 0xffffffffu;
+
+inline uint64_t Mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+// Encodes the key datums of a batch's rows into row-major bytes (see above).
+class KeyEncoder {
+ public:
+  // Encodes row rows[k] into key(k) for every k.
+  void Encode(const std::vector<Datum>& keys, const RowSet& rows);
+  std::string_view key(int64_t k) const {
+    return {bytes_.data() + offsets_[static_cast<size_t>(k)],
+            offsets_[static_cast<size_t>(k) + 1] - offsets_[static_cast<size_t>(k)]};
+  }
+
+ private:
+  std::vector<char> bytes_;
+  std::vector<size_t> offsets_;
+  std::vector<size_t> cursor_;
+  std::string scratch_;
+};
+
+// Decodes encoded keys into columns. Returns Corruption on malformed bytes (never
+// expected: the bytes come from KeyEncoder).
+Status DecodeKeys(const std::vector<std::string_view>& keys, const std::vector<DataType>& types,
+                  std::vector<ColumnPtr>* out);
+
+// Hashes of key tuples for exchanges: out[i] for every physical row i in `rows`.
+// Equal keys (GROUP BY equality) hash equally.
+void HashKeys(const std::vector<Datum>& keys, const RowSet& rows, uint64_t* out,
+              KeyEncoder* scratch);
+
+class GroupTable {
+ public:
+  explicit GroupTable(std::vector<DataType> key_types);
+  GroupTable(const GroupTable&) = delete;
+  GroupTable& operator=(const GroupTable&) = delete;
+
+  const std::vector<DataType>& key_types() const { return key_types_; }
+  uint32_t num_groups() const { return static_cast<uint32_t>(hashes_.size()); }
+  // A well-mixed hash of group g's key (equal in every table with these key types).
+  uint64_t group_hash(uint32_t g) const { return hashes_[g]; }
+
+  // Sets group_ids[i] for every physical row i of `rows`, creating groups for new
+  // keys. `keys` are the evaluated key datums over the batch.
+  void FindOrInsert(const std::vector<Datum>& keys, const RowSet& rows, uint32_t* group_ids);
+  // Like FindOrInsert, but only looks up: kNoGroup for keys not in the table.
+  void Find(const std::vector<Datum>& keys, const RowSet& rows, uint32_t* group_ids,
+            KeyEncoder* scratch) const;
+  // Adds group g of `other` (same key types) if absent; returns its id here.
+  uint32_t InsertFrom(const GroupTable& other, uint32_t g);
+
+  // The key columns of `groups` (in that order).
+  Result<std::vector<ColumnPtr>> KeyColumns(const std::vector<uint32_t>& groups) const;
+
+  // Approximate bytes held.
+  int64_t MemoryUsage() const;
+
+ private:
+  struct KeyRef {
+    const char* data;
+    uint32_t size;
+    uint64_t hash;
+  };
+  struct KeyRefHash {
+    size_t operator()(const KeyRef& k) const { return k.hash; }
+  };
+  struct KeyRefEq {
+    bool operator()(const KeyRef& a, const KeyRef& b) const {
+      return a.size == b.size && a.hash == b.hash && std::memcmp(a.data, b.data, a.size) == 0;
+    }
+  };
+
+  uint32_t AddIntGroup(int64_t key, bool null);
+  uint32_t InsertBytes(std::string_view key, uint64_t hash);
+  const char* CopyToArena(std::string_view bytes);
+
+  std::vector<DataType> key_types_;
+  bool int_mode_ = false;
+  std::vector<uint64_t> hashes_;
+
+  // Integer layout: open addressing with linear probing over 16-byte slots; a batch
+  // computes every row's hash and prefetches its slot before probing, so the cache
+  // misses of a batch overlap.
+  struct IntSlot {
+    int64_t key;
+    uint32_t group;  // kNoGroup: empty
+    uint32_t unused;
+  };
+  uint32_t IntFindOrInsert(int64_t key, uint64_t hash);
+  uint32_t IntFind(int64_t key, uint64_t hash) const;
+  void IntGrow();
+  std::vector<IntSlot> int_slots_;
+  uint64_t int_mask_ = 0;
+  std::vector<uint64_t> hash_scratch_;
+  std::vector<int64_t> int_keys_;
+  uint32_t null_group_ = kNoGroup;
+
+  // Byte layout.
+  absl::flat_hash_map<KeyRef, uint32_t, KeyRefHash, KeyRefEq> byte_map_;
+  std::vector<KeyRef> byte_keys_;
+  std::vector<std::unique_ptr<char[]>> arena_;
+  size_t arena_left_ = 0;
+  char* arena_next_ = nullptr;
+  int64_t arena_bytes_ = 0;
+  KeyEncoder encoder_;
+};
+
+}  // namespace weir::exec
