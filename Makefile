@@ -38,6 +38,7 @@ bench: build
 	@$(BUILD_DIR)/bench/micro/batch_benchmark
 	@$(BUILD_DIR)/bench/micro/log_benchmark
 	@$(BUILD_DIR)/bench/micro/expr_benchmark
+	@$(BUILD_DIR)/bench/micro/format_benchmark
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

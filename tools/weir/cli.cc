@@ -4,6 +4,7 @@
 
 #include "tools/weir/demo.h"
 #include "tools/weir/log_commands.h"
+#include "tools/weir/sql_command.h"
 
 #ifndef WEIR_VERSION
 #define WEIR_VERSION "0.0.0"
@@ -60,6 +61,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
 
   std::unique_ptr<LogCommands> log_commands = AddLogCommands(app, global);
+  std::unique_ptr<SqlCommand> sql_command = AddSqlCommand(app, global);
 
   try {
     app.parse(argc, argv);
@@ -81,6 +83,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   if (*demo_cmd) return RunDemo(global, demo, out, err);
   if (std::optional<int> rc = log_commands->Dispatch(out, err)) return *rc;
+  if (std::optional<int> rc = sql_command->Dispatch(out, err)) return *rc;
   out << app.help();
   return kExitOk;
 }

@@ -1,0 +1,101 @@
+#include "weir/api/session_catalog.h"
+
+#include "weir/formats/file_table.h"
+#include "weir/functions/registry.h"
+
+namespace weir::api {
+
+std::string_view ObjectKindName(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::kView:
+      return "view";
+    case ObjectKind::kSource:
+      return "source";
+    case ObjectKind::kSink:
+      return "sink";
+  }
+  return "object";
+}
+
+Status SessionCatalog::Add(CatalogObject object, bool replace) {
+  const std::string key = AsciiLower(object.name);
+  auto it = objects_.find(key);
+  if (it != objects_.end()) {
+    if (!replace || it->second.kind != object.kind) {
+      return Status::AlreadyExists(
+                 "[" +
+                 std::string(object.kind == ObjectKind::kView ? "TABLE_OR_VIEW_ALREADY_EXISTS"
+                                                              : "OBJECT_ALREADY_EXISTS") +
+                 "] Cannot create " + std::string(ObjectKindName(object.kind)) + " `" +
+                 object.name + "` because a " + std::string(ObjectKindName(it->second.kind)) +
+                 " of that name already exists.")
+          .WithHint(replace ? "drop the " + std::string(ObjectKindName(it->second.kind)) + " first"
+                            : "use CREATE OR REPLACE, or choose another name");
+    }
+    it->second = std::move(object);
+    return Status::OK();
+  }
+  objects_.emplace(key, std::move(object));
+  return Status::OK();
+}
+
+Status SessionCatalog::Remove(ObjectKind kind, std::string_view name) {
+  auto it = objects_.find(AsciiLower(name));
+  if (it == objects_.end() || it->second.kind != kind) {
+    return Status::NotFound(
+        "[" +
+        std::string(kind == ObjectKind::kView ? "TABLE_OR_VIEW_NOT_FOUND" : "OBJECT_NOT_FOUND") +
+        "] The " + std::string(ObjectKindName(kind)) + " `" + std::string(name) +
+        "` cannot be found.");
+  }
+  objects_.erase(it);
+  return Status::OK();
+}
+
+const CatalogObject* SessionCatalog::Find(std::string_view name) const {
+  auto it = objects_.find(AsciiLower(name));
+  return it == objects_.end() ? nullptr : &it->second;
+}
+
+std::vector<const CatalogObject*> SessionCatalog::List() const {
+  std::vector<const CatalogObject*> out;
+  for (const auto& [key, object] : objects_) out.push_back(&object);
+  return out;
+}
+
+Result<plan::LogicalPlanPtr> SessionCatalog::ResolveRelation(
+    const std::vector<std::string>& name) const {
+  // `default.v` and `v` are the same: weir has one namespace.
+  if (name.empty() || name.size() > 2 || (name.size() == 2 && AsciiLower(name[0]) != "default")) {
+    return Status::NotFound("no such relation");
+  }
+  const CatalogObject* object = Find(name.back());
+  if (object == nullptr) return Status::NotFound("no such relation");
+  switch (object->kind) {
+    case ObjectKind::kView:
+      return object->plan;
+    case ObjectKind::kSource:
+      if (allow_sources_) return object->plan;
+      return Status::Unsupported("[UNSUPPORTED_FEATURE] `" + object->name +
+                                 "` is a streaming source; batch queries cannot read it yet.")
+          .WithHint("read it with INSERT INTO <sink> SELECT ... FROM " + object->name);
+    case ObjectKind::kSink:
+      return Status::InvalidSql("`" + object->name + "` is a sink; a query cannot read from it.")
+          .WithHint("INSERT INTO " + object->name + " writes to it");
+  }
+  return Status::NotFound("no such relation");
+}
+
+Result<plan::TableProviderPtr> SessionCatalog::ResolvePath(std::string_view format,
+                                                           std::string_view path) const {
+  if (!formats::IsFileFormat(format)) return Status::NotFound("not a file format");
+  return formats::OpenFileTable(format, path, {}, nullptr, env_);
+}
+
+std::vector<std::string> SessionCatalog::RelationNames() const {
+  std::vector<std::string> names;
+  for (const auto& [key, object] : objects_) names.push_back(object.name);
+  return names;
+}
+
+}  // namespace weir::api
