@@ -39,6 +39,7 @@ bench: build
 	@$(BUILD_DIR)/bench/micro/log_benchmark
 	@$(BUILD_DIR)/bench/micro/expr_benchmark
 	@$(BUILD_DIR)/bench/micro/format_benchmark
+	@$(BUILD_DIR)/bench/micro/query_benchmark
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -70,6 +70,14 @@ Status PrintResult(const api::StatementResult& result, const OutputOptions& opti
       out << text;
       text.clear();
     }
+  } else if (result.plain_text) {
+    for (const Batch& b : result.batches) {
+      for (int64_t r = 0; r < b.num_rows(); ++r) {
+        std::string line = FormatPretty(*b.column(0), b.RowIndex(r));
+        if (!line.empty() && line.back() != '\n') line.push_back('\n');
+        out << line;
+      }
+    }
   } else {
     ShowOptions show;
     show.num_rows =

@@ -54,6 +54,9 @@ struct StatementResult {
   SchemaPtr schema;
   std::vector<Batch> batches;
   std::string message;
+  // True when the rows are lines of text meant to be printed as they are (EXPLAIN's
+  // plan), not as a table.
+  bool plain_text = false;
 
   bool has_rows() const { return schema != nullptr; }
   int64_t num_rows() const;

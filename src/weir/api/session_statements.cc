@@ -240,7 +240,9 @@ Result<StatementResult> Session::RunExplain(const sql::Statement& stmt) {
     ASSIGN_OR_RAISE(exec::PhysicalOperatorPtr physical, PlanPhysical(optimized));
     text += "\n== Physical Plan ==\n" + exec::ExplainString(*physical);
   }
-  return StringRows({"plan"}, {{text}});
+  StatementResult result = StringRows({"plan"}, {{text}});
+  result.plain_text = true;
+  return result;
 }
 
 Result<StatementResult> Session::RunCreateView(const sql::Statement& stmt) {

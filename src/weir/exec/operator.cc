@@ -13,7 +13,7 @@ namespace {
 
 void ExplainInto(const PhysicalOperator& op, const std::string& prefix, bool last, bool root,
                  std::string* out) {
-  *out += (root ? "" : prefix + "+- ") + op.Describe() + "\n";
+  *out += (root ? "" : prefix + (last ? "+- " : ":- ")) + op.Describe() + "\n";
   const std::string child_prefix = root ? "" : prefix + (last ? "   " : ":  ");
   const auto& children = op.children();
   for (size_t i = 0; i < children.size(); ++i) {

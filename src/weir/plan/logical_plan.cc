@@ -109,7 +109,7 @@ void ExplainInto(const LogicalPlan& plan, const std::string& prefix, bool last, 
   if (root) {
     *out += plan.Describe();
   } else {
-    *out += prefix + "+- " + plan.Describe();
+    *out += prefix + (last ? "+- " : ":- ") + plan.Describe();
   }
   *out += "\n";
   const std::string child_prefix = root ? "" : prefix + (last ? "   " : ":  ");

@@ -107,7 +107,7 @@ TEST(BinderSelect, Subscripts) {
             "Project [element_at(arr, 1) AS arr[0], element_at(m, x) AS m[x], CASE WHEN (a >= 0) "
             "THEN element_at(arr, (a + 1)) END AS arr[a]]\n"
             "+- Join INNER\n"
-            "   +- Scan nested [id, st, arr, m]\n"
+            "   :- Scan nested [id, st, arr, m]\n"
             "   +- Scan t [a, b, c]\n");
 }
 
@@ -243,14 +243,14 @@ TEST(BinderJoin, OnCondition) {
   EXPECT_EQ(Plan("SELECT t1.a, c FROM t1 JOIN t2 ON t1.a = t2.a"),
             "Project [a, c]\n"
             "+- Join INNER, (a = a)\n"
-            "   +- Scan t1 [a, b]\n"
+            "   :- Scan t1 [a, b]\n"
             "   +- Scan t2 [a, c]\n");
   EXPECT_EQ(SchemaOf("SELECT * FROM t1 LEFT JOIN t2 ON t1.a = t2.a"),
             "a:INT?, b:INT?, a:INT?, c:INT?");
   EXPECT_EQ(Plan("SELECT * FROM t1 CROSS JOIN t2"),
             "Project [a, b, a, c]\n"
             "+- Join CROSS\n"
-            "   +- Scan t1 [a, b]\n"
+            "   :- Scan t1 [a, b]\n"
             "   +- Scan t2 [a, c]\n");
   ExpectError("SELECT * FROM t1 JOIN t2 ON t1.a",
               "[JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE] The join condition `a` has the invalid type "
@@ -262,7 +262,7 @@ TEST(BinderJoin, SemiAndAnti) {
   EXPECT_EQ(Plan("SELECT * FROM t1 LEFT SEMI JOIN t2 ON t1.a = t2.a"),
             "Project [a, b]\n"
             "+- Join LEFT SEMI, (a = a)\n"
-            "   +- Scan t1 [a, b]\n"
+            "   :- Scan t1 [a, b]\n"
             "   +- Scan t2 [a, c]\n");
   EXPECT_EQ(SchemaOf("SELECT * FROM t1 LEFT ANTI JOIN t2 ON t1.a = t2.a"), "a:INT?, b:INT?");
 }
@@ -273,14 +273,14 @@ TEST(BinderJoin, Using) {
             "Project [a, b, c]\n"
             "+- Project [a, b, c, a, a]\n"
             "   +- Join INNER, (a = a)\n"
-            "      +- Scan t1 [a, b]\n"
+            "      :- Scan t1 [a, b]\n"
             "      +- Scan t2 [a, c]\n");
   // Full outer: coalesce of both sides.
   EXPECT_EQ(Plan("SELECT * FROM t1 FULL OUTER JOIN t2 USING (a)"),
             "Project [a, b, c]\n"
             "+- Project [coalesce(a, a) AS a, b, c, a, a]\n"
             "   +- Join FULL OUTER, (a = a)\n"
-            "      +- Scan t1 [a, b]\n"
+            "      :- Scan t1 [a, b]\n"
             "      +- Scan t2 [a, c]\n");
   // The sides' columns stay reachable qualified.
   EXPECT_EQ(SchemaOf("SELECT t2.a, t1.a, a FROM t1 JOIN t2 USING (a)"), "a:INT?, a:INT?, a:INT?");
@@ -523,9 +523,9 @@ TEST(BinderLimit, LimitOffset) {
 TEST(BinderSetOp, UnionAllWidensAndFlattens) {
   EXPECT_EQ(Plan("SELECT a, b FROM t UNION ALL SELECT k, x FROM s UNION ALL SELECT 1, 2"),
             "Union\n"
-            "+- Project [a, b]\n"
+            ":- Project [a, b]\n"
             ":  +- Scan t [a, b, c]\n"
-            "+- Project [k, CAST(x AS STRING) AS x]\n"
+            ":- Project [k, CAST(x AS STRING) AS x]\n"
             ":  +- Project [k, x]\n"
             ":     +- Scan s [k, x]\n"
             "+- Project [1, CAST(2 AS STRING) AS 2]\n"
@@ -538,7 +538,7 @@ TEST(BinderSetOp, DistinctIntersectExcept) {
   EXPECT_EQ(Plan("SELECT a FROM t UNION SELECT k FROM s"),
             "Aggregate [a], [a]\n"
             "+- Union\n"
-            "   +- Project [a]\n"
+            "   :- Project [a]\n"
             "   :  +- Scan t [a, b, c]\n"
             "   +- Project [k]\n"
             "      +- Scan s [k, x]\n");
@@ -553,7 +553,7 @@ TEST(BinderSetOp, OrderByAndLimitOverSetOp) {
             "+- Sort [a DESC NULLS LAST]\n"
             "   +- Aggregate [a], [a]\n"
             "      +- Union\n"
-            "         +- Project [a]\n"
+            "         :- Project [a]\n"
             "         :  +- Scan t [a, b, c]\n"
             "         +- Project [k]\n"
             "            +- Scan s [k, x]\n");
@@ -715,13 +715,13 @@ TEST(BinderSubquery, InAndExistsBecomeSemiAntiJoins) {
             "Project [a, b, c]\n"
             "+- Filter (c > CAST(0 AS DOUBLE))\n"
             "   +- Join LEFT SEMI, (a = k)\n"
-            "      +- Scan t [a, b, c]\n"
+            "      :- Scan t [a, b, c]\n"
             "      +- Project [k]\n"
             "         +- Scan s [k, x]\n");
   EXPECT_EQ(Plan("SELECT * FROM t WHERE a NOT IN (SELECT k FROM s)"),
             "Project [a, b, c]\n"
             "+- Join LEFT ANTI (null-aware), (a = k)\n"
-            "   +- Scan t [a, b, c]\n"
+            "   :- Scan t [a, b, c]\n"
             "   +- Project [k]\n"
             "      +- Scan s [k, x]\n");
   EXPECT_EQ(Plan("SELECT a FROM t WHERE NOT (a IN (SELECT k FROM s))").find("null-aware") !=
@@ -730,7 +730,7 @@ TEST(BinderSubquery, InAndExistsBecomeSemiAntiJoins) {
   EXPECT_EQ(Plan("SELECT a FROM t WHERE EXISTS (SELECT 1 FROM s)"),
             "Project [a]\n"
             "+- Join LEFT SEMI\n"
-            "   +- Scan t [a, b, c]\n"
+            "   :- Scan t [a, b, c]\n"
             "   +- Project [1]\n"
             "      +- Scan s [k, x]\n");
 }
@@ -740,21 +740,21 @@ TEST(BinderSubquery, CorrelatedExistsAndIn) {
   EXPECT_EQ(Plan("SELECT * FROM t WHERE EXISTS (SELECT * FROM s WHERE s.k = t.a AND s.x > 5)"),
             "Project [a, b, c]\n"
             "+- Join LEFT SEMI, (k = a)\n"
-            "   +- Scan t [a, b, c]\n"
+            "   :- Scan t [a, b, c]\n"
             "   +- Project [k, x, k]\n"
             "      +- Filter (x > CAST(5 AS BIGINT))\n"
             "         +- Scan s [k, x]\n");
   EXPECT_EQ(Plan("SELECT * FROM t WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.k = t.a)"),
             "Project [a, b, c]\n"
             "+- Join LEFT ANTI, (k = a)\n"
-            "   +- Scan t [a, b, c]\n"
+            "   :- Scan t [a, b, c]\n"
             "   +- Project [1, k]\n"
             "      +- Scan s [k, x]\n");
   // Correlated NOT IN: (cond OR isnull(cond)) with the correlation.
   EXPECT_EQ(Plan("SELECT * FROM t WHERE a NOT IN (SELECT k FROM s WHERE s.x = t.c)"),
             "Project [a, b, c]\n"
             "+- Join LEFT ANTI, ((CAST(x AS DOUBLE) = c) AND ((a = k) OR ((a = k) IS NULL)))\n"
-            "   +- Scan t [a, b, c]\n"
+            "   :- Scan t [a, b, c]\n"
             "   +- Project [k, x]\n"
             "      +- Scan s [k, x]\n");
   ExpectErrorPrefix("SELECT * FROM t WHERE a IN (SELECT k, x FROM s)",
@@ -767,7 +767,7 @@ TEST(BinderSubquery, CorrelatedScalar) {
   EXPECT_EQ(Plan("SELECT a, (SELECT max(x) FROM s WHERE s.k = t.a) AS m FROM t"),
             "Project [a, max(x) AS m]\n"
             "+- Join LEFT OUTER, (k = a)\n"
-            "   +- Scan t [a, b, c]\n"
+            "   :- Scan t [a, b, c]\n"
             "   +- Project [max(x), k]\n"
             "      +- Aggregate [k], [k, max(x)]\n"
             "         +- Scan s [k, x]\n");
@@ -775,7 +775,7 @@ TEST(BinderSubquery, CorrelatedScalar) {
   EXPECT_EQ(Plan("SELECT a, (SELECT count(*) FROM s WHERE s.k = t.a) AS n FROM t"),
             "Project [a, CASE WHEN (k IS NULL) THEN 0 ELSE count(1) END AS n]\n"
             "+- Join LEFT OUTER, (k = a)\n"
-            "   +- Scan t [a, b, c]\n"
+            "   :- Scan t [a, b, c]\n"
             "   +- Project [count(1), k]\n"
             "      +- Aggregate [k], [k, count(1)]\n"
             "         +- Scan s [k, x]\n");
@@ -783,7 +783,7 @@ TEST(BinderSubquery, CorrelatedScalar) {
             "Project [a]\n"
             "+- Filter (c > avg(x))\n"
             "   +- Join LEFT OUTER, (k = a)\n"
-            "      +- Scan t [a, b, c]\n"
+            "      :- Scan t [a, b, c]\n"
             "      +- Project [avg(x), k]\n"
             "         +- Aggregate [k], [k, avg(x)]\n"
             "            +- Scan s [k, x]\n");

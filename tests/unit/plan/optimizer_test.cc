@@ -76,7 +76,7 @@ TEST(OptimizerPushDown, InnerJoin) {
   EXPECT_EQ(Optimized("SELECT * FROM t1 JOIN t2 ON t1.a = t2.a WHERE t1.b > 1 AND t2.c < 5 AND "
                       "t1.b < t2.c"),
             "Join INNER, ((b < c) AND (a = a))\n"
-            "+- Filter (b > 1)\n"
+            ":- Filter (b > 1)\n"
             ":  +- Scan t1 [a, b], PushedFilters: [(b > 1)]\n"
             "+- Filter (c < 5)\n"
             "   +- Scan t2 [a, c], PushedFilters: [(c < 5)]\n");
@@ -84,7 +84,7 @@ TEST(OptimizerPushDown, InnerJoin) {
   EXPECT_EQ(Optimized("SELECT t1.a FROM t1, t2 WHERE t1.a = t2.a"),
             "Project [a]\n"
             "+- Join INNER, (a = a)\n"
-            "   +- Scan t1 [a]\n"
+            "   :- Scan t1 [a]\n"
             "   +- Scan t2 [a]\n");
 }
 
@@ -95,26 +95,26 @@ TEST(OptimizerPushDown, OuterJoins) {
                       "AND t2.c < 5"),
             "Filter (c < 5)\n"
             "+- Join LEFT OUTER, (a = a)\n"
-            "   +- Filter (b > 1)\n"
+            "   :- Filter (b > 1)\n"
             "   :  +- Scan t1 [a, b], PushedFilters: [(b > 1)]\n"
             "   +- Filter (c > 0)\n"
             "      +- Scan t2 [a, c], PushedFilters: [(c > 0)]\n");
   EXPECT_EQ(Optimized("SELECT * FROM t1 FULL JOIN t2 ON t1.a = t2.a WHERE t1.b > 1"),
             "Filter (b > 1)\n"
             "+- Join FULL OUTER, (a = a)\n"
-            "   +- Scan t1 [a, b]\n"
+            "   :- Scan t1 [a, b]\n"
             "   +- Scan t2 [a, c]\n");
   // A left-side ON conjunct of a left join must stay in the condition.
   EXPECT_EQ(Optimized("SELECT * FROM t1 LEFT JOIN t2 ON t1.a = t2.a AND t1.b > 0"),
             "Join LEFT OUTER, ((a = a) AND (b > 0))\n"
-            "+- Scan t1 [a, b]\n"
+            ":- Scan t1 [a, b]\n"
             "+- Scan t2 [a, c]\n");
 }
 
 TEST(OptimizerPushDown, SemiJoinAndUsing) {
   EXPECT_EQ(Optimized("SELECT * FROM t WHERE a IN (SELECT k FROM s WHERE x > 1) AND c > 0"),
             "Join LEFT SEMI, (a = k)\n"
-            "+- Filter (c > 0.0)\n"
+            ":- Filter (c > 0.0)\n"
             ":  +- Scan t [a, b, c], PushedFilters: [(c > 0.0)]\n"
             "+- Project [k]\n"
             "   +- Filter (x > 1)\n"
@@ -122,7 +122,7 @@ TEST(OptimizerPushDown, SemiJoinAndUsing) {
   EXPECT_EQ(Optimized("SELECT * FROM t1 JOIN t2 USING (a) WHERE b > 1"),
             "Project [a, b, c]\n"
             "+- Join INNER, (a = a)\n"
-            "   +- Filter (b > 1)\n"
+            "   :- Filter (b > 1)\n"
             "   :  +- Scan t1 [a, b], PushedFilters: [(b > 1)]\n"
             "   +- Scan t2 [a, c]\n");
 }
@@ -148,7 +148,7 @@ TEST(OptimizerPushDown, BelowAggregateOnGroupingColumnsOnly) {
 TEST(OptimizerPushDown, IntoUnionChildren) {
   EXPECT_EQ(Optimized("SELECT * FROM (SELECT a FROM t UNION ALL SELECT k FROM s) u WHERE a > 1"),
             "Union\n"
-            "+- Filter (a > 1)\n"
+            ":- Filter (a > 1)\n"
             ":  +- Scan t [a], PushedFilters: [(a > 1)]\n"
             "+- Filter (k > 1)\n"
             "   +- Scan s [k], PushedFilters: [(k > 1)]\n");
@@ -177,7 +177,7 @@ TEST(OptimizerPrune, ScansReadUsedColumns) {
             "      +- Scan t [a, b]\n");
   EXPECT_EQ(Optimized("SELECT a FROM t UNION ALL SELECT k FROM s"),
             "Union\n"
-            "+- Scan t [a]\n"
+            ":- Scan t [a]\n"
             "+- Scan s [k]\n");
 }
 
