@@ -7,7 +7,7 @@
 
 #include "weir/common/check.h"
 #include "weir/log/coding.h"
-#include "weir/log/crc32c.h"
+#include "weir/common/crc32c.h"
 
 namespace weir::log {
 

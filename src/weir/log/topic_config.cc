@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "weir/log/crc32c.h"
+#include "weir/common/crc32c.h"
 
 namespace weir::log {
 

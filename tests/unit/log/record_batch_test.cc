@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "weir/log/coding.h"
-#include "weir/log/crc32c.h"
+#include "weir/common/crc32c.h"
 
 #include "log_test_util.h"
 

@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "weir/common/env.h"
-#include "weir/log/crc32c.h"
+#include "weir/common/crc32c.h"
 #include "weir/log/partitioner.h"
 #include "weir/log/topic_config.h"
 

@@ -1,13 +1,20 @@
-#include "weir/log/crc32c.h"
+#include "weir/common/crc32c.h"
 
 #include <array>
+#include <bit>
 #include <cstring>
 
-#include "weir/log/coding.h"
-
-namespace weir::log::crc32c {
+namespace weir::crc32c {
 
 namespace {
+
+// A little-endian 32-bit load (the slicing tables assume that byte order).
+inline uint32_t DecodeFixed32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap32(v);
+  return v;
+}
 
 constexpr uint32_t kPoly = 0x82F63B78;  // Castagnoli, bit-reflected
 
@@ -95,4 +102,4 @@ uint32_t Extend(uint32_t crc, const char* data, size_t n) { return kExtend(crc, 
 
 bool HardwareAccelerated() { return kExtend != ExtendPortable; }
 
-}  // namespace weir::log::crc32c
+}  // namespace weir::crc32c

@@ -1,5 +1,5 @@
 // CRC32C (Castagnoli, polynomial 0x1EDC6F41, reflected 0x82F63B78), the checksum of
-// record batches in the log (docs/log_format.md). Uses the SSE4.2 crc32 instruction
+// the log's record batches (docs/log_format.md) and of checkpoint files. Uses the SSE4.2 crc32 instruction
 // when the CPU has it (checked once at startup), otherwise a portable table-driven
 // implementation (slicing-by-8); both give identical results.
 //
@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace weir::log::crc32c {
+namespace weir::crc32c {
 
 // Returns the CRC32C of concat(A, data[0, n)) where `crc` is the CRC32C of A.
 // Extend(0, data, n) == Value(data, n).
@@ -33,4 +33,4 @@ bool HardwareAccelerated();
 inline uint32_t Value(const char* data, size_t n) { return Extend(0, data, n); }
 inline uint32_t Value(std::string_view data) { return Extend(0, data.data(), data.size()); }
 
-}  // namespace weir::log::crc32c
+}  // namespace weir::crc32c

@@ -1,12 +1,12 @@
 // CRC32C against published check values (RFC 3720 appendix B.4, the CRC catalogue).
 
-#include "weir/log/crc32c.h"
+#include "weir/common/crc32c.h"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-namespace weir::log::crc32c {
+namespace weir::crc32c {
 namespace {
 
 TEST(Crc32cTest, StandardCheckValue) { EXPECT_EQ(0xE3069283u, Value("123456789")); }
@@ -74,9 +74,9 @@ TEST(Crc32cTest, DetectsEveryOneBitFlip) {
 }
 
 }  // namespace
-}  // namespace weir::log::crc32c
+}  // namespace weir::crc32c
 
-namespace weir::log::crc32c {
+namespace weir::crc32c {
 namespace {
 
 // The hardware and portable paths must agree on every length, alignment and seed.
@@ -108,4 +108,4 @@ TEST(Crc32cTest, HardwareAndPortableAgree) {
 }
 
 }  // namespace
-}  // namespace weir::log::crc32c
+}  // namespace weir::crc32c
