@@ -82,8 +82,8 @@ int EditDistance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
-Parser::Parser(std::string_view sql, std::vector<Token> tokens)
-    : sql_(sql), tokens_(std::move(tokens)) {}
+Parser::Parser(std::string_view sql, std::vector<Token> tokens, const sql::ParseOptions& options)
+    : sql_(sql), options_(options), tokens_(std::move(tokens)) {}
 
 // ---------------------------------------------------------------------------
 // Tokens
@@ -336,9 +336,9 @@ size_t Parser::StatementEndOffset() const {
 
 namespace {
 
-Result<internal::Parser> MakeParser(std::string_view sql) {
+Result<internal::Parser> MakeParser(std::string_view sql, const ParseOptions& options) {
   ASSIGN_OR_RAISE(std::vector<Token> tokens, Tokenize(sql));
-  return internal::Parser(sql, std::move(tokens));
+  return internal::Parser(sql, std::move(tokens), options);
 }
 
 std::string_view Trim(std::string_view s) {
@@ -350,8 +350,8 @@ std::string_view Trim(std::string_view s) {
 
 }  // namespace
 
-Result<std::vector<StatementPtr>> ParseScript(std::string_view sql) {
-  ASSIGN_OR_RAISE(internal::Parser p, MakeParser(sql));
+Result<std::vector<StatementPtr>> ParseScript(std::string_view sql, const ParseOptions& options) {
+  ASSIGN_OR_RAISE(internal::Parser p, MakeParser(sql, options));
   std::vector<StatementPtr> out;
   p.SkipSemicolons();
   while (!p.AtEnd()) {
@@ -362,8 +362,8 @@ Result<std::vector<StatementPtr>> ParseScript(std::string_view sql) {
   return out;
 }
 
-Result<StatementPtr> ParseStatement(std::string_view sql) {
-  ASSIGN_OR_RAISE(internal::Parser p, MakeParser(sql));
+Result<StatementPtr> ParseStatement(std::string_view sql, const ParseOptions& options) {
+  ASSIGN_OR_RAISE(internal::Parser p, MakeParser(sql, options));
   if (p.AtEnd()) return p.SyntaxErrorAt(p.pos(), "", "the statement is empty");
   ASSIGN_OR_RAISE(StatementPtr st, p.ParseStatement());
   p.SkipSemicolons();
@@ -371,8 +371,8 @@ Result<StatementPtr> ParseStatement(std::string_view sql) {
   return st;
 }
 
-Result<SqlExprPtr> ParseExpression(std::string_view sql) {
-  ASSIGN_OR_RAISE(internal::Parser p, MakeParser(sql));
+Result<SqlExprPtr> ParseExpression(std::string_view sql, const ParseOptions& options) {
+  ASSIGN_OR_RAISE(internal::Parser p, MakeParser(sql, options));
   return p.ParseStandaloneExpression();
 }
 

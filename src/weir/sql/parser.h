@@ -17,19 +17,27 @@
 
 #include "weir/common/result.h"
 #include "weir/sql/ast.h"
+#include "weir/types/datetime.h"
 
 namespace weir::sql {
 
 inline constexpr int kMaxNestingDepth = 200;
 
+struct ParseOptions {
+  // The session time zone: a `TIMESTAMP '2024-01-01 10:00'` literal without an offset
+  // is that local time there (spark.sql.session.timeZone), as in Spark.
+  TimeZone time_zone;
+};
+
 // A script of statements separated by ';' (empty statements are skipped).
-Result<std::vector<StatementPtr>> ParseScript(std::string_view sql);
+Result<std::vector<StatementPtr>> ParseScript(std::string_view sql,
+                                              const ParseOptions& options = {});
 
 // Exactly one statement (a trailing ';' is allowed).
-Result<StatementPtr> ParseStatement(std::string_view sql);
+Result<StatementPtr> ParseStatement(std::string_view sql, const ParseOptions& options = {});
 
 // One expression, the whole text (for DataFrame-style APIs: filter("a > 1")).
-Result<SqlExprPtr> ParseExpression(std::string_view sql);
+Result<SqlExprPtr> ParseExpression(std::string_view sql, const ParseOptions& options = {});
 
 // Splits a script into statement texts at top-level ';' (outside strings, comments
 // and parentheses), for the shell to echo and run one at a time. Errors are the

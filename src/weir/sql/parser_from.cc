@@ -2,6 +2,8 @@
 // with TABLE / DESCRIPTOR / named arguments, parenthesized joins), joins, aliases, and
 // the grouping forms (plain, ALL, ROLLUP, CUBE, GROUPING SETS, WITH ROLLUP|CUBE).
 
+#include <cctype>
+
 #include "weir/sql/parser_internal.h"
 
 namespace weir::sql::internal {
@@ -209,13 +211,42 @@ Result<std::vector<SqlExprPtr>> ParseGroupingSet(Parser& p) {
   return out;
 }
 
+// The text of `e` without parentheses around the whole of it: `((a))` is `a`.
+std::string_view CoreText(std::string_view sql, const SqlExpr& e) {
+  std::string_view t = sql.substr(e.begin, e.end - e.begin);
+  while (t.size() >= 2 && t.front() == '(' && t.back() == ')') {
+    int depth = 0;
+    char quote = 0;
+    size_t close = 0;
+    for (size_t i = 0; i < t.size() && close == 0; ++i) {
+      char c = t[i];
+      if (quote) {
+        if (c == '\\')
+          ++i;
+        else if (c == quote)
+          quote = 0;
+      } else if (c == '\'' || c == '"' || c == '`') {
+        quote = c;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')' && --depth == 0) {
+        close = i;
+      }
+    }
+    if (close != t.size() - 1) break;
+    t = t.substr(1, t.size() - 2);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  }
+  return t;
+}
+
 // Adds `e` to `exprs` unless an expression with the same text is there; returns its
 // index.
 int Intern(std::string_view sql, std::vector<SqlExprPtr>* exprs, SqlExprPtr e) {
-  std::string_view text = sql.substr(e->begin, e->end - e->begin);
+  std::string_view text = CoreText(sql, *e);
   for (size_t i = 0; i < exprs->size(); ++i) {
-    const SqlExpr& x = *(*exprs)[i];
-    if (sql.substr(x.begin, x.end - x.begin) == text) return static_cast<int>(i);
+    if (CoreText(sql, *(*exprs)[i]) == text) return static_cast<int>(i);
   }
   exprs->push_back(std::move(e));
   return static_cast<int>(exprs->size() - 1);

@@ -26,6 +26,7 @@
 #include "weir/common/result.h"
 #include "weir/sql/ast.h"
 #include "weir/sql/lexer.h"
+#include "weir/sql/parser.h"
 
 namespace weir::sql::internal {
 
@@ -43,7 +44,7 @@ int EditDistance(std::string_view a, std::string_view b);
 class Parser {
  public:
   // REQUIRES: `tokens` ends with kEnd and was produced from `sql`.
-  Parser(std::string_view sql, std::vector<Token> tokens);
+  Parser(std::string_view sql, std::vector<Token> tokens, const sql::ParseOptions& options);
 
   // Entry points (parser.cc, parser_ddl.cc).
   Result<StatementPtr> ParseStatement();
@@ -203,6 +204,7 @@ class Parser {
 
  private:
   std::string_view sql_;
+  sql::ParseOptions options_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   int depth_ = 0;

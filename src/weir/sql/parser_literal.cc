@@ -228,8 +228,10 @@ Result<SqlExprPtr> Parser::ParseTypedLiteral(size_t first, bool* handled) {
     Finish(e.get());
     return e;
   }
-  Result<Value> v = weir::ParseTypedLiteral(date ? DataType::Date() : DataType::Timestamp(),
-                                            str.value, EvalOptions{});
+  EvalOptions eval;
+  eval.time_zone = options_.time_zone;
+  Result<Value> v =
+      weir::ParseTypedLiteral(date ? DataType::Date() : DataType::Timestamp(), str.value, eval);
   if (!v.ok()) return v.status().WithPosition(str.position);
   auto e = NewExpr(SqlExprKind::kLiteral, first);
   e->value = std::move(*v);

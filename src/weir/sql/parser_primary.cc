@@ -153,6 +153,11 @@ Result<SqlExprPtr> Parser::ParseParenthesized() {
   if (!Is(TokenKind::kComma)) {
     if (!Is(TokenKind::kRightParen)) return ListError(open, "expressions");
     Advance();
+    // The byte range covers the parentheses, so that text slices of enclosing nodes
+    // balance; the position stays on the expression's own first token, where errors
+    // about it point.
+    inner->begin = tokens_at(open).offset;
+    Finish(inner.get());
     return inner;
   }
   auto row = NewExpr(SqlExprKind::kRow, open);

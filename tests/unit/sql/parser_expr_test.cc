@@ -295,6 +295,12 @@ TEST(ParserExprTest, Positions) {
   EXPECT_EQ("foo(b)", std::string_view("a +\n  foo(b)").substr(call.begin, call.end - call.begin));
   EXPECT_EQ(0u, (*r)->begin);
   EXPECT_EQ(12u, (*r)->end);
+  std::string_view text = "(a + b) * c";
+  auto p = ParseExpression(text);
+  ASSERT_TRUE(p.ok());
+  const SqlExpr& left = *(*p)->children[0];
+  EXPECT_EQ("(a + b)", text.substr(left.begin, left.end - left.begin));
+  EXPECT_EQ(text, text.substr((*p)->begin, (*p)->end - (*p)->begin));
 }
 
 TEST(ParserExprTest, Errors) {
