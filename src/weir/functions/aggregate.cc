@@ -42,6 +42,7 @@ const AggregateRegistry& AggregateRegistry::Builtins() {
     RegisterCollectAggregates(r);
     RegisterApproxAggregates(r);
     RegisterPercentileAggregates(r);
+    RegisterBitwiseAggregates(r);
     return r;
   }();
   return *registry;

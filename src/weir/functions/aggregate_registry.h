@@ -41,6 +41,7 @@ void RegisterStatsAggregates(AggregateRegistry* registry);
 void RegisterCollectAggregates(AggregateRegistry* registry);
 void RegisterApproxAggregates(AggregateRegistry* registry);
 void RegisterPercentileAggregates(AggregateRegistry* registry);
+void RegisterBitwiseAggregates(AggregateRegistry* registry);
 
 // An aggregate whose state is one pointer to a heap object T (collect_list's values,
 // a DISTINCT set, a quantile digest), null until the first value arrives.

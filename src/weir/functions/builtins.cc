@@ -15,6 +15,7 @@ void RegisterBuiltinFunctions(FunctionRegistry* registry) {
   RegisterMathFunctions(registry);
   RegisterPredicateFunctions(registry);
   RegisterStringFunctions(registry);
+  RegisterBitwiseFunctions(registry);
 }
 
 }  // namespace weir

@@ -10,6 +10,7 @@ void RegisterBuiltinFunctions(FunctionRegistry* registry);
 
 // One per family; each lives in its family's .cc file.
 void RegisterArithmeticFunctions(FunctionRegistry* registry);
+void RegisterBitwiseFunctions(FunctionRegistry* registry);
 void RegisterCollectionFunctions(FunctionRegistry* registry);
 void RegisterComparisonFunctions(FunctionRegistry* registry);
 void RegisterConditionalFunctions(FunctionRegistry* registry);
