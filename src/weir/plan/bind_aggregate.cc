@@ -50,8 +50,21 @@ Status BindGroupBy(Binder* binder, SelectState* st, const OuterScope* outer,
   ExprBinder plain(binder, &st->input, Clause::kGroupBy);
   plain.set_outer(outer);
 
+  // With grouping sets, expressions that bind alike (`s`, `S`, `(s)`) are one grouping
+  // column, as Spark's GroupingSets takes the distinct flattened expressions.
+  const bool dedupe = node.group_by && node.group_by->kind != sql::GroupingKind::kPlain;
+  std::vector<int> expr_group;  // gb.exprs[i] -> its group index (grouping sets)
   auto add_group = [&](ExprPtr e, std::string name) {
-    st->group_keys.push_back(ExprKey(e));
+    std::string key = ExprKey(e);
+    if (dedupe) {
+      const auto it = std::find(st->group_keys.begin(), st->group_keys.end(), key);
+      if (it != st->group_keys.end()) {
+        expr_group.push_back(static_cast<int>(it - st->group_keys.begin()));
+        return;
+      }
+    }
+    expr_group.push_back(static_cast<int>(st->groups.size()));
+    st->group_keys.push_back(std::move(key));
     st->groups.push_back(std::move(e));
     st->group_names.push_back(std::move(name));
   };
@@ -85,6 +98,7 @@ Status BindGroupBy(Binder* binder, SelectState* st, const OuterScope* outer,
         RETURN_NOT_OK(add_item(x, *x.item->expr));
       }
     }
+    expr_group.clear();
     for (const auto& g : gb.exprs) {
       if (IsIntegerLiteral(*g)) {
         // spark.sql.groupByOrdinal: a position in the SELECT list.
@@ -149,6 +163,17 @@ Status BindGroupBy(Binder* binder, SelectState* st, const OuterScope* outer,
         }
         if (st->grouping_sets.empty()) st->grouping_sets.push_back({});
         break;
+    }
+    if (!st->grouping_sets.empty()) {
+      // Positions in gb.exprs -> group indexes.
+      for (auto& set : st->grouping_sets) {
+        std::vector<int> mapped;
+        for (int j : set) {
+          const int g = expr_group[static_cast<size_t>(j)];
+          if (std::find(mapped.begin(), mapped.end(), g) == mapped.end()) mapped.push_back(g);
+        }
+        set = std::move(mapped);
+      }
     }
     if (!st->grouping_sets.empty() && gb.all) {
       return SqlError("[UNSUPPORTED_FEATURE] GROUP BY ALL cannot be combined with grouping sets.",

@@ -192,6 +192,11 @@ Result<ExprPtr> ExprBinder::BindColumn(const SqlExpr& e) {
       }
     }
   }
+  if (alias_columns_ != nullptr && e.names.size() == 1) {
+    for (size_t i = 0; i < alias_items_->size(); ++i) {
+      if (EqualsIgnoreCase((*alias_columns_)[i].name, e.names[0])) return (*alias_items_)[i];
+    }
+  }
   return UnresolvedColumn(e.names, input_->columns, e.position);
 }
 

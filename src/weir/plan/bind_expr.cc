@@ -175,6 +175,14 @@ Result<ExprPtr> ExprBinder::BindNode(const SqlExpr& e) {
 Result<ExprPtr> ExprBinder::BindFunction(const SqlExpr& e) {
   const std::string name = AsciiLower(e.names.empty() ? std::string() : e.names.back());
   if (e.over) return BindWindowCall(e);
+  if (name == "row_number" || name == "rank" || name == "dense_rank" || name == "percent_rank" ||
+      name == "cume_dist" || name == "ntile" || name == "lag" || name == "lead" ||
+      name == "nth_value") {
+    // CheckAnalysis: a window function used without OVER.
+    return SqlError("[WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE] Window function \"" + sql::ExprName(e) +
+                        "\" requires an OVER clause.",
+                    e.position);
+  }
   if (IsAggregateFunction(name)) return BindAggregateCall(e);
   if (name == "grouping" || name == "grouping_id") {
     std::vector<ExprPtr> args;

@@ -139,6 +139,7 @@ Result<Relation> Binder::BindSelect(const sql::QueryNode& node,
   }
   binder->set_outer(outer);
   binder->set_windows(&st.windows, &node.windows);
+  binder->set_select_aliases(&st.item_columns, &st.items);
 
   bool generated = false;
   for (const SelectState::ExpandedItem& x : st.expanded) {
@@ -226,12 +227,22 @@ Result<Relation> Binder::BindSelect(const sql::QueryNode& node,
   }
 
   // HAVING, over the aggregate's output (may name SELECT aliases).
+  // IN / EXISTS conjuncts become semi / anti joins over the aggregate.
   ExprPtr having;
+  std::vector<HavingSubquery> having_subqueries;
   if (node.having) {
     AggregateBinder hb(this, &st, Clause::kHaving, true);
     hb.set_outer(outer);
-    ASSIGN_OR_RAISE(having, BindCondition(hb, *node.having));
-    if (ContainsRef(having, BinderRefExpr::RefKind::kWindow)) {
+    ASSIGN_OR_RAISE(auto rest, BindHavingSubqueries(this, hb, *node.having, &having_subqueries));
+    std::vector<ExprPtr> conds;
+    for (const SqlExpr* c : rest) {
+      ASSIGN_OR_RAISE(ExprPtr p, BindCondition(hb, *c));
+      conds.push_back(std::move(p));
+    }
+    if (!conds.empty()) {
+      ASSIGN_OR_RAISE(having, AndAll(conds));
+    }
+    if (having && ContainsRef(having, BinderRefExpr::RefKind::kWindow)) {
       return SqlError("[UNSUPPORTED_EXPR_FOR_OPERATOR] Window functions are not allowed in HAVING.",
                       node.having->position);
     }
@@ -296,6 +307,7 @@ Result<Relation> Binder::BindSelect(const sql::QueryNode& node,
   if (st.aggregating) {
     plan = BuildAggregate(st);
     if (having) plan = std::make_shared<FilterNode>(plan, having);
+    ASSIGN_OR_RAISE(plan, ApplyHavingSubqueries(this, plan, having_subqueries));
   }
   std::vector<ExprPtr> outputs = st.items;
   std::vector<std::string> names = NamesOf(st.item_columns);

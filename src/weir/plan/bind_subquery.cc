@@ -73,6 +73,74 @@ void AppendInternal(Relation* input, const Relation& sub, bool nullable) {
   }
 }
 
+// The semi / anti join of `left IN (sub)`, `w` columns wide on the left; `preds`:
+// the pulled correlation predicates over left ++ sub.
+Result<LogicalPlanPtr> InJoin(Binder* binder, LogicalPlanPtr left, int w,
+                              const std::vector<ExprPtr>& lhs, const Relation& sub,
+                              std::vector<ExprPtr> preds, bool negated, const SqlExpr& x) {
+  const Schema& ss = *sub.plan->schema();
+  std::vector<ExprPtr> eqs;
+  for (size_t i = 0; i < lhs.size(); ++i) {
+    const Field& f = ss.field(static_cast<int>(i));
+    ASSIGN_OR_RAISE(
+        ExprPtr eq,
+        ResolveCall("=", {lhs[i], ColumnRef(w + static_cast<int>(i), f.name, f.type, f.nullable)},
+                    binder->options(), x.position));
+    eqs.push_back(std::move(eq));
+  }
+  ASSIGN_OR_RAISE(ExprPtr in_cond, AndAll(eqs));
+  if (!negated) {
+    preds.insert(preds.begin(), in_cond);
+    ASSIGN_OR_RAISE(ExprPtr cond, AndAll(preds));
+    return LogicalPlanPtr(std::make_shared<JoinNode>(left, sub.plan, JoinType::kLeftSemi, cond));
+  }
+  if (preds.empty() && lhs.size() == 1) {
+    return LogicalPlanPtr(std::make_shared<JoinNode>(left, sub.plan, JoinType::kLeftAnti, in_cond,
+                                                     /*null_aware=*/true));
+  }
+  // NOT IN in general: a row is dropped when some subquery row makes the IN
+  // condition TRUE or NULL (Spark's rewrite: cond OR isnull(cond)).
+  ASSIGN_OR_RAISE(ExprPtr unknown_or_true, Or(in_cond, IsNull(in_cond)));
+  preds.push_back(unknown_or_true);
+  ASSIGN_OR_RAISE(ExprPtr cond, AndAll(preds));
+  return LogicalPlanPtr(std::make_shared<JoinNode>(left, sub.plan, JoinType::kLeftAnti, cond));
+}
+
+// The IN subquery's column count must match its left operands.
+Status CheckInLength(const SqlExpr& x, const std::vector<const SqlExpr*>& values,
+                     const Relation& sub) {
+  const int visible = VisibleColumns(sub);
+  if (static_cast<int>(values.size()) == visible) return Status::OK();
+  std::string l, r;
+  for (size_t i = 0; i < values.size(); ++i) {
+    l += (i > 0 ? ", " : "") + QuoteId(sql::ExprName(*values[i]));
+  }
+  int k = 0;
+  for (const ColumnInfo& c : sub.columns) {
+    if (c.internal) continue;
+    r += (k++ > 0 ? ", " : "") + QuoteId(c.name);
+  }
+  return SqlError(
+      "[DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH] Cannot resolve \"" + sql::ExprName(x) +
+          "\" due to data type mismatch: The number of columns in the left hand "
+          "side of an IN subquery does not match the number of columns in the "
+          "output of subquery. Left hand side columns(length: " +
+          std::to_string(values.size()) + "): [" + l +
+          "], right hand side columns(length: " + std::to_string(visible) + "): [" + r + "].",
+      x.position);
+}
+
+std::vector<const SqlExpr*> InOperands(const SqlExpr& x) {
+  const SqlExpr& operand = *x.children[0];
+  std::vector<const SqlExpr*> values;
+  if (operand.kind == SqlExprKind::kRow) {
+    for (const auto& c : operand.children) values.push_back(c.get());
+  } else {
+    values.push_back(&operand);
+  }
+  return values;
+}
+
 Status ApplyExists(Binder* binder, const SqlExpr& x, bool negated, Relation* input,
                    const OuterScope* outer) {
   OuterScope scope{&input->columns, outer};
@@ -91,13 +159,7 @@ Status ApplyExists(Binder* binder, const SqlExpr& x, bool negated, Relation* inp
 
 Status ApplyIn(Binder* binder, const SqlExpr& x, bool negated, Relation* input,
                const OuterScope* outer) {
-  const SqlExpr& operand = *x.children[0];
-  std::vector<const SqlExpr*> values;
-  if (operand.kind == SqlExprKind::kRow) {
-    for (const auto& c : operand.children) values.push_back(c.get());
-  } else {
-    values.push_back(&operand);
-  }
+  const std::vector<const SqlExpr*> values = InOperands(x);
   std::vector<ExprPtr> lhs;
   {
     ExprBinder b(binder, input, Clause::kWhere);
@@ -111,56 +173,10 @@ Status ApplyIn(Binder* binder, const SqlExpr& x, bool negated, Relation* input,
   Correlation corr;
   ASSIGN_OR_RAISE(Relation sub, binder->BindQuery(*x.subquery, &scope, &corr));
   RETURN_NOT_OK(CheckNoOuterRefs(sub, x));
-  const int visible = VisibleColumns(sub);
-  if (static_cast<int>(lhs.size()) != visible) {
-    std::string l, r;
-    for (size_t i = 0; i < values.size(); ++i) {
-      l += (i > 0 ? ", " : "") + QuoteId(sql::ExprName(*values[i]));
-    }
-    int k = 0;
-    for (const ColumnInfo& c : sub.columns) {
-      if (c.internal) continue;
-      r += (k++ > 0 ? ", " : "") + QuoteId(c.name);
-    }
-    return SqlError(
-        "[DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH] Cannot resolve \"" + sql::ExprName(x) +
-            "\" due to data type mismatch: The number of columns in the left hand "
-            "side of an IN subquery does not match the number of columns in the "
-            "output of subquery. Left hand side columns(length: " +
-            std::to_string(lhs.size()) + "): [" + l +
-            "], right hand side columns(length: " + std::to_string(visible) + "): [" + r + "].",
-        x.position);
-  }
-  const int w = input->width();
-  const Schema& ss = *sub.plan->schema();
-  std::vector<ExprPtr> eqs;
-  for (size_t i = 0; i < lhs.size(); ++i) {
-    const Field& f = ss.field(static_cast<int>(i));
-    ASSIGN_OR_RAISE(
-        ExprPtr eq,
-        ResolveCall("=", {lhs[i], ColumnRef(w + static_cast<int>(i), f.name, f.type, f.nullable)},
-                    binder->options(), x.position));
-    eqs.push_back(std::move(eq));
-  }
+  RETURN_NOT_OK(CheckInLength(x, values, sub));
   ASSIGN_OR_RAISE(std::vector<ExprPtr> preds, JoinPredicates(corr, *input, sub));
-  ASSIGN_OR_RAISE(ExprPtr in_cond, AndAll(eqs));
-  if (!negated) {
-    preds.insert(preds.begin(), in_cond);
-    ASSIGN_OR_RAISE(ExprPtr cond, AndAll(preds));
-    input->plan = std::make_shared<JoinNode>(input->plan, sub.plan, JoinType::kLeftSemi, cond);
-    return Status::OK();
-  }
-  if (preds.empty() && lhs.size() == 1) {
-    input->plan = std::make_shared<JoinNode>(input->plan, sub.plan, JoinType::kLeftAnti, in_cond,
-                                             /*null_aware=*/true);
-    return Status::OK();
-  }
-  // NOT IN in general: a row is dropped when some subquery row makes the IN
-  // condition TRUE or NULL (Spark's rewrite: cond OR isnull(cond)).
-  ASSIGN_OR_RAISE(ExprPtr unknown_or_true, Or(in_cond, IsNull(in_cond)));
-  preds.push_back(unknown_or_true);
-  ASSIGN_OR_RAISE(ExprPtr cond, AndAll(preds));
-  input->plan = std::make_shared<JoinNode>(input->plan, sub.plan, JoinType::kLeftAnti, cond);
+  ASSIGN_OR_RAISE(input->plan, InJoin(binder, input->plan, input->width(), lhs, sub,
+                                      std::move(preds), negated, x));
   return Status::OK();
 }
 
@@ -196,6 +212,55 @@ Result<std::vector<const SqlExpr*>> ApplyPredicateSubqueries(Binder* binder, con
     }
   }
   return rest;
+}
+
+Result<std::vector<const SqlExpr*>> BindHavingSubqueries(Binder* binder, ExprBinder& hb,
+                                                         const SqlExpr& having,
+                                                         std::vector<HavingSubquery>* out) {
+  std::vector<const SqlExpr*> conjuncts, rest;
+  CollectConjuncts(having, &conjuncts);
+  for (const SqlExpr* c : conjuncts) {
+    const SqlExpr* x = c;
+    bool negated = false;
+    while (x->kind == SqlExprKind::kUnary && x->unary_op == sql::UnaryOp::kNot) {
+      negated = !negated;
+      x = x->children[0].get();
+    }
+    if (x->kind != SqlExprKind::kExists && x->kind != SqlExprKind::kInSubquery) {
+      rest.push_back(c);
+      continue;
+    }
+    HavingSubquery h;
+    h.expr = x;
+    h.negated = negated != x->negated;
+    std::vector<const SqlExpr*> values;
+    if (x->kind == SqlExprKind::kInSubquery) {
+      values = InOperands(*x);
+      for (const SqlExpr* v : values) {
+        ASSIGN_OR_RAISE(ExprPtr e, hb.Bind(*v));
+        h.lhs.push_back(std::move(e));
+      }
+    }
+    // weir: a subquery of HAVING may not refer to the aggregate's columns.
+    ASSIGN_OR_RAISE(h.sub, binder->BindQuery(*x->subquery, nullptr, nullptr));
+    if (x->kind == SqlExprKind::kInSubquery) RETURN_NOT_OK(CheckInLength(*x, values, h.sub));
+    out->push_back(std::move(h));
+  }
+  return rest;
+}
+
+Result<LogicalPlanPtr> ApplyHavingSubqueries(Binder* binder, LogicalPlanPtr plan,
+                                             const std::vector<HavingSubquery>& subqueries) {
+  for (const HavingSubquery& h : subqueries) {
+    if (h.expr->kind == SqlExprKind::kExists) {
+      plan = std::make_shared<JoinNode>(
+          plan, h.sub.plan, h.negated ? JoinType::kLeftAnti : JoinType::kLeftSemi, nullptr);
+      continue;
+    }
+    ASSIGN_OR_RAISE(plan, InJoin(binder, plan, plan->schema()->num_fields(), h.lhs, h.sub, {},
+                                 h.negated, *h.expr));
+  }
+  return plan;
 }
 
 Result<ExprPtr> ExprBinder::BindScalarSubquery(const SqlExpr& e) {

@@ -138,10 +138,10 @@ Result<Relation> Binder::BindQuery(const sql::Query& q, const OuterScope* outer,
     }
     int64_t limit = -1, offset = 0;
     if (q.limit) {
-      ASSIGN_OR_RAISE(limit, BindConstantInt(*q.limit, "limit"));
+      ASSIGN_OR_RAISE(limit, BindConstantInt(*q.limit, "limit", &rel));
     }
     if (q.offset) {
-      ASSIGN_OR_RAISE(offset, BindConstantInt(*q.offset, "offset"));
+      ASSIGN_OR_RAISE(offset, BindConstantInt(*q.offset, "offset", &rel));
     }
     rel.plan = std::make_shared<LimitNode>(rel.plan, limit, offset);
   }
@@ -355,9 +355,9 @@ Result<Value> Binder::FoldToValue(const ExprPtr& e, SourcePosition pos) {
   return static_cast<const LiteralExpr&>(**folded).value();
 }
 
-Result<int64_t> Binder::BindConstantInt(const SqlExpr& e, std::string_view what) {
+Result<int64_t> Binder::BindConstantInt(const SqlExpr& e, std::string_view what, Relation* input) {
   Relation none;
-  ExprBinder b(this, &none, Clause::kOther);
+  ExprBinder b(this, input != nullptr ? input : &none, Clause::kOther);
   ASSIGN_OR_RAISE(ExprPtr x, b.Bind(e));
   const std::string head = "[INVALID_LIMIT_LIKE_EXPRESSION.";
   const std::string expr =

@@ -127,6 +127,15 @@ class ExprBinder {
   // When set, an expression subquery correlated with this scope may add a join to
   // *input (a correlated scalar subquery).
   void set_allow_subquery_joins(bool allow) { allow_subquery_joins_ = allow; }
+  // When set, a one-part name that no input (or outer) column matches names the
+  // SELECT item of that alias: Spark's lateral column aliases in the SELECT list
+  // (`SELECT a + 1 AS b, b * 2`) and QUALIFY's references to SELECT aliases. The
+  // vectors may grow while binding (the items bound so far are visible).
+  void set_select_aliases(const std::vector<ColumnInfo>* columns,
+                          const std::vector<ExprPtr>* items) {
+    alias_columns_ = columns;
+    alias_items_ = items;
+  }
   Clause clause() const { return clause_; }
   Binder* binder() const { return binder_; }
   Relation* input() const { return input_; }
@@ -170,6 +179,8 @@ class ExprBinder {
   std::vector<PendingWindowCall>* windows_ = nullptr;
   const std::vector<sql::NamedWindow>* named_windows_ = nullptr;
   bool allow_subquery_joins_ = false;
+  const std::vector<ColumnInfo>* alias_columns_ = nullptr;
+  const std::vector<ExprPtr>* alias_items_ = nullptr;
 };
 
 // Struct field access on `base` for parts[from..] (FIELD_NOT_FOUND and
@@ -219,7 +230,10 @@ class Binder {
   Result<Relation> BindLateralView(Relation input, const sql::LateralView& view);
 
   // A constant non-negative integer (LIMIT, OFFSET, ntile, lag offsets): folds `e`.
-  Result<int64_t> BindConstantInt(const sql::SqlExpr& e, std::string_view what);
+  // A LIMIT / OFFSET value; names resolve against `input` (as Spark resolves them
+  // against the child's output), so a column is IS_UNFOLDABLE, not unresolved.
+  Result<int64_t> BindConstantInt(const sql::SqlExpr& e, std::string_view what,
+                                  Relation* input = nullptr);
   // A constant expression folded to a literal value.
   Result<Value> FoldToValue(const ExprPtr& e, SourcePosition pos);
 
@@ -361,5 +375,23 @@ Result<std::vector<const sql::SqlExpr*>> ApplyPredicateSubqueries(Binder* binder
                                                                   const sql::SqlExpr& where,
                                                                   Relation* input,
                                                                   const OuterScope* outer);
+
+// An IN / EXISTS conjunct of HAVING: its left operands bound by the HAVING binder
+// (over the aggregate's output) and its uncorrelated subquery.
+struct HavingSubquery {
+  const sql::SqlExpr* expr = nullptr;  // the kInSubquery / kExists node
+  bool negated = false;
+  std::vector<ExprPtr> lhs;  // IN only
+  Relation sub;
+};
+
+// Subqueries in HAVING (bind_subquery.cc): binds the IN/EXISTS conjuncts of
+// `having` into *out; the other conjuncts are returned.
+Result<std::vector<const sql::SqlExpr*>> BindHavingSubqueries(Binder* binder, ExprBinder& hb,
+                                                              const sql::SqlExpr& having,
+                                                              std::vector<HavingSubquery>* out);
+// Applies them as semi / anti joins over `plan` (the aggregate, filtered).
+Result<LogicalPlanPtr> ApplyHavingSubqueries(Binder* binder, LogicalPlanPtr plan,
+                                             const std::vector<HavingSubquery>& subqueries);
 
 }  // namespace weir::plan::internal

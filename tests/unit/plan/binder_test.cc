@@ -55,6 +55,22 @@ TEST(BinderSelect, NamesFollowSpark) {
   EXPECT_EQ(SchemaOf("SELECT 1 + 1, 'x'"), "(1 + 1):INT?, x:STRING");
 }
 
+TEST(BinderSelect, LateralColumnAliases) {
+  // spark.sql.lateralColumnAlias.enableImplicitResolution (on by default since 3.4):
+  // a later SELECT item may name an earlier item's alias; input columns win.
+  EXPECT_EQ(Plan("SELECT a + 1 AS x, x * 2 AS y FROM t"),
+            "Project [(a + 1) AS x, ((a + 1) * 2) AS y]\n"
+            "+- Scan t [a, b, c]\n");
+  EXPECT_EQ(SchemaOf("SELECT c AS a, a + 1 FROM t"), "a:DOUBLE?, (a + 1):INT?");
+  EXPECT_EQ(SchemaOf("SELECT a, count(*) AS n, n + 1 AS m FROM t GROUP BY a"),
+            "a:INT?, n:BIGINT, m:BIGINT?");
+  // Not in WHERE: a SELECT alias is not an input column there.
+  ExpectErrorPrefix("SELECT a + 1 AS x FROM t WHERE x > 1",
+                    "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with "
+                    "name `x` cannot be resolved.",
+                    1, 32);
+}
+
 TEST(BinderSelect, AliasesAndQualifiers) {
   EXPECT_EQ(SchemaOf("SELECT x.a, b FROM t AS x"), "a:INT?, b:STRING?");
   // Spark: once aliased, the table's own name no longer qualifies its columns.
@@ -447,6 +463,45 @@ TEST(BinderAggregate, GroupingSets) {
               1, 8);
 }
 
+TEST(BinderAggregate, GroupingSetsMergeAlikeExpressions) {
+  // Spark's GroupingSets groups by the distinct flattened expressions: `B` and `(b)`
+  // are the grouping column b, not a second column that is always NULL.
+  const std::string expected =
+      "Project [a, b, count(1)]\n"
+      "+- Aggregate [a, b, spark_grouping_id], [a, b, spark_grouping_id, count(1)]\n"
+      "   +- Expand [[a, b, c, a, b, 0], [a, b, c, NULL, b, 2]]\n"
+      "      +- Scan t [a, b, c]\n";
+  EXPECT_EQ(Plan("SELECT a, b, count(*) FROM t GROUP BY GROUPING SETS ((a, b), (B))"), expected);
+  EXPECT_EQ(Plan("SELECT a, b, count(*) FROM t GROUP BY GROUPING SETS ((a, b), ((b)))"), expected);
+}
+
+TEST(BinderAggregate, HavingInAndExistsSubqueries) {
+  // Spark: IN / EXISTS in HAVING filter the aggregate (semi / anti joins over it).
+  EXPECT_EQ(Plan("SELECT a, count(*) FROM t GROUP BY a HAVING a IN (SELECT k FROM s) AND "
+                 "count(*) > 1"),
+            "Project [a, count(1)]\n"
+            "+- Join LEFT SEMI, (a = k)\n"
+            "   :- Filter (count(1) > CAST(1 AS BIGINT))\n"
+            "   :  +- Aggregate [a], [a, count(1)]\n"
+            "   :     +- Scan t [a, b, c]\n"
+            "   +- Project [k]\n"
+            "      +- Scan s [k, x]\n");
+  EXPECT_EQ(Plan("SELECT a FROM t GROUP BY a HAVING max(c) NOT IN (SELECT x FROM s)"),
+            "Project [a]\n"
+            "+- Join LEFT ANTI (null-aware), (max(c) = CAST(x AS DOUBLE))\n"
+            "   :- Aggregate [a], [a, max(c)]\n"
+            "   :  +- Scan t [a, b, c]\n"
+            "   +- Project [x]\n"
+            "      +- Scan s [k, x]\n");
+  EXPECT_EQ(Plan("SELECT a FROM t GROUP BY a HAVING NOT EXISTS (SELECT 1 FROM s)"),
+            "Project [a]\n"
+            "+- Join LEFT ANTI\n"
+            "   :- Aggregate [a], [a]\n"
+            "   :  +- Scan t [a, b, c]\n"
+            "   +- Project [1]\n"
+            "      +- Scan s [k, x]\n");
+}
+
 // --- ORDER BY, LIMIT -----------------------------------------------------------
 
 TEST(BinderOrderBy, OutputsAliasesOrdinals) {
@@ -495,6 +550,11 @@ TEST(BinderLimit, LimitOffset) {
             "Limit 5\n"
             "+- Project [a]\n"
             "   +- Scan t [a, b, c]\n");
+  // Spark resolves the limit against the child's output: a column is not constant.
+  ExpectError("SELECT a FROM t LIMIT a",
+              "[INVALID_LIMIT_LIKE_EXPRESSION.IS_UNFOLDABLE] The limit like expression \"a\" is "
+              "invalid. The limit expression must evaluate to a constant value.",
+              1, 23);
   ExpectError("SELECT a FROM t LIMIT -1",
               "[INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE] The limit like expression \"-1\" is "
               "invalid. The limit expression must be equal to or greater than 0, but got -1.",
@@ -601,6 +661,25 @@ TEST(BinderWindow, RankingAndDefaultFrames) {
   EXPECT_EQ(SchemaOf("SELECT row_number() OVER (ORDER BY a) AS rn, percent_rank() OVER (ORDER BY "
                      "a) AS p, ntile(4) OVER (ORDER BY c) AS n FROM t"),
             "rn:INT, p:DOUBLE, n:INT");
+}
+
+TEST(BinderWindow, QualifyNamesSelectAliases) {
+  // QUALIFY may name a SELECT alias (an input column of that name wins).
+  EXPECT_EQ(SchemaOf("SELECT a, rank() OVER (ORDER BY c) AS r FROM t QUALIFY r <= 2"),
+            "a:INT?, r:INT");
+  EXPECT_EQ(SchemaOf("SELECT a, sum(c) AS total FROM t GROUP BY a QUALIFY rank() OVER (ORDER "
+                     "BY total) = 1"),
+            "a:INT?, total:DOUBLE?");
+  EXPECT_EQ(SchemaOf("SELECT c AS a, a AS c FROM t QUALIFY row_number() OVER (ORDER BY a) = 1"),
+            "a:DOUBLE?, c:INT?");
+}
+
+TEST(BinderWindow, WindowFunctionWithoutOver) {
+  ExpectError("SELECT a, rank() FROM t",
+              "[WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE] Window function \"rank()\" requires an "
+              "OVER clause.",
+              1, 11);
+  ExpectErrorPrefix("SELECT lag(a) FROM t", "[WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE]", 1, 8);
 }
 
 TEST(BinderWindow, NamedWindowsAndFrames) {
