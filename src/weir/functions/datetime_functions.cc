@@ -492,6 +492,7 @@ void RegisterDatetimeFunctions(FunctionRegistry* registry) {
       });
   datetime::RegisterDatetimeFieldFunctions(registry);
   datetime::RegisterDatetimeArithFunctions(registry);
+  datetime::RegisterDatetimeExtractFunctions(registry);
 }
 
 }  // namespace weir

@@ -1,8 +1,9 @@
 // Internals shared by the datetime function files (internal to weir_functions):
 // datetime_functions.cc (registration, parsing and formatting functions),
 // datetime_fields.cc (field extraction, truncation, construction, zone shifts),
-// datetime_arith.cc (date arithmetic and the + / - hook), datetime_format.cc and
-// datetime_parse.cc (Spark's pattern language).
+// datetime_arith.cc (date arithmetic and the + / - hook), datetime_extract.cc
+// (date_part / extract), datetime_format.cc and datetime_parse.cc (Spark's pattern
+// language).
 //
 // Thread-safety: ZoneCalc is immutable after construction and may be shared; the
 // rest are free functions.
@@ -127,8 +128,9 @@ ExprPtr MakeCall(
     std::function<Result<Datum>(EvalContext&, const std::vector<Datum>&, const RowSet&)> fn,
     std::vector<ExprPtr> args);
 
-// Family registration (datetime_fields.cc, datetime_arith.cc).
+// Family registration (datetime_fields.cc, datetime_arith.cc, datetime_extract.cc).
 void RegisterDatetimeFieldFunctions(FunctionRegistry* registry);
 void RegisterDatetimeArithFunctions(FunctionRegistry* registry);
+void RegisterDatetimeExtractFunctions(FunctionRegistry* registry);
 
 }  // namespace weir::datetime
