@@ -1,0 +1,154 @@
+// MicroBatchExecution: the StreamingQuery implementation, one thread running the
+// micro-batch loop of DESIGN.md section 4 (see streaming_query.h for the steps).
+// Internal to the stream module: StreamingQueryManager creates it.
+//
+// The loop thread owns the sources, the sink, the checkpoint and the per-run loop
+// state; other threads see the query only through the members guarded by mu_.
+//
+// Thread-safety: the StreamingQuery methods are thread-safe.
+
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "weir/stream/checkpoint.h"
+#include "weir/stream/streaming_query.h"
+
+namespace weir::stream::internal {
+
+class MicroBatchExecution;
+
+// What a manager shares with its queries. Queries keep it alive, so a query that
+// outlives its manager (a StreamingQueryPtr held by the user) still finds it.
+//
+// Thread-safety: members guarded by mu.
+struct ManagerShared {
+  ManagerOptions options;
+  std::mutex mu;
+  std::condition_variable terminated_cv;                           // a query terminated
+  std::vector<std::shared_ptr<StreamingQueryListener>> listeners;  // guarded by mu
+  std::vector<std::shared_ptr<MicroBatchExecution>> active;        // guarded by mu
+  bool any_terminated = false;                                     // guarded by mu
+
+  std::vector<std::shared_ptr<StreamingQueryListener>> Listeners();
+  // Called by a query's thread as its last act: drops it from `active`.
+  void OnTerminated(const MicroBatchExecution* query);
+};
+
+// Where a run starts, decided from the checkpoint before the thread starts.
+struct ResumePoint {
+  int64_t next_batch_id = 0;
+  // End offsets of the last committed epoch; unset on a first start (the sources'
+  // initial offsets are used).
+  std::optional<std::vector<Offset>> committed_end;
+  // A planned but uncommitted epoch, re-run first with exactly its offsets.
+  std::optional<PlannedEpoch> rerun;
+};
+
+// Reads the checkpoint's latest records and decides where to resume
+// (docs/checkpoint_format.md "Restart"); an error naming the file when a corrupt
+// record makes that impossible.
+Result<ResumePoint> ComputeResumePoint(Checkpoint* checkpoint);
+
+class MicroBatchExecution final : public StreamingQuery {
+ public:
+  // `temporary_checkpoint`: the checkpoint was made up for this run and is deleted
+  // when the query stops without error.
+  MicroBatchExecution(std::shared_ptr<ManagerShared> manager, QuerySpec spec,
+                      std::unique_ptr<Checkpoint> checkpoint, ResumePoint resume,
+                      bool temporary_checkpoint);
+  ~MicroBatchExecution() override;
+
+  // Starts the loop thread and waits until listeners have been told OnQueryStarted.
+  // REQUIRES: called once, on a query held by a shared_ptr.
+  void StartThread(std::shared_ptr<MicroBatchExecution> self);
+
+  const std::string& id() const override { return id_; }
+  const std::string& run_id() const override { return run_id_; }
+  const std::string& name() const override { return spec_.name; }
+  bool is_active() const override;
+  void Stop() override;
+  Result<bool> AwaitTermination(int64_t timeout_micros = -1) override;
+  Status ProcessAllAvailable() override;
+  QueryStatus status() const override;
+  std::optional<QueryProgress> last_progress() const override;
+  std::vector<QueryProgress> recent_progress() const override;
+  Status exception() const override;
+
+ private:
+  struct EpochTimings;
+
+  void Run();
+  Status RunLoop();
+  Status Initialize();
+  // One trigger: latest offsets, and an epoch if there is new data. *ran tells
+  // whether an epoch ran.
+  Status RunTrigger(bool* ran);
+  Status RunEpoch(const PlannedEpoch& epoch, EpochTimings* timings);
+  // Spark's no-data micro-batches (an epoch without new input, to advance the
+  // watermark and emit and evict state). Stateless queries never need one; the
+  // stateful issue decides here.
+  bool NeedsNoDataEpoch() const { return false; }
+  void ReportProgress(const PlannedEpoch& epoch, const EpochTimings& timings,
+                      const std::vector<int64_t>& rows_per_source, int64_t output_rows);
+  void ReportIdle();
+  // Waits `micros` of the query clock without new data (default trigger's poll);
+  // returns early on Stop or ProcessAllAvailable.
+  void WaitIdle(int64_t micros);
+  // Waits until the monotonic clock reaches `deadline_nanos`, or Stop.
+  void WaitUntil(int64_t deadline_nanos);
+  // A short real-time pause so that a loop on a clock that does not block (a
+  // ManualClock) does not spin; returns early on Stop (or, if `nudgeable`, on a
+  // ProcessAllAvailable request).
+  void PauseRealTime(int64_t micros, bool nudgeable);
+  bool stopping() const;
+  void SetStatus(std::string message, bool data_available, bool trigger_active);
+
+  const std::shared_ptr<ManagerShared> manager_;
+  const QuerySpec spec_;
+  const std::string id_;
+  const std::string run_id_;
+  Clock* const clock_;
+  const bool system_clock_;  // the clock blocks in SleepForMicros and is std::chrono's
+
+  // Owned by the loop thread.
+  std::unique_ptr<Checkpoint> checkpoint_;
+  ResumePoint resume_;
+  const bool temporary_checkpoint_;
+  std::vector<Offset> start_offsets_;   // where the next epoch starts, per source
+  std::vector<Offset> latest_offsets_;  // what LatestOffset last returned, per source
+  std::vector<SourceMetrics> last_metrics_;
+  int64_t next_batch_id_ = 0;
+  int64_t trigger_start_nanos_ = 0;
+  int64_t trigger_start_micros_ = 0;  // wall clock
+  int64_t last_data_trigger_nanos_ = -1;
+  std::optional<int64_t> last_idle_event_nanos_;
+  std::atomic<bool> cancelled_{false};  // ExecContext::cancelled; never set by Stop
+
+  std::thread thread_;
+  std::mutex join_mu_;  // serializes joins of thread_
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;   // any change below
+  bool started_ = false;         // guarded by mu_: OnQueryStarted was delivered
+  bool stop_requested_ = false;  // guarded by mu_
+  bool nudged_ = false;          // guarded by mu_: a ProcessAllAvailable is waiting
+  bool terminated_ = false;      // guarded by mu_
+  int64_t drain_requested_ = 0;  // guarded by mu_: ProcessAllAvailable generations
+  int64_t drain_done_ = 0;       // guarded by mu_: generation seen without new data
+  QueryState state_ = QueryState::kInitializing;  // guarded by mu_
+  QueryStatus status_;                            // guarded by mu_
+  Status exception_;                              // guarded by mu_
+  std::deque<QueryProgress> progress_;            // guarded by mu_; the last 100
+};
+
+}  // namespace weir::stream::internal
