@@ -35,8 +35,10 @@ function(weir_add_module name)
       message(FATAL_ERROR "weir_${name}: unknown weir module '${dep}'")
     endif()
     # Modules of one rank (connectors/formats/log) may use each other only as
-    # DESIGN.md allows: connectors -> formats. Otherwise dependencies point down.
-    if(NOT dep_rank LESS my_rank AND NOT (name STREQUAL "connectors" AND dep STREQUAL "formats"))
+    # DESIGN.md allows: connectors -> formats, and connectors -> log (the log source
+    # and sink). Otherwise dependencies point down.
+    if(NOT dep_rank LESS my_rank AND NOT (name STREQUAL "connectors" AND
+                                          (dep STREQUAL "formats" OR dep STREQUAL "log")))
       message(FATAL_ERROR "weir_${name} may not depend on weir_${dep}: dependencies point down")
     endif()
     target_link_libraries(weir_${name} PUBLIC weir_${dep})

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "weir/formats/file_table.h"
+#include "weir/formats/sink_manifest.h"
 
 namespace weir::formats {
 
@@ -75,8 +76,18 @@ Status PathNotFound(std::string_view path) {
   return Status::NotFound("[PATH_NOT_FOUND] Path does not exist: file:" + shown + ".");
 }
 
-// The non-hidden files directly in `dir`, sorted.
+// The non-hidden files directly in `dir`, sorted; or, when `dir` is a file sink's
+// output (it has a _weir_metadata manifest), the files of its committed epochs in
+// epoch order (sink_manifest.h).
 Status AddDirectoryFiles(Env* env, const std::string& dir, std::vector<std::string>* out) {
+  ASSIGN_OR_RAISE(std::optional<std::vector<SinkManifestEntry>> manifest,
+                  ReadSinkManifest(env, dir));
+  if (manifest.has_value()) {
+    for (const SinkManifestEntry& entry : *manifest) {
+      for (const SinkManifestFile& f : entry.files) out->push_back(Join(dir, f.name));
+    }
+    return Status::OK();
+  }
   ASSIGN_OR_RAISE(std::vector<std::string> children, env->GetChildren(dir));
   for (const std::string& c : children) {
     if (IsHidden(c)) continue;

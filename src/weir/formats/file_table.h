@@ -4,7 +4,9 @@
 // Paths ("file:" prefixes are dropped):
 //  - a file: that file;
 //  - a directory: its files, sorted by name, not recursing, leaving out names that
-//    start with '_' or '.' (Spark's hidden files: _SUCCESS, .crc, ...);
+//    start with '_' or '.' (Spark's hidden files: _SUCCESS, .crc, ...); a file sink's
+//    output directory (with a _weir_metadata manifest, sink_manifest.h): the files of
+//    its committed epochs, in epoch order;
 //  - a glob: '*', '?' and [...] in the last component; every match that is a file,
 //    and the files of every match that is a directory (hidden names left out).
 // A path that names nothing is [PATH_NOT_FOUND] Path does not exist: file:<path>.

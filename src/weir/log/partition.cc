@@ -175,14 +175,16 @@ Status Partition::Refresh() {
       txns_.ApplyData(h);
     }
   }
+  segments_.insert(segments_.end(), added.begin(), added.end());
   if (!bases.empty()) {
     // Segments before the first listed one were deleted by retention; keep the last.
+    // (After adding the new ones: the segment that was last at the previous Refresh
+    // may itself have been sealed and deleted since.)
     auto keep = std::find_if(
         segments_.begin(), std::prev(segments_.end()),
         [&](const std::shared_ptr<Segment>& seg) { return seg->base_offset() >= bases.front(); });
     segments_.erase(segments_.begin(), keep);
   }
-  segments_.insert(segments_.end(), added.begin(), added.end());
   end_offset_ = segments_.back()->end_offset();
   txn_scanned_end_ = std::max(txn_scanned_end_, end_offset_);
   txns_.PruneBefore(segments_.front()->base_offset());
@@ -545,6 +547,22 @@ int64_t Partition::start_offset() const {
 int64_t Partition::end_offset() const {
   std::lock_guard<std::mutex> lock(mu_);
   return end_offset_;
+}
+
+ProducerStatus Partition::GetProducerStatus(int64_t producer_id) {
+  std::lock_guard<std::mutex> wlock(write_mu_);
+  ProducerStatus status;
+  if (std::optional<ProducerBatch> last = producers_.LastBatch(producer_id)) {
+    status.epoch = producers_.Epoch(producer_id);
+    status.last_batch = *last;
+    status.next_sequence = NextSequence(last->base_sequence, last->record_count);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  status.open_transaction = txns_.Open(producer_id);
+  if (status.epoch) {
+    status.last_batch_aborted = txns_.IsAborted(producer_id, status.last_batch.base_offset);
+  }
+  return status;
 }
 
 int64_t Partition::last_stable_offset() const {

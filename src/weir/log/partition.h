@@ -59,6 +59,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -151,6 +152,24 @@ struct SegmentInfo {
 // The largest segment_bytes: a segment's positions must fit in int32 even after
 // one more batch of the largest size.
 inline constexpr int64_t kMaxSegmentBytes = int64_t{0x7fffffff} - int64_t{kMaxBatchSize};
+
+// What a partition's writer knows of one producer id (Partition::GetProducerStatus),
+// so that a producer resuming after a restart (the log sink, docs/connectors.md) can
+// end a transaction it left open and continue its epoch and sequence.
+struct ProducerStatus {
+  // The producer's current epoch, from its sequenced data batches in the newest
+  // producer_state_segments segments; nullopt when the partition does not remember it
+  // (it then accepts any epoch and sequence from it).
+  std::optional<int16_t> epoch;
+  // When epoch is set: the sequence its next batch must start at in that epoch, and
+  // its last data batch.
+  int32_t next_sequence = 0;
+  ProducerBatch last_batch;
+  // Whether that last batch belongs to an aborted transaction.
+  bool last_batch_aborted = false;
+  // Its open transaction, if any (known from every segment, see Open()).
+  std::optional<TransactionState::OpenTransaction> open_transaction;
+};
 
 // The offsets an append was given.
 struct AppendResult {
@@ -259,6 +278,10 @@ class Partition {
 
   // The offset of the first record with timestamp >= ts, or end_offset() if none.
   Result<int64_t> FindOffsetByTimestamp(int64_t ts) const;
+
+  // REQUIRES: not read_only (a read-only partition keeps no producer state; it returns
+  // only the open transaction). What the partition knows of `producer_id`.
+  ProducerStatus GetProducerStatus(int64_t producer_id);
 
   // The last stable offset: the first offset of the earliest open transaction, or
   // end_offset() when none is open. Read-committed readers stop here.

@@ -56,6 +56,12 @@ class ProducerStateTable {
   void Update(const BatchHeader& header);
 
   size_t size() const { return producers_.size(); }
+  // The producer's latest batch; nullopt if unknown.
+  std::optional<ProducerBatch> LastBatch(int64_t producer_id) const {
+    auto it = producers_.find(producer_id);
+    if (it == producers_.end()) return std::nullopt;
+    return it->second.batches.back();
+  }
   // The producer's current epoch, from its sequenced batches; nullopt if unknown.
   std::optional<int16_t> Epoch(int64_t producer_id) const {
     auto it = producers_.find(producer_id);

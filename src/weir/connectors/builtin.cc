@@ -1,0 +1,14 @@
+#include "weir/connectors/builtin.h"
+
+namespace weir::connectors {
+
+void RegisterBuiltinConnectors(stream::ConnectorRegistry* registry) {
+  RegisterRateSource(registry);
+  RegisterMemoryConnectors(registry);
+  RegisterSocketSource(registry);
+  RegisterConsoleSink(registry);
+  RegisterFileConnectors(registry);
+  RegisterLogConnectors(registry);
+}
+
+}  // namespace weir::connectors
