@@ -21,6 +21,45 @@ Result<ExprPtr> Negate(Result<ExprPtr> e, bool negated) {
   return Not(*e);
 }
 
+// Spark's EvalMode: which rules CAST follows.
+enum class CastMode : uint8_t { kLegacy, kAnsi, kTry };
+
+// The analysis error of a refused cast: Cast.typeCheckFailureInCast and
+// Cast.typeCheckFailureMessage of Spark 3.5. The non-ANSI cast never suggests
+// anything; the ANSI cast and TRY_CAST name the functions that convert between
+// numbers and dates or timestamps, and the ANSI cast names the config that would
+// allow a cast the non-ANSI rules accept.
+std::string CastMismatch(const std::string& expr_sql, const DataType& from, const DataType& to,
+                         CastMode mode) {
+  const std::string head = "Cannot resolve \"" + expr_sql + "\" due to data type mismatch: ";
+  const std::string src = QuoteType(from), dst = QuoteType(to);
+  auto without = [&] {
+    return "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] " + head + "cannot cast " + src + " to " +
+           dst + ".";
+  };
+  if (mode == CastMode::kLegacy) return without();
+  auto functions = [&](const char* names) {
+    return "[DATATYPE_MISMATCH.CAST_WITH_FUNC_SUGGESTION] " + head + "cannot cast " + src + " to " +
+           dst + ". To convert values from " + src + " to " + dst + ", you can use the functions " +
+           names + " instead.";
+  };
+  const TypeId f = from.id(), t = to.id();
+  if (from.is_numeric() && t == TypeId::kTimestamp) {
+    return functions("`TIMESTAMP_SECONDS`/`TIMESTAMP_MILLIS`/`TIMESTAMP_MICROS`");
+  }
+  if (f == TypeId::kTimestamp && to.is_numeric()) {
+    return functions("`UNIX_SECONDS`/`UNIX_MILLIS`/`UNIX_MICROS`");
+  }
+  if (from.is_numeric() && t == TypeId::kDate) return functions("`DATE_FROM_UNIX_DATE`");
+  if (f == TypeId::kDate && to.is_numeric()) return functions("`UNIX_DATE`");
+  if (mode == CastMode::kAnsi && CanCast(from, to, /*ansi=*/false)) {
+    return "[DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION] " + head + "cannot cast " + src + " to " +
+           dst + " with ANSI mode on. If you have to cast " + src + " to " + dst +
+           ", you can set \"spark.sql.ansi.enabled\" as 'false'.";
+  }
+  return without();
+}
+
 }  // namespace
 
 // Dispatch ----------------------------------------------------------------------
@@ -316,10 +355,13 @@ Result<ExprPtr> ExprBinder::BindCast(const SqlExpr& e) {
   ASSIGN_OR_RAISE(ExprPtr x, Bind(*e.children[0]));
   const bool ansi = binder_->options().resolve.ansi;
   if (x->type() == e.cast_type) return x;
-  if (!CanCast(x->type(), e.cast_type, ansi && !e.try_cast)) {
-    return SqlError("[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve \"" +
-                        sql::ExprName(e) + "\" due to data type mismatch: cannot cast " +
-                        QuoteType(x->type()) + " to " + QuoteType(e.cast_type) + ".",
+  const bool allowed =
+      e.try_cast ? CanTryCast(x->type(), e.cast_type) : CanCast(x->type(), e.cast_type, ansi);
+  if (!allowed) {
+    return SqlError(CastMismatch(sql::ExprName(e), x->type(), e.cast_type,
+                                 e.try_cast ? CastMode::kTry
+                                 : ansi     ? CastMode::kAnsi
+                                            : CastMode::kLegacy),
                     e.position);
   }
   if (e.try_cast) return ExprPtr(std::make_shared<TryCastExpr>(std::move(x), e.cast_type));
@@ -364,7 +406,8 @@ Result<ExprPtr> ExprBinder::BindSubscript(const SqlExpr& e) {
               index->ToString() + ".",
           e.children[1]->position);
     case TypeId::kArray: {
-      // Spark's GetArrayItem is 0-based and NULL out of range; element_at is 1-based.
+      // Spark's GetArrayItem is 0-based (NULL out of range unless ANSI); element_at is
+      // 1-based.
       if (index->type().id() != TypeId::kInt32 && index->type().id() != TypeId::kInt64) {
         return SqlError("[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"" +
                             sql::ExprName(e) +
@@ -372,6 +415,10 @@ Result<ExprPtr> ExprBinder::BindSubscript(const SqlExpr& e) {
                             "but it is " +
                             QuoteType(index->type()) + ".",
                         e.children[1]->position);
+      }
+      if (options.resolve.ansi) {
+        // GetArrayItem with failOnError: an index out of range is INVALID_ARRAY_INDEX.
+        return ExprPtr(std::make_shared<GetArrayItemExpr>(std::move(base), std::move(index)));
       }
       if (index->kind() == ExprKind::kLiteral) {
         const Value& v = static_cast<const LiteralExpr&>(*index).value();

@@ -50,6 +50,9 @@ Result<Relation> ApplyAlias(Relation r, const std::string& qualifier,
   return r;
 }
 
+// Whether a status carries a Spark error class ("[PATH_NOT_FOUND] ...").
+bool HasErrorClass(const Status& st) { return st.message().starts_with("["); }
+
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -123,7 +126,9 @@ Result<Relation> Binder::BindNamedTable(const TableRef& ref) {
       std::vector<int> all;
       for (int i = 0; i < (*table)->schema()->num_fields(); ++i) all.push_back(i);
       found = LogicalPlanPtr(std::make_shared<ScanNode>(*table, std::move(all)));
-    } else if (!table.status().IsNotFound()) {
+    } else if (!table.status().IsNotFound() || HasErrorClass(table.status())) {
+      // Only an unclassified NotFound means "not a file format" (Catalog::ResolvePath);
+      // [PATH_NOT_FOUND] and every other error is the table reference's.
       return Positioned(table.status(), ref.position);
     }
   }

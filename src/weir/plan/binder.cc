@@ -57,6 +57,46 @@ Result<LogicalPlanPtr> CastColumns(const LogicalPlanPtr& plan, const std::vector
   return LogicalPlanPtr(std::make_shared<ProjectNode>(plan, std::move(exprs), std::move(names)));
 }
 
+// TypeCoercion.findWiderTypeWithoutStringPromotionForTwo, which Spark 3.5's inline
+// tables use: the tightest common type, else the wider decimal (or DOUBLE for a
+// DECIMAL meeting a DOUBLE), element-wise for ARRAY, MAP and STRUCT — but never
+// STRING for a STRING meeting a number or a date, as WiderType would give.
+std::optional<DataType> WiderTypeWithoutStringPromotion(const DataType& a, const DataType& b) {
+  if (auto t = TightestCommonType(a, b)) return t;
+  const TypeId x = a.id(), y = b.id();
+  if (x != y && (x == TypeId::kString || y == TypeId::kString)) return std::nullopt;
+  if (!a.is_nested()) return WiderType(a, b);
+  if (x != y) return std::nullopt;
+  switch (x) {
+    case TypeId::kArray: {
+      auto e = WiderTypeWithoutStringPromotion(a.element_type(), b.element_type());
+      if (!e) return std::nullopt;
+      return DataType::Array(*e, a.contains_null() || b.contains_null());
+    }
+    case TypeId::kMap: {
+      auto k = WiderTypeWithoutStringPromotion(a.key_type(), b.key_type());
+      auto v = WiderTypeWithoutStringPromotion(a.value_type(), b.value_type());
+      if (!k || !v) return std::nullopt;
+      return DataType::Map(*k, *v, a.value_contains_null() || b.value_contains_null());
+    }
+    case TypeId::kStruct: {
+      const std::vector<Field>& fa = a.fields();
+      const std::vector<Field>& fb = b.fields();
+      if (fa.size() != fb.size()) return std::nullopt;
+      std::vector<Field> fields;
+      for (size_t i = 0; i < fa.size(); ++i) {
+        if (!EqualsIgnoreCase(fa[i].name, fb[i].name)) return std::nullopt;
+        auto t = WiderTypeWithoutStringPromotion(fa[i].type, fb[i].type);
+        if (!t) return std::nullopt;
+        fields.push_back({fa[i].name, *t, fa[i].nullable || fb[i].nullable});
+      }
+      return DataType::Struct(std::move(fields));
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
 // Restores the CTE stack when a WITH goes out of scope.
 struct CteScope {
   std::vector<Binder::CteEntry>* ctes;
@@ -275,7 +315,7 @@ Result<Relation> Binder::BindValues(const sql::QueryNode& node) {
   for (size_t i = 0; i < n; ++i) {
     names.push_back("col" + std::to_string(i + 1));
     for (const auto& row : cells) {
-      std::optional<DataType> w = WiderType(types[i], row[i]->type());
+      std::optional<DataType> w = WiderTypeWithoutStringPromotion(types[i], row[i]->type());
       if (!w) {
         return SqlError(
             "[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid inline "

@@ -41,7 +41,10 @@ class Catalog {
   // NotFound when there is none; the binder turns that into the positioned error.
   virtual Result<LogicalPlanPtr> ResolveRelation(const std::vector<std::string>& name) const = 0;
   // Spark's `format`.`path` syntax (json.`/data/x.json`): a table over the files.
-  // NotFound when `format` is not a file format (the binder then reports the name).
+  // NotFound without an error class in its message when `format` is not a file
+  // format (the binder then reports the name as TABLE_OR_VIEW_NOT_FOUND). Any other
+  // error, including a NotFound with an error class such as [PATH_NOT_FOUND] for a
+  // path that names nothing, is reported at the table reference.
   virtual Result<TableProviderPtr> ResolvePath(std::string_view format,
                                                std::string_view path) const = 0;
   // Every relation name, for "did you mean" hints.

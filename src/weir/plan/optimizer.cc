@@ -35,11 +35,12 @@ bool Pushable(const ExprPtr& e) {
   if (!e->deterministic()) return false;
   bool ok = true;
   std::function<void(const ExprPtr&)> visit = [&](const ExprPtr& x) {
-    // Placeholders other than the evaluable struct-field / try-cast nodes are
-    // replaced by the planner; moving them is not worth the risk.
+    // Placeholders other than the evaluable struct-field / try-cast / array-item
+    // nodes are replaced by the planner; moving them is not worth the risk.
     if (x->kind() == ExprKind::kPlaceholder &&
         dynamic_cast<const GetFieldExpr*>(x.get()) == nullptr &&
-        dynamic_cast<const TryCastExpr*>(x.get()) == nullptr) {
+        dynamic_cast<const TryCastExpr*>(x.get()) == nullptr &&
+        dynamic_cast<const GetArrayItemExpr*>(x.get()) == nullptr) {
       ok = false;
     }
     for (const ExprPtr& c : x->children()) visit(c);

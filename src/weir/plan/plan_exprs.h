@@ -1,8 +1,13 @@
 // Expressions the binder creates that the expression library does not have:
 //  - GetFieldExpr: a struct field (`s.f`, `t.s.f`, `(expr).f`), Spark's
 //    GetStructField; NULL when the struct is NULL.
-//  - TryCastExpr: TRY_CAST, a cast that gives NULL instead of failing even in ANSI
-//    mode.
+//  - TryCastExpr: TRY_CAST, Spark's cast in EvalMode.TRY: the ANSI cast, with NULL
+//    for a value the ANSI cast would fail on (an overflow, a malformed string, an
+//    invalid date), whatever spark.sql.ansi.enabled says.
+//  - GetArrayItemExpr: `arr[i]` in ANSI mode, Spark's GetArrayItem with failOnError:
+//    0-based, NULL when the array, the index or the element is NULL, and
+//    [INVALID_ARRAY_INDEX] for an index outside the array. (Without ANSI the binder
+//    rewrites `arr[i]` to element_at, which is NULL out of range.)
 //  - BinderRefExpr: a placeholder the binder uses while it builds a plan (an outer
 //    reference of a correlated subquery, a window function's result); every one is
 //    replaced before the binder returns, or the query is rejected.
@@ -32,10 +37,23 @@ class GetFieldExpr final : public Expr {
   int ordinal_;
 };
 
+// Spark's Cast.canTryCast: the ANSI rules, except that ARRAY, MAP and STRUCT casts
+// check their elements with the non-ANSI rules.
+bool CanTryCast(const DataType& from, const DataType& to);
+
 class TryCastExpr final : public Expr {
  public:
-  // REQUIRES: CanCast(operand->type(), to, false).
+  // REQUIRES: CanTryCast(operand->type(), to).
   TryCastExpr(ExprPtr operand, DataType to);
+  std::string ToString() const override;
+  Result<Datum> Eval(EvalContext& ctx, const Batch& batch, const RowSet& rows) const override;
+  ExprPtr WithChildren(std::vector<ExprPtr> children) const override;
+};
+
+class GetArrayItemExpr final : public Expr {
+ public:
+  // REQUIRES: array is an ARRAY; index is INT or BIGINT.
+  GetArrayItemExpr(ExprPtr array, ExprPtr index);
   std::string ToString() const override;
   Result<Datum> Eval(EvalContext& ctx, const Batch& batch, const RowSet& rows) const override;
   ExprPtr WithChildren(std::vector<ExprPtr> children) const override;

@@ -2,7 +2,8 @@
 // used; it asks its children only for what it and those columns need, and reports
 // where each of its old output columns went (-1: dropped). Scans read only used
 // columns, projections compute only used columns, and a projection left as the
-// identity of its child disappears. The root keeps every column.
+// identity of its child disappears. The root keeps every column. A scan left with
+// only its table's corrupt-record column is an error (TableProvider).
 
 #include <algorithm>
 #include <set>
@@ -19,6 +20,21 @@ struct Pruned {
 };
 
 Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> used);
+
+// QueryCompilationErrors.queryFromRawFilesIncludeCorruptRecordColumnError (Spark 3.5,
+// raised by JsonFileFormat / CSVFileFormat when the columns a file scan must read
+// are the corrupt-record column alone).
+Status QueryOnlyCorruptRecordColumn() {
+  return Status::InvalidSql(
+      "[UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN] The feature is not supported: "
+      "Queries from raw JSON/CSV files are disallowed when the referenced columns only include "
+      "the internal corrupt record column (named `_corrupt_record` by default). For example: "
+      "`spark.read.schema(schema).json(file).filter($\"_corrupt_record\".isNotNull).count()` "
+      "and `spark.read.schema(schema).json(file).select(\"_corrupt_record\").count()`. Instead, "
+      "you can cache or save the parsed results and then send the same query. For example, "
+      "`val df = spark.read.schema(schema).json(file).cache()` and then "
+      "`df.filter($\"_corrupt_record\".isNotNull).count()`.");
+}
 
 std::vector<int> Identity(int n) {
   std::vector<int> v(static_cast<size_t>(n));
@@ -171,6 +187,10 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> used) {
       for (int i : used) {
         map[static_cast<size_t>(i)] = static_cast<int>(cols.size());
         cols.push_back(s.columns()[static_cast<size_t>(i)]);
+      }
+      const int corrupt = s.table()->corrupt_record_column();
+      if (corrupt >= 0 && cols.size() == 1 && cols[0] == corrupt) {
+        return QueryOnlyCorruptRecordColumn();
       }
       ASSIGN_OR_RAISE(std::vector<ExprPtr> filters, RemapAll(s.filters(), map));
       return Pruned{std::make_shared<ScanNode>(s.table(), std::move(cols), std::move(filters)),

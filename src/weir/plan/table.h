@@ -46,6 +46,12 @@ class TableProvider {
   // Reads partition `partition` (0 <= partition < NumPartitions()), producing the
   // given columns (indices into schema()).
   virtual Result<BatchReaderPtr> Open(int partition, const std::vector<int>& columns) const = 0;
+  // The column that receives a malformed record's raw text (Spark's
+  // columnNameOfCorruptRecord of the JSON and CSV formats), or -1 when the table has
+  // none. The optimizer refuses a scan that reads this column alone, as Spark 3.5
+  // does ([UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN]): without another
+  // column to parse, a reader could not tell which records are malformed.
+  virtual int corrupt_record_column() const { return -1; }
 };
 
 using TableProviderPtr = std::shared_ptr<const TableProvider>;

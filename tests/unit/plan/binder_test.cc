@@ -28,6 +28,19 @@ void ExpectErrorPrefix(std::string_view sql, const std::string& prefix, int line
   EXPECT_EQ(st.position().column, column) << sql;
 }
 
+BindOptions Ansi() {
+  BindOptions options;
+  options.resolve.ansi = true;
+  return options;
+}
+
+// The EXPLAIN tree bound with spark.sql.ansi.enabled = true, or the error message.
+std::string AnsiPlan(std::string_view sql) {
+  auto r = BindSql(sql, Ansi());
+  if (!r.ok()) return "ERROR " + r.status().message();
+  return ExplainString(**r);
+}
+
 // --- SELECT, names, scopes -------------------------------------------------------
 
 TEST(BinderSelect, ProjectionAndFilter) {
@@ -127,6 +140,17 @@ TEST(BinderSelect, Subscripts) {
             "   +- Scan t [a, b, c]\n");
 }
 
+TEST(BinderSelect, AnsiSubscriptsAreGetArrayItem) {
+  // Spark 3.5 GetArrayItem(failOnError = ansi): in ANSI mode arr[5] on a 2-element
+  // array is [INVALID_ARRAY_INDEX] (not element_at's INVALID_ARRAY_INDEX_IN_ELEMENT_AT
+  // with index 6), and arr[-1] fails too instead of being NULL.
+  EXPECT_EQ(AnsiPlan("SELECT arr[0], arr[-1], arr[a], m['x'] FROM nested, t"),
+            "Project [arr[0], arr[-1], arr[a], element_at(m, x) AS m[x]]\n"
+            "+- Join INNER\n"
+            "   :- Scan nested [id, st, arr, m]\n"
+            "   +- Scan t [a, b, c]\n");
+}
+
 TEST(BinderSelect, WhereMustBeBoolean) {
   ExpectError("SELECT a FROM t WHERE a",
               "[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] Cannot resolve \"a\" due to data type "
@@ -162,6 +186,11 @@ TEST(BinderFrom, PathTables) {
             "   +- Scan json /data/x [value]\n");
   ExpectError("SELECT * FROM parquet.`/x`",
               "[TABLE_OR_VIEW_NOT_FOUND] The table or view `parquet`.`/x` cannot be found.", 1, 15);
+  // Spark 3.5 (ResolveSQLOnFile / DataSource.checkAndGlobPathIfNecessary): a file
+  // format with a path that names nothing is PATH_NOT_FOUND at the table reference.
+  ExpectError("SELECT * FROM json.`/data/no_such.json`",
+              "[PATH_NOT_FOUND] Path does not exist: file:/data/no_such.json.", 1, 15, "",
+              StatusCode::kNotFound);
 }
 
 TEST(BinderFrom, SubqueryWithColumnAliases) {
@@ -208,6 +237,24 @@ TEST(BinderFrom, Values) {
               "[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Invalid inline table. Inline table "
               "expected 1 columns but found 2 columns in row 1.",
               1, 14);
+  // Spark 3.5 widens inline tables with findWiderTypeWithoutStringPromotion: a STRING
+  // never absorbs a number or a date (UNION does, giving STRING).
+  ExpectError("SELECT * FROM VALUES (1), ('a')",
+              "[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid inline table. "
+              "Found incompatible types in the column `col1` for inline table.",
+              1, 15);
+  ExpectError("VALUES (1, DATE '2024-01-01'), (2, 'x')",
+              "[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid inline table. "
+              "Found incompatible types in the column `col2` for inline table.",
+              1, 1);
+  ExpectError("VALUES (array(1)), (array('a'))",
+              "[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid inline table. "
+              "Found incompatible types in the column `col1` for inline table.",
+              1, 1);
+  EXPECT_EQ(SchemaOf("VALUES ('a'), (NULL)"), "col1:STRING?");
+  EXPECT_EQ(SchemaOf("VALUES (DATE '2024-01-01'), (TIMESTAMP '2024-01-01 10:00:00')"),
+            "col1:TIMESTAMP");
+  EXPECT_EQ(SchemaOf("VALUES (1), (2.5D), (3L)"), "col1:DOUBLE");
   ExpectError("VALUES (1), (array(1))",
               "[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid inline table. "
               "Found incompatible types in the column `col1` for inline table.",
@@ -935,6 +982,52 @@ TEST(BinderExpr, CastsAndCase) {
               "ELSE arr END\" due to data type mismatch: Input to `casewhen` should all be the "
               "same type, but it's [\"INT\", \"ARRAY<INT>\"].",
               1, 8);
+}
+
+TEST(BinderExpr, RefusedCastsSuggestAsSparkDoes) {
+  // Cast.typeCheckFailureInCast / typeCheckFailureMessage (Spark 3.5): the non-ANSI
+  // cast suggests nothing; the ANSI cast and TRY_CAST name the functions between
+  // numbers and dates or timestamps; the ANSI cast names the config when the non-ANSI
+  // rules would allow the cast.
+  ExpectError("SELECT CAST(1 AS DATE)",
+              "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve \"CAST(1 AS DATE)\" due "
+              "to data type mismatch: cannot cast \"INT\" to \"DATE\".",
+              1, 8);
+  auto ansi_error = [](std::string_view sql) {
+    auto r = BindSql(sql, Ansi());
+    return r.ok() ? std::string("bound") : r.status().message();
+  };
+  EXPECT_EQ(ansi_error("SELECT CAST(1 AS DATE)"),
+            "[DATATYPE_MISMATCH.CAST_WITH_FUNC_SUGGESTION] Cannot resolve \"CAST(1 AS DATE)\" due "
+            "to data type mismatch: cannot cast \"INT\" to \"DATE\". To convert values from "
+            "\"INT\" to \"DATE\", you can use the functions `DATE_FROM_UNIX_DATE` instead.");
+  EXPECT_EQ(ansi_error("SELECT CAST(DATE '2024-01-01' AS BIGINT)"),
+            "[DATATYPE_MISMATCH.CAST_WITH_FUNC_SUGGESTION] Cannot resolve \"CAST(DATE "
+            "'2024-01-01' AS BIGINT)\" due to data type mismatch: cannot cast \"DATE\" to "
+            "\"BIGINT\". To convert values from \"DATE\" to \"BIGINT\", you can use the "
+            "functions `UNIX_DATE` instead.");
+  EXPECT_EQ(ansi_error("SELECT CAST(DATE '2024-01-01' AS BOOLEAN)"),
+            "[DATATYPE_MISMATCH.CAST_WITH_CONF_SUGGESTION] Cannot resolve \"CAST(DATE "
+            "'2024-01-01' AS BOOLEAN)\" due to data type mismatch: cannot cast \"DATE\" to "
+            "\"BOOLEAN\" with ANSI mode on. If you have to cast \"DATE\" to \"BOOLEAN\", you "
+            "can set \"spark.sql.ansi.enabled\" as 'false'.");
+  EXPECT_EQ(ansi_error("SELECT CAST(arr AS INT) FROM nested"),
+            "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve \"CAST(arr AS INT)\" due "
+            "to data type mismatch: cannot cast \"ARRAY<INT>\" to \"INT\".");
+  // TRY_CAST follows canTryCast (the ANSI rules) in both modes, with function
+  // suggestions but never the config one.
+  ExpectError("SELECT TRY_CAST(DATE '2024-01-01' AS INT)",
+              "[DATATYPE_MISMATCH.CAST_WITH_FUNC_SUGGESTION] Cannot resolve \"TRY_CAST(DATE "
+              "'2024-01-01' AS INT)\" due to data type mismatch: cannot cast \"DATE\" to "
+              "\"INT\". To convert values from \"DATE\" to \"INT\", you can use the functions "
+              "`UNIX_DATE` instead.",
+              1, 8);
+  EXPECT_EQ(ansi_error("SELECT TRY_CAST(true AS TIMESTAMP)"),
+            "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve \"TRY_CAST(true AS "
+            "TIMESTAMP)\" due to data type mismatch: cannot cast \"BOOLEAN\" to "
+            "\"TIMESTAMP\".");
+  EXPECT_EQ(SchemaOf("SELECT TRY_CAST(b AS INT), TRY_CAST(arr AS ARRAY<STRING>) FROM t, nested"),
+            "TRY_CAST(b AS INT):INT?, TRY_CAST(arr AS ARRAY<STRING>):ARRAY<STRING>?");
 }
 
 TEST(BinderExpr, Predicates) {

@@ -181,6 +181,29 @@ TEST(OptimizerPrune, ScansReadUsedColumns) {
             "+- Scan s [k]\n");
 }
 
+TEST(OptimizerPrune, OnlyTheCorruptRecordColumnIsRefused) {
+  // Spark 3.5 JsonFileFormat/CSVFileFormat.buildReader: when the columns a scan must
+  // read are the corrupt-record column alone, the query is refused
+  // (QueryCompilationErrors.queryFromRawFilesIncludeCorruptRecordColumnError).
+  const std::string refused =
+      "ERROR INVALID_SQL: [UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN] The feature is "
+      "not supported: Queries from raw JSON/CSV files are disallowed";
+  for (const char* sql :
+       {"SELECT _corrupt_record FROM raw WHERE _corrupt_record IS NOT NULL",
+        "SELECT count(_corrupt_record) FROM raw", "SELECT upper(_corrupt_record) AS u FROM raw"}) {
+    EXPECT_EQ(Optimized(sql).substr(0, refused.size()), refused) << sql;
+  }
+  EXPECT_EQ(Optimized("SELECT name, _corrupt_record FROM raw WHERE _corrupt_record IS NOT NULL"),
+            "Filter (_corrupt_record IS NOT NULL)\n"
+            "+- Scan json raw [name, _corrupt_record], PushedFilters: [(_corrupt_record IS NOT "
+            "NULL)]\n");
+  EXPECT_EQ(Optimized("SELECT _corrupt_record FROM raw WHERE name = 'x'"),
+            "Project [_corrupt_record]\n"
+            "+- Filter (name = x)\n"
+            "   +- Scan json raw [name, _corrupt_record], PushedFilters: [(name = x)]\n");
+  EXPECT_EQ(Optimized("SELECT count(*) FROM raw").substr(0, 5), "Aggre");
+}
+
 TEST(OptimizerPrune, DropsUnusedProjectColumns) {
   EXPECT_EQ(Optimized("SELECT x FROM (SELECT a + 1 AS x, upper(b) AS y, c FROM t)"),
             "Project [(a + 1) AS x]\n"

@@ -15,6 +15,24 @@ namespace weir::plan::testing {
 
 inline SchemaPtr S(std::vector<Field> fields) { return MakeSchema(std::move(fields)); }
 
+// An empty table that names a corrupt-record column, as a JSON or CSV file table does.
+class CorruptRecordTable final : public TableProvider {
+ public:
+  CorruptRecordTable(SchemaPtr schema, int corrupt)
+      : inner_(std::move(schema), {}, 1, "json raw"), corrupt_(corrupt) {}
+  const SchemaPtr& schema() const override { return inner_.schema(); }
+  std::string Describe() const override { return inner_.Describe(); }
+  int NumPartitions() const override { return inner_.NumPartitions(); }
+  Result<BatchReaderPtr> Open(int partition, const std::vector<int>& columns) const override {
+    return inner_.Open(partition, columns);
+  }
+  int corrupt_record_column() const override { return corrupt_; }
+
+ private:
+  MemoryTable inner_;
+  int corrupt_;
+};
+
 // Tables:
 //   t(a INT, b STRING, c DOUBLE)
 //   s(k INT, x BIGINT)
@@ -22,7 +40,10 @@ inline SchemaPtr S(std::vector<Field> fields) { return MakeSchema(std::move(fiel
 //   weblogs(host STRING, ts TIMESTAMP, request STRING, http_reply INT, bytes BIGINT)
 //   nested(id INT, st STRUCT<f: INT, g: STRING>, arr ARRAY<INT>, m MAP<STRING, INT>)
 //   big(id BIGINT NOT NULL) -- a view over a Project
-// Paths: json.`...`, csv.`...` read (value STRING).
+//   raw(name STRING, _corrupt_record STRING) -- like a JSON file scan: its
+//     corrupt_record_column() is 1
+// Paths: json.`...`, csv.`...` read (value STRING); a path containing "no_such" is
+// [PATH_NOT_FOUND], as the formats layer reports it.
 class TestCatalog final : public Catalog {
  public:
   TestCatalog() {
@@ -40,6 +61,8 @@ class TestCatalog final : public Catalog {
            {"st", DataType::Struct({{"f", DataType::Int32()}, {"g", DataType::String()}})},
            {"arr", DataType::Array(DataType::Int32())},
            {"m", DataType::Map(DataType::String(), DataType::Int32())}}));
+    tables_["raw"] = std::make_shared<CorruptRecordTable>(
+        S({{"name", DataType::String()}, {"_corrupt_record", DataType::String()}}), 1);
   }
 
   void Add(const std::string& name, SchemaPtr schema) {
@@ -62,6 +85,10 @@ class TestCatalog final : public Catalog {
                                        std::string_view path) const override {
     const std::string f = AsciiLower(format);
     if (f != "json" && f != "csv") return Status::NotFound("not a format");
+    if (path.find("no_such") != std::string_view::npos) {
+      return Status::NotFound("[PATH_NOT_FOUND] Path does not exist: file:" + std::string(path) +
+                              ".");
+    }
     return TableProviderPtr(std::make_shared<MemoryTable>(
         S({{"value", DataType::String()}}), std::vector<Batch>{}, 1, f + " " + std::string(path)));
   }
