@@ -3,7 +3,7 @@
 # stderr with the position and a caret, exit codes, piped statements, and the
 # weblogs example run from the repository root.
 set -uo pipefail
-WEIR=${1:?usage: sql_cli_test.sh path/to/weir}
+WEIR=$(realpath "${1:?usage: sql_cli_test.sh path/to/weir}")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 failures=0
 tmp=$(mktemp -d)

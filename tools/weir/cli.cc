@@ -4,6 +4,7 @@
 
 #include "tools/weir/demo.h"
 #include "tools/weir/log_commands.h"
+#include "tools/weir/run_command.h"
 #include "tools/weir/sql_command.h"
 
 #ifndef WEIR_VERSION
@@ -62,6 +63,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   std::unique_ptr<LogCommands> log_commands = AddLogCommands(app, global);
   std::unique_ptr<SqlCommand> sql_command = AddSqlCommand(app, global);
+  std::unique_ptr<RunCommand> run_command = AddRunCommand(app, global);
 
   try {
     app.parse(argc, argv);
@@ -84,6 +86,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (*demo_cmd) return RunDemo(global, demo, out, err);
   if (std::optional<int> rc = log_commands->Dispatch(out, err)) return *rc;
   if (std::optional<int> rc = sql_command->Dispatch(out, err)) return *rc;
+  if (std::optional<int> rc = run_command->Dispatch(out, err)) return *rc;
   out << app.help();
   return kExitOk;
 }

@@ -1,8 +1,11 @@
 #include "weir/api/session.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 
 #include "weir/api/session_internal.h"
+#include "weir/connectors/builtin.h"
 #include "weir/exec/planner.h"
 #include "weir/plan/binder.h"
 #include "weir/plan/optimizer.h"
@@ -76,6 +79,22 @@ Result<int64_t> ParseBytes(std::string_view key, std::string_view value) {
   return n * scale;
 }
 
+// The process's local time zone, for SET TIME ZONE LOCAL (Spark: the JVM's default
+// zone): $TZ when set, else the zone /etc/localtime links to, else UTC.
+std::string LocalTimeZoneName() {
+  if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0') {
+    return *tz == ':' ? std::string(tz + 1) : std::string(tz);
+  }
+  std::error_code ec;
+  const std::filesystem::path target = std::filesystem::read_symlink("/etc/localtime", ec);
+  if (!ec) {
+    const std::string t = target.string();
+    const size_t at = t.find("zoneinfo/");
+    if (at != std::string::npos) return t.substr(at + 9);
+  }
+  return "UTC";
+}
+
 // Moves an error's position from a statement's own text to the whole script's.
 Status Relocate(Status st, std::string_view script, size_t statement_offset) {
   SourcePosition pos = st.position();
@@ -125,8 +144,16 @@ int64_t StatementResult::num_rows() const {
 Session::Session(SessionOptions options)
     : options_(std::move(options)),
       env_(options_.env != nullptr ? options_.env : Env::Default()),
+      clock_(options_.clock != nullptr ? options_.clock : env_->clock()),
       pool_(std::make_unique<ThreadPool>(options_.threads)),
-      catalog_(env_) {}
+      catalog_(env_, &local_tables_) {
+  connectors::RegisterBuiltinConnectors(&connectors_);
+  stream::ManagerOptions manager;
+  manager.pool = pool_.get();
+  manager.env = env_;
+  manager.clock = clock_;
+  queries_ = std::make_unique<stream::StreamingQueryManager>(manager);
+}
 
 Session::~Session() = default;
 
@@ -144,7 +171,9 @@ Status Session::SetSetting(std::string_view key, std::string_view value) {
   if (k == kAnsiKey) {
     ASSIGN_OR_RAISE(eval_.ansi, ParseBool(key, value));
   } else if (k == kTimeZoneKey) {
-    Result<TimeZone> tz = TimeZone::Load(value);
+    const std::string zone =
+        EqualsIgnoreCase(value, "LOCAL") ? LocalTimeZoneName() : std::string(value);
+    Result<TimeZone> tz = TimeZone::Load(zone);
     if (!tz.ok()) {
       return Status::InvalidOption("[INVALID_CONF_VALUE.TIME_ZONE] The value '" +
                                    std::string(value) + "' in the config \"" + std::string(key) +
@@ -152,6 +181,8 @@ Status Session::SetSetting(std::string_view key, std::string_view value) {
           .WithHint("use a region ID such as 'America/Los_Angeles' or an offset such as '+01:00'");
     }
     eval_.time_zone = *tz;
+    settings_[k] = zone;
+    return Status::OK();
   } else if (k == kShufflePartitionsKey) {
     ASSIGN_OR_RAISE(int64_t n, ParseBytes(key, value));
     if (n > 100000)
@@ -165,7 +196,7 @@ Status Session::SetSetting(std::string_view key, std::string_view value) {
 }
 
 Result<StatementResult> Session::Execute(std::string_view sql) {
-  ASSIGN_OR_RAISE(sql::StatementPtr stmt, sql::ParseStatement(sql));
+  ASSIGN_OR_RAISE(sql::StatementPtr stmt, sql::ParseStatement(sql, ParseOptions()));
   current_sql_ = sql;
   return Run(*stmt);
 }
@@ -174,7 +205,7 @@ Status Session::ExecuteScript(std::string_view sql, const ResultCallback& on_res
   ASSIGN_OR_RAISE(std::vector<std::string_view> texts, sql::SplitStatements(sql));
   for (std::string_view text : texts) {
     const size_t offset = static_cast<size_t>(text.data() - sql.data());
-    Result<sql::StatementPtr> stmt = sql::ParseStatement(text);
+    Result<sql::StatementPtr> stmt = sql::ParseStatement(text, ParseOptions());
     if (!stmt.ok()) return Relocate(stmt.status(), sql, offset);
     current_sql_ = text;
     Result<StatementResult> result = Run(**stmt);
@@ -185,13 +216,19 @@ Status Session::ExecuteScript(std::string_view sql, const ResultCallback& on_res
 }
 
 Result<plan::LogicalPlanPtr> Session::PlanQuery(std::string_view sql) {
-  ASSIGN_OR_RAISE(sql::StatementPtr stmt, sql::ParseStatement(sql));
+  ASSIGN_OR_RAISE(sql::StatementPtr stmt, sql::ParseStatement(sql, ParseOptions()));
   if (stmt->kind != sql::StatementKind::kQuery) {
     return Status::InvalidSql("expected a query").WithPosition(stmt->position);
   }
   ASSIGN_OR_RAISE(plan::LogicalPlanPtr bound, Bind(*stmt->query));
   EvalContext ctx(eval_);
   return plan::Optimize(bound, ctx);
+}
+
+sql::ParseOptions Session::ParseOptions() const {
+  sql::ParseOptions options;
+  options.time_zone = eval_.time_zone;
+  return options;
 }
 
 Result<plan::LogicalPlanPtr> Session::Bind(const sql::Query& query) {

@@ -24,6 +24,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@
 #include "weir/exec/operator.h"
 #include "weir/plan/logical_plan.h"
 #include "weir/sql/ast.h"
+#include "weir/sql/parser.h"
+#include "weir/stream/connector_registry.h"
+#include "weir/stream/local_tables.h"
+#include "weir/stream/streaming_query.h"
 #include "weir/types/batch.h"
 
 namespace weir::api {
@@ -46,6 +51,12 @@ struct SessionOptions {
   int threads = 0;
   // File access; nullptr means Env::Default().
   Env* env = nullptr;
+  // Processing time for streaming queries; nullptr means the Env's clock. Tests pass a
+  // ManualClock.
+  Clock* clock = nullptr;
+  // When set, every streaming query runs with this trigger instead of its sink's
+  // (`weir run --available-now`).
+  std::optional<stream::Trigger> trigger_override;
 };
 
 // What one statement returned. Queries, SHOW, DESCRIBE, EXPLAIN and SET return rows;
@@ -86,6 +97,12 @@ class Session {
   Status SetSetting(std::string_view key, std::string_view value);
 
   SessionCatalog& catalog() { return catalog_; }
+  // Where connectors are found by name; tests may register their own.
+  stream::ConnectorRegistry& connectors() { return connectors_; }
+  // Memory sinks' results and memory sources' inputs.
+  stream::LocalTables& local_tables() { return local_tables_; }
+  // The streaming queries INSERT INTO started.
+  stream::StreamingQueryManager& queries() { return *queries_; }
   const EvalOptions& eval_options() const { return eval_; }
 
  private:
@@ -103,13 +120,25 @@ class Session {
   Result<StatementResult> RunDrop(const sql::Statement& stmt);
 
   Result<plan::LogicalPlanPtr> Bind(const sql::Query& query);
+  sql::ParseOptions ParseOptions() const;
+  // Starts the streaming query of an INSERT INTO (session_streaming.cc).
+  Result<stream::StreamingQueryPtr> StartInsert(const sql::Statement& stmt,
+                                                const plan::LogicalPlanPtr& bound,
+                                                const CatalogObject& sink,
+                                                const std::vector<const CatalogObject*>& inputs);
   Result<exec::PhysicalOperatorPtr> PlanPhysical(const plan::LogicalPlanPtr& logical);
   exec::ExecContext MakeExecContext();
 
   SessionOptions options_;
   Env* env_;
+  Clock* clock_;
   std::unique_ptr<ThreadPool> pool_;
+  stream::ConnectorRegistry connectors_;
+  stream::LocalTables local_tables_;
   SessionCatalog catalog_;
+  // Declared after everything its queries use, so it is destroyed (stopping them)
+  // first.
+  std::unique_ptr<stream::StreamingQueryManager> queries_;
   std::map<std::string, std::string> settings_;  // lower-case key -> value, as SET wrote it
   EvalOptions eval_;
   int shuffle_partitions_ = 0;

@@ -2,6 +2,7 @@
 
 #include "weir/formats/file_table.h"
 #include "weir/functions/registry.h"
+#include "weir/stream/streaming_query.h"
 
 namespace weir::api {
 
@@ -63,6 +64,18 @@ std::vector<const CatalogObject*> SessionCatalog::List() const {
   return out;
 }
 
+void SessionCatalog::BeginStreamingBind() {
+  streaming_bind_ = true;
+  stream_inputs_.clear();
+  stream_scans_.clear();
+}
+
+std::vector<const CatalogObject*> SessionCatalog::EndStreamingBind() {
+  streaming_bind_ = false;
+  stream_scans_.clear();
+  return std::move(stream_inputs_);
+}
+
 Result<plan::LogicalPlanPtr> SessionCatalog::ResolveRelation(
     const std::vector<std::string>& name) const {
   // `default.v` and `v` are the same: weir has one namespace.
@@ -70,15 +83,38 @@ Result<plan::LogicalPlanPtr> SessionCatalog::ResolveRelation(
     return Status::NotFound("no such relation");
   }
   const CatalogObject* object = Find(name.back());
-  if (object == nullptr) return Status::NotFound("no such relation");
+  if (object == nullptr) {
+    // A memory sink's result table, by its query's name.
+    if (plan::TableProviderPtr table =
+            local_tables_ != nullptr ? local_tables_->GetResult(name.back()) : nullptr) {
+      std::vector<int> columns(static_cast<size_t>(table->schema()->num_fields()));
+      for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
+      return std::make_shared<plan::ScanNode>(std::move(table), std::move(columns));
+    }
+    return Status::NotFound("no such relation");
+  }
   switch (object->kind) {
     case ObjectKind::kView:
       return object->plan;
-    case ObjectKind::kSource:
-      if (allow_sources_) return object->plan;
-      return Status::Unsupported("[UNSUPPORTED_FEATURE] `" + object->name +
-                                 "` is a streaming source; batch queries cannot read it yet.")
-          .WithHint("read it with INSERT INTO <sink> SELECT ... FROM " + object->name);
+    case ObjectKind::kSource: {
+      if (!streaming_bind_) {
+        return Status::Unsupported("[UNSUPPORTED_FEATURE] `" + object->name +
+                                   "` is a streaming source; a batch query cannot read it.")
+            .WithHint("read it in a streaming query: INSERT INTO <sink> SELECT ... FROM " +
+                      object->name);
+      }
+      for (size_t i = 0; i < stream_inputs_.size(); ++i) {
+        if (stream_inputs_[i] == object) return stream_scans_[i];
+      }
+      auto table = std::make_shared<stream::StreamInputTable>(
+          static_cast<int>(stream_inputs_.size()), object->name, object->schema);
+      std::vector<int> columns(static_cast<size_t>(object->schema->num_fields()));
+      for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
+      auto scan = std::make_shared<plan::ScanNode>(std::move(table), std::move(columns));
+      stream_inputs_.push_back(object);
+      stream_scans_.push_back(scan);
+      return plan::LogicalPlanPtr(scan);
+    }
     case ObjectKind::kSink:
       return Status::InvalidSql("`" + object->name + "` is a sink; a query cannot read from it.")
           .WithHint("INSERT INTO " + object->name + " writes to it");

@@ -19,6 +19,7 @@
 #include "weir/plan/binder.h"
 #include "weir/plan/logical_plan.h"
 #include "weir/sql/ast.h"
+#include "weir/stream/local_tables.h"
 
 namespace weir::api {
 
@@ -28,8 +29,8 @@ std::string_view ObjectKindName(ObjectKind kind);  // "view", "source", "sink"
 struct CatalogObject {
   ObjectKind kind = ObjectKind::kView;
   std::string name;  // as written when created
-  // Views: the bound plan (a file view's plan is a scan of its files). Sources: a
-  // scan of the declared columns whose table cannot be read in a batch query.
+  // Views: the bound plan (a file view's plan is a scan of its files). Null for
+  // sources and sinks.
   plan::LogicalPlanPtr plan;
   // The declared or derived columns (views: the plan's schema).
   SchemaPtr schema;
@@ -45,7 +46,9 @@ struct CatalogObject {
 
 class SessionCatalog final : public plan::Catalog {
  public:
-  explicit SessionCatalog(Env* env) : env_(env) {}
+  // `local_tables` (not owned): memory sinks' results, resolvable by query name.
+  SessionCatalog(Env* env, const stream::LocalTables* local_tables)
+      : env_(env), local_tables_(local_tables) {}
 
   // Adds an object. AlreadyExists (a user error naming the object and what it is)
   // when the name is taken, unless `replace` and the existing object has the same
@@ -63,14 +66,20 @@ class SessionCatalog final : public plan::Catalog {
                                              std::string_view path) const override;
   std::vector<std::string> RelationNames() const override;
 
-  // While set, a source resolves to a scan of its declared columns (what INSERT INTO
-  // binds against); otherwise naming a source in a batch query is an error, because
-  // batch queries cannot read streams yet.
-  void set_allow_sources(bool allow) { allow_sources_ = allow; }
+  // Between BeginStreamingBind and EndStreamingBind, a source resolves to a scan of a
+  // stream::StreamInputTable (what INSERT INTO binds against), numbered in the order
+  // sources are first named; EndStreamingBind returns them in that order. Otherwise
+  // naming a source in a batch query is an error: batch queries do not read streams.
+  void BeginStreamingBind();
+  std::vector<const CatalogObject*> EndStreamingBind();
 
  private:
   Env* env_;
-  bool allow_sources_ = false;
+  const stream::LocalTables* local_tables_;
+  bool streaming_bind_ = false;
+  // Sources named in the current streaming bind, and the scan each resolved to.
+  mutable std::vector<const CatalogObject*> stream_inputs_;
+  mutable std::vector<plan::LogicalPlanPtr> stream_scans_;
   std::map<std::string, CatalogObject> objects_;  // lower-case name -> object
 };
 

@@ -94,23 +94,22 @@ Result<SchemaPtr> DeclaredSchema(const sql::Statement& stmt) {
   return MakeSchema(std::move(fields));
 }
 
-// The table a source stands for while a streaming query is bound: its declared
-// columns, and no batch reads.
-class SourceTable final : public plan::TableProvider {
- public:
-  SourceTable(std::string name, SchemaPtr schema)
-      : name_(std::move(name)), schema_(std::move(schema)) {}
-  const SchemaPtr& schema() const override { return schema_; }
-  std::string Describe() const override { return "source " + name_; }
-  int NumPartitions() const override { return 0; }
-  Result<plan::BatchReaderPtr> Open(int, const std::vector<int>&) const override {
-    return Status::Unsupported("source `" + name_ + "` can only be read by a streaming query");
+// A user error when `connector` is not among `known`.
+Status CheckConnector(std::string_view what, const std::string& connector,
+                      const std::vector<std::string>& known) {
+  for (const std::string& k : known) {
+    if (EqualsIgnoreCase(k, connector)) return Status::OK();
   }
-
- private:
-  std::string name_;
-  SchemaPtr schema_;
-};
+  std::string list;
+  for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+  Status st = Status::InvalidOption("[UNKNOWN_CONNECTOR] There is no " + std::string(what) +
+                                    " connector named '" + connector + "'.");
+  if (std::optional<std::string> close = ClosestName(connector, known)) {
+    return st.WithHint("did you mean '" + *close + "'? The " + std::string(what) +
+                       " connectors are: " + list);
+  }
+  return st.WithHint("the " + std::string(what) + " connectors are: " + list);
+}
 
 std::string LastName(const std::vector<std::string>& name) {
   return name.empty() ? std::string() : name.back();
@@ -223,9 +222,9 @@ Result<StatementResult> Session::RunExplain(const sql::Statement& stmt) {
     return Status::InvalidSql("EXPLAIN needs a query, an INSERT INTO or a CREATE VIEW ... AS")
         .WithPosition(target.position);
   }
-  catalog_.set_allow_sources(target.kind == sql::StatementKind::kInsert);
+  if (target.kind == sql::StatementKind::kInsert) catalog_.BeginStreamingBind();
   Result<plan::LogicalPlanPtr> bound = Bind(*query);
-  catalog_.set_allow_sources(false);
+  if (target.kind == sql::StatementKind::kInsert) catalog_.EndStreamingBind();
   RETURN_NOT_OK(bound.status());
   EvalContext eval_ctx(eval_);
   ASSIGN_OR_RAISE(plan::LogicalPlanPtr optimized, plan::Optimize(*bound, eval_ctx));
@@ -319,6 +318,9 @@ Result<StatementResult> Session::RunCreateSource(const sql::Statement& stmt) {
         .WithPosition(stmt.position)
         .WithHint("add WITH (connector = 'log', topic = '...'), or 'kafka', 'file', 'rate', ...");
   }
+  RETURN_NOT_OK(
+      CheckConnector("source", *FindOption(object.options, "connector"), connectors_.SourceNames())
+          .WithPosition(stmt.position));
   if (stmt.watermark) {
     const sql::WatermarkDef& w = *stmt.watermark;
     std::optional<int> index = object.schema->FindField(w.column);
@@ -348,10 +350,21 @@ Result<StatementResult> Session::RunCreateSource(const sql::Statement& stmt) {
             ? std::string(current_sql_.substr(w.expr->begin, w.expr->end - w.expr->begin))
             : delay->ToString();
   }
-  std::vector<int> columns(static_cast<size_t>(object.schema->num_fields()));
-  for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
-  object.plan = std::make_shared<plan::ScanNode>(
-      std::make_shared<SourceTable>(object.name, object.schema), std::move(columns));
+  if (stmt.columns.empty()) {
+    // No declared columns: the connector's own columns (rate: timestamp, value).
+    stream::ConnectorContext ctx;
+    ctx.name = object.name;
+    ctx.options = stream::Options(object.options);
+    ctx.env = env_;
+    ctx.clock = clock_;
+    ctx.data_dir = options_.data_dir;
+    ctx.local_tables = &local_tables_;
+    Result<stream::SourcePtr> probe =
+        connectors_.MakeSource(*FindOption(object.options, "connector"), ctx);
+    if (!probe.ok()) return probe.status().WithPosition(stmt.position);
+    object.schema = (*probe)->schema();
+    (*probe)->Stop();
+  }
   RETURN_NOT_OK(catalog_.Add(std::move(object), stmt.or_replace).WithPosition(stmt.position));
   return StatementResult{};
 }
@@ -368,6 +381,9 @@ Result<StatementResult> Session::RunCreateSink(const sql::Statement& stmt) {
         .WithPosition(stmt.position)
         .WithHint("add WITH (connector = 'console'), or 'log', 'kafka', 'file', 'memory', ...");
   }
+  RETURN_NOT_OK(
+      CheckConnector("sink", *FindOption(object.options, "connector"), connectors_.SinkNames())
+          .WithPosition(stmt.position));
   if (const std::string* mode = FindOption(object.options, "output_mode")) {
     const std::string m = AsciiLower(*mode);
     if (m != "append" && m != "update" && m != "complete") {
@@ -393,9 +409,9 @@ Result<StatementResult> Session::RunInsert(const sql::Statement& stmt) {
         .WithPosition(stmt.position)
         .WithHint("create it with CREATE SINK " + name + " WITH (connector = '...')");
   }
-  catalog_.set_allow_sources(true);
+  catalog_.BeginStreamingBind();
   Result<plan::LogicalPlanPtr> bound = Bind(*stmt.query);
-  catalog_.set_allow_sources(false);
+  std::vector<const CatalogObject*> inputs = catalog_.EndStreamingBind();
   RETURN_NOT_OK(bound.status());
   if (target->schema->num_fields() > 0 &&
       target->schema->num_fields() != (*bound)->schema()->num_fields()) {
@@ -405,10 +421,18 @@ Result<StatementResult> Session::RunInsert(const sql::Statement& stmt) {
                               std::to_string((*bound)->schema()->num_fields()) + ".")
         .WithPosition(stmt.position);
   }
-  return Status::NotImplemented("INSERT INTO `" + name +
-                                "` starts a streaming query, which this build of weir binds "
-                                "but does not run yet.")
-      .WithPosition(stmt.position);
+  if (inputs.empty()) {
+    return Status::InvalidSql("INSERT INTO `" + name + "` needs a query that reads a source.")
+        .WithPosition(stmt.position)
+        .WithHint(
+            "INSERT INTO starts a streaming query; a query over views and VALUES alone "
+            "is a batch query, which SELECT runs");
+  }
+  Result<stream::StreamingQueryPtr> query = StartInsert(stmt, *bound, *target, inputs);
+  if (!query.ok()) return query.status().WithPosition(stmt.position);
+  StatementResult result;
+  result.message = "Started streaming query `" + (*query)->name() + "` (id " + (*query)->id() + ")";
+  return result;
 }
 
 Result<StatementResult> Session::RunDrop(const sql::Statement& stmt) {

@@ -1,0 +1,90 @@
+// INSERT INTO <sink> SELECT ...: turning a bound query over sources into a running
+// streaming query (docs/streaming.md).
+
+#include "weir/api/session.h"
+#include "weir/functions/registry.h"
+
+namespace weir::api {
+
+namespace {
+
+const std::string* FindOption(const std::vector<std::pair<std::string, std::string>>& options,
+                              std::string_view key) {
+  for (const auto& [k, v] : options) {
+    if (EqualsIgnoreCase(k, key)) return &v;
+  }
+  return nullptr;
+}
+
+std::string OptionOr(const CatalogObject& object, std::string_view key, std::string fallback) {
+  const std::string* v = FindOption(object.options, key);
+  return v != nullptr ? *v : std::move(fallback);
+}
+
+}  // namespace
+
+Result<stream::StreamingQueryPtr> Session::StartInsert(
+    const sql::Statement& stmt, const plan::LogicalPlanPtr& bound, const CatalogObject& sink,
+    const std::vector<const CatalogObject*>& inputs) {
+  (void)stmt;
+  stream::QuerySpec spec;
+  spec.name = OptionOr(sink, "queryName", sink.name);
+  spec.checkpoint_location =
+      OptionOr(sink, "checkpointLocation", options_.data_dir + "/checkpoints/" + spec.name);
+  ASSIGN_OR_RAISE(spec.output_mode,
+                  stream::ParseOutputMode(OptionOr(sink, "output_mode", "append")));
+  if (options_.trigger_override) {
+    spec.trigger = *options_.trigger_override;
+  } else {
+    ASSIGN_OR_RAISE(spec.trigger, stream::ParseTrigger(OptionOr(sink, "trigger", "default")));
+  }
+  spec.plan = bound;
+  spec.eval = eval_;
+  spec.shuffle_partitions = shuffle_partitions_;
+  spec.memory_budget = memory_budget_;
+
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const CatalogObject& source = *inputs[i];
+    stream::ConnectorContext ctx;
+    ctx.name = source.name;
+    ctx.schema = source.schema;
+    ctx.options = stream::Options(source.options);
+    ctx.env = env_;
+    ctx.clock = clock_;
+    ctx.data_dir = options_.data_dir;
+    ctx.metadata_dir = spec.checkpoint_location + "/sources/" + std::to_string(i);
+    ctx.local_tables = &local_tables_;
+    ctx.query_name = spec.name;
+    ASSIGN_OR_RAISE(stream::SourcePtr made,
+                    connectors_.MakeSource(OptionOr(source, "connector", ""), ctx));
+    if (!(*made->schema() == *source.schema)) {
+      made->Stop();
+      return Status::InvalidSql("Source `" + source.name + "` declares the columns " +
+                                source.schema->ToString() + " but its connector reads " +
+                                made->schema()->ToString() + ".")
+          .WithHint("declare the connector's columns, or give it a format that decodes them");
+    }
+    spec.sources.push_back(std::move(made));
+  }
+
+  stream::ConnectorContext sink_ctx;
+  sink_ctx.name = sink.name;
+  if (sink.schema->num_fields() > 0) sink_ctx.schema = sink.schema;
+  sink_ctx.options = stream::Options(sink.options);
+  sink_ctx.env = env_;
+  sink_ctx.clock = clock_;
+  sink_ctx.data_dir = options_.data_dir;
+  sink_ctx.local_tables = &local_tables_;
+  sink_ctx.query_name = spec.name;
+  Result<stream::SinkPtr> made_sink =
+      connectors_.MakeSink(OptionOr(sink, "connector", ""), sink_ctx);
+  if (!made_sink.ok()) {
+    for (auto& s : spec.sources) s->Stop();
+    return made_sink.status();
+  }
+  spec.sink = *made_sink;
+  Result<stream::StreamingQueryPtr> started = queries_->Start(std::move(spec));
+  return started;
+}
+
+}  // namespace weir::api

@@ -1,0 +1,462 @@
+// weir_stest: runs scripted streaming tests (.stest files), in the style of Spark's
+// StreamTest (DESIGN.md section 9), against one Session per file with a manual clock.
+//
+// A script is a sequence of records separated by blank lines; `#` starts a comment.
+//
+//   statement ok                     SQL that must succeed (CREATE SOURCE/SINK, INSERT
+//   <sql>                            INTO — which starts a streaming query — SET, ...)
+//
+//   statement error                  SQL that must fail; the error (with its position
+//   <sql>                            and hint) must contain every expected line
+//   ----
+//   <substring>
+//
+//   query <types> [rowsort]          a batch query (e.g. over a memory sink's table);
+//   <sql>                            rows as in tests/sql/*.slt (tab-separated, NULL,
+//   ----                             (empty))
+//   <rows>
+//
+//   add <source> <values>            appends rows to a memory source, in one batch:
+//                                    add s (1, 'a'), (2, NULL)  — each value is cast
+//                                    to the source's column type
+//   process                          every active query processes all available data
+//   advance <duration>               moves the manual clock: 500ms, 10s, 2m, 1h
+//   check <sink> [all|epoch N] [rowsort]
+//   ----                             rows the `recording` sink <sink> received in its
+//   <rows>                           last epoch (default), in all epochs, or in epoch N
+//   epochs <sink> <n>                the recording sink has received exactly n epochs
+//   stop <query>                     stops the query (at an epoch boundary)
+//   restart <query>                  runs the INSERT INTO that started it again (same
+//                                    checkpoint: same id, next epoch)
+//   await <query>                    waits until the query terminates by itself
+//   file <path>                      writes the following lines to <path> atomically
+//   <lines>                          (a temp file renamed into place), creating the
+//                                    directory — for file sources
+//   progress <query> <field> <value> a top-level field of its last progress
+//                                    (numInputRows, batchId, ...) equals value
+//   failed <query>                   the query failed; the error must contain each line
+//   ----
+//   <substring>
+//
+// The runner registers a sink connector `recording`, which keeps every epoch's rows
+// by sink name, so scripts can check what each epoch produced. Paths: ${TMP} is a
+// fresh directory per file (the data dir is ${TMP}/data), ${STEST_DIR} the script's
+// directory.
+//
+// Exit code 0 when every record passed; 1 with a report of each failure otherwise.
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "weir/api/session.h"
+#include "weir/common/clock.h"
+#include "weir/types/builder.h"
+#include "weir/types/pretty.h"
+#include "weir/types/value.h"
+
+namespace weir {
+namespace {
+
+// A sink that keeps each epoch's rows as slt lines, by sink name.
+class Recordings {
+ public:
+  void Record(const std::string& sink, int64_t epoch, std::vector<std::string> rows) {
+    std::lock_guard<std::mutex> lock(mu_);
+    epochs_[sink][epoch] = std::move(rows);  // a replayed epoch replaces
+  }
+  std::map<int64_t, std::vector<std::string>> Epochs(const std::string& sink) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = epochs_.find(sink);
+    return it == epochs_.end() ? std::map<int64_t, std::vector<std::string>>{} : it->second;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::map<int64_t, std::vector<std::string>>> epochs_;
+};
+
+std::vector<std::string> RowLines(const std::vector<Batch>& batches, const TimeZone& tz) {
+  std::vector<std::string> lines;
+  PrettyOptions pretty;
+  pretty.time_zone = &tz;
+  for (const Batch& b : batches) {
+    for (int64_t r = 0; r < b.num_rows(); ++r) {
+      std::string line;
+      for (int c = 0; c < b.num_columns(); ++c) {
+        const int64_t row = b.RowIndex(r);
+        std::string cell = FormatPretty(*b.column(c), row, pretty);
+        if (cell.empty() && !b.column(c)->IsNull(row)) cell = "(empty)";
+        line += (c > 0 ? "\t" : "") + cell;
+      }
+      lines.push_back(std::move(line));
+    }
+  }
+  return lines;
+}
+
+class RecordingSink final : public stream::Sink {
+ public:
+  RecordingSink(Recordings* recordings, std::string name)
+      : recordings_(recordings), name_(std::move(name)) {}
+  std::string Describe() const override { return "RecordingSink[" + name_ + "]"; }
+  Status AddBatch(int64_t epoch, const SchemaPtr&, const std::vector<Batch>& batches,
+                  stream::OutputMode) override {
+    recordings_->Record(name_, epoch, RowLines(batches, TimeZone()));
+    return Status::OK();
+  }
+
+ private:
+  Recordings* recordings_;
+  std::string name_;
+};
+
+struct Record {
+  int line = 0;
+  std::string command;  // first line
+  std::string body;     // following lines up to ---- or a blank line
+  std::vector<std::string> expected;
+};
+
+std::vector<std::string> Words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+std::string Substitute(std::string s, const std::map<std::string, std::string>& vars) {
+  for (const auto& [k, v] : vars) {
+    for (size_t p = s.find(k); p != std::string::npos; p = s.find(k, p + v.size())) {
+      s.replace(p, k.size(), v);
+    }
+  }
+  return s;
+}
+
+bool Parse(const std::string& path, const std::map<std::string, std::string>& vars,
+           std::vector<Record>* records, std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = "cannot read " + path;
+    return false;
+  }
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) {
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    lines.push_back(Substitute(l, vars));
+  }
+  size_t i = 0;
+  while (i < lines.size()) {
+    if (lines[i].empty() || lines[i][0] == '#') {
+      ++i;
+      continue;
+    }
+    Record r;
+    r.line = static_cast<int>(i + 1);
+    r.command = lines[i++];
+    while (i < lines.size() && !lines[i].empty() && lines[i] != "----") {
+      r.body += (r.body.empty() ? "" : "\n") + lines[i++];
+    }
+    if (i < lines.size() && lines[i] == "----") {
+      ++i;
+      while (i < lines.size() && !lines[i].empty()) r.expected.push_back(lines[i++]);
+    }
+    records->push_back(std::move(r));
+  }
+  return true;
+}
+
+Result<int64_t> ParseDurationMicros(const std::string& text) {
+  size_t n = 0;
+  while (n < text.size() && std::isdigit(static_cast<unsigned char>(text[n]))) ++n;
+  if (n == 0) return Status::InvalidArgument("bad duration '" + text + "'");
+  const int64_t v = std::stoll(text.substr(0, n));
+  const std::string unit = text.substr(n);
+  if (unit == "us") return v;
+  if (unit == "ms") return v * 1000;
+  if (unit == "s") return v * 1'000'000;
+  if (unit == "m") return v * 60'000'000;
+  if (unit == "h") return v * 3'600'000'000;
+  return Status::InvalidArgument("bad duration unit in '" + text + "'");
+}
+
+std::string Lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += "  " + l + "\n";
+  return out;
+}
+
+std::string CompareRows(std::vector<std::string> got, std::vector<std::string> want, bool rowsort) {
+  if (rowsort) {
+    std::sort(got.begin(), got.end());
+    std::sort(want.begin(), want.end());
+  }
+  if (got == want) return "";
+  return "wrong rows\nexpected:\n" + Lines(want) + "got:\n" + Lines(got);
+}
+
+class Runner {
+ public:
+  Runner(const std::string& tmp) : clock_(1'719'792'000'000'000) {  // 2024-07-01T00:00:00Z
+    api::SessionOptions options;
+    options.data_dir = tmp + "/data";
+    options.threads = 2;
+    options.clock = &clock_;
+    session_ = std::make_unique<api::Session>(options);
+    Recordings* recordings = &recordings_;
+    session_->connectors().RegisterSink(
+        "recording", [recordings](const stream::ConnectorContext& ctx) -> Result<stream::SinkPtr> {
+          return stream::SinkPtr(std::make_shared<RecordingSink>(recordings, ctx.name));
+        });
+  }
+
+  // Runs one record; returns what went wrong, or "".
+  std::string Run(const Record& r) {
+    const std::vector<std::string> w = Words(r.command);
+    if (w.empty()) return "empty command";
+    const std::string& cmd = w[0];
+    if (cmd == "statement" && w.size() >= 2) return Statement(r, w[1] == "error");
+    if (cmd == "query") return Query(r, w);
+    if (cmd == "add" && w.size() >= 2) {
+      const size_t values = r.command.find(w[1], 4) + w[1].size();
+      return Add(w[1], r.command.substr(values) + (r.body.empty() ? "" : "\n" + r.body));
+    }
+    if (cmd == "process") return Process();
+    if (cmd == "advance" && w.size() == 2) {
+      Result<int64_t> micros = ParseDurationMicros(w[1]);
+      if (!micros.ok()) return micros.status().ToString();
+      clock_.Advance(*micros);
+      return "";
+    }
+    if (cmd == "check" && w.size() >= 2) return Check(r, w);
+    if (cmd == "file" && w.size() == 2) return WriteFile(w[1], r.body);
+    if (cmd == "epochs" && w.size() == 3) {
+      const size_t n = recordings_.Epochs(w[1]).size();
+      return std::to_string(n) == w[2] ? "" : "sink has " + std::to_string(n) + " epochs";
+    }
+    if ((cmd == "stop" || cmd == "await" || cmd == "failed" || cmd == "progress" ||
+         cmd == "restart") &&
+        w.size() >= 2) {
+      return QueryCommand(r, w);
+    }
+    return "unknown command '" + r.command + "'";
+  }
+
+ private:
+  std::string Statement(const Record& r, bool want_error) {
+    Result<api::StatementResult> result = session_->Execute(r.body);
+    if (want_error) {
+      if (result.ok()) return "statement succeeded but an error was expected";
+      const std::string text = result.status().ToString();
+      for (const std::string& e : r.expected) {
+        if (text.find(e) == std::string::npos) return "error lacks '" + e + "':\n  " + text;
+      }
+      return "";
+    }
+    if (!result.ok()) return "statement failed: " + result.status().ToString();
+    // Remember which INSERT started which query, for `restart`.
+    for (const auto& q : session_->queries().active()) {
+      if (!started_.count(q->name())) started_[q->name()] = r.body;
+    }
+    return "";
+  }
+
+  std::string Query(const Record& r, const std::vector<std::string>& w) {
+    Result<api::StatementResult> result = session_->Execute(r.body);
+    if (!result.ok()) return "query failed: " + result.status().ToString();
+    const bool rowsort = w.size() >= 3 && w[2] == "rowsort";
+    return CompareRows(RowLines(result->batches, session_->eval_options().time_zone), r.expected,
+                       rowsort);
+  }
+
+  std::string Add(const std::string& source, const std::string& values) {
+    const api::CatalogObject* object = session_->catalog().Find(source);
+    if (object == nullptr) return "no source named " + source;
+    std::string select;
+    for (int i = 0; i < object->schema->num_fields(); ++i) {
+      select += (i > 0 ? ", " : "") + std::string("CAST(col") + std::to_string(i + 1) + " AS " +
+                object->schema->field(i).type.ToDdl() + ")";
+    }
+    Result<api::StatementResult> rows =
+        session_->Execute("SELECT " + select + " FROM VALUES " + values);
+    if (!rows.ok()) return "add: " + rows.status().ToString();
+    Result<std::shared_ptr<stream::MemoryStreamBuffer>> buffer =
+        session_->local_tables().Input(object->name, object->schema);
+    if (!buffer.ok()) return buffer.status().ToString();
+    std::vector<ColumnPtr> columns;
+    // One AddData is one batch: concatenate the result's batches.
+    std::vector<std::unique_ptr<ColumnBuilder>> builders;
+    for (const Field& f : object->schema->fields()) builders.push_back(MakeBuilder(f.type));
+    for (const Batch& b : rows->batches) {
+      for (int64_t r = 0; r < b.num_rows(); ++r) {
+        for (int c = 0; c < b.num_columns(); ++c) {
+          Status st = builders[c]->AppendValue(GetValue(*b.column(c), b.RowIndex(r)));
+          if (!st.ok()) return st.ToString();
+        }
+      }
+    }
+    for (auto& builder : builders) columns.push_back(builder->Finish());
+    Result<Batch> batch = Batch::Make(object->schema, std::move(columns));
+    if (!batch.ok()) return batch.status().ToString();
+    Result<int64_t> appended = (*buffer)->Append(std::move(*batch));
+    return appended.ok() ? "" : appended.status().ToString();
+  }
+
+  static std::string WriteFile(const std::string& path, const std::string& body) {
+    const std::filesystem::path p(path);
+    std::error_code ec;
+    std::filesystem::create_directories(p.parent_path(), ec);
+    const std::filesystem::path tmp = p.parent_path() / ("." + p.filename().string() + ".tmp");
+    {
+      std::ofstream out(tmp, std::ios::binary);
+      out << body << (body.empty() ? "" : "\n");
+      if (!out) return "cannot write " + tmp.string();
+    }
+    std::filesystem::rename(tmp, p, ec);
+    return ec ? "cannot rename to " + path + ": " + ec.message() : "";
+  }
+
+  std::string Process() {
+    for (const auto& q : session_->queries().active()) {
+      Status st = q->ProcessAllAvailable();
+      if (!st.ok()) return "query " + q->name() + " failed: " + st.ToString();
+    }
+    return "";
+  }
+
+  std::string Check(const Record& r, const std::vector<std::string>& w) {
+    const auto epochs = recordings_.Epochs(w[1]);
+    std::vector<std::string> got;
+    bool rowsort = false;
+    size_t i = 2;
+    std::string which = "last";
+    int64_t epoch = -1;
+    if (i < w.size() && w[i] == "all") {
+      which = "all";
+      ++i;
+    } else if (i + 1 < w.size() && w[i] == "epoch") {
+      which = "epoch";
+      epoch = std::stoll(w[i + 1]);
+      i += 2;
+    }
+    if (i < w.size() && w[i] == "rowsort") rowsort = true;
+    if (which == "all") {
+      for (const auto& [e, rows] : epochs) got.insert(got.end(), rows.begin(), rows.end());
+    } else if (which == "epoch") {
+      auto it = epochs.find(epoch);
+      if (it == epochs.end()) return "sink " + w[1] + " has no epoch " + std::to_string(epoch);
+      got = it->second;
+    } else {
+      if (epochs.empty()) return "sink " + w[1] + " received no epoch";
+      got = epochs.rbegin()->second;
+    }
+    return CompareRows(got, r.expected, rowsort);
+  }
+
+  std::string QueryCommand(const Record& r, const std::vector<std::string>& w) {
+    const std::string& cmd = w[0];
+    if (cmd == "restart") {
+      auto it = started_.find(w[1]);
+      if (it == started_.end()) return "no query named " + w[1] + " was started";
+      if (stream::StreamingQueryPtr q = session_->queries().Get(w[1])) q->Stop();
+      Result<api::StatementResult> result = session_->Execute(it->second);
+      return result.ok() ? "" : "restart failed: " + result.status().ToString();
+    }
+    stream::StreamingQueryPtr q = FindQuery(w[1]);
+    if (q == nullptr) return "no query named " + w[1];
+    if (cmd == "stop") {
+      q->Stop();
+      return "";
+    }
+    if (cmd == "await") {
+      Result<bool> done = q->AwaitTermination(30'000'000);
+      if (!done.ok()) return "query failed: " + done.status().ToString();
+      return *done ? "" : "query did not terminate";
+    }
+    if (cmd == "failed") {
+      (void)q->AwaitTermination(30'000'000);
+      const Status e = q->exception();
+      if (e.ok()) return "query did not fail";
+      for (const std::string& want : r.expected) {
+        if (e.ToString().find(want) == std::string::npos) {
+          return "failure lacks '" + want + "':\n  " + e.ToString();
+        }
+      }
+      return "";
+    }
+    // progress <query> <field> <value>
+    if (w.size() != 4) return "usage: progress <query> <field> <value>";
+    std::optional<stream::QueryProgress> p = q->last_progress();
+    if (!p) return "no progress yet";
+    const std::string json = p->ToJson();
+    const std::string want = "\"" + w[2] + "\":" + w[3];
+    if (json.find(want) == std::string::npos) return "progress lacks " + want + ":\n  " + json;
+    return "";
+  }
+
+  // Active queries first; otherwise the last one started under that name.
+  stream::StreamingQueryPtr FindQuery(const std::string& name) {
+    if (stream::StreamingQueryPtr q = session_->queries().Get(name)) {
+      last_[name] = q;
+      return q;
+    }
+    auto it = last_.find(name);
+    return it == last_.end() ? nullptr : it->second;
+  }
+
+  ManualClock clock_;
+  Recordings recordings_;
+  std::unique_ptr<api::Session> session_;
+  std::map<std::string, std::string> started_;  // query name -> INSERT text
+  std::map<std::string, stream::StreamingQueryPtr> last_;
+};
+
+}  // namespace
+}  // namespace weir
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: weir_stest FILE.stest...\n";
+    return 2;
+  }
+  int failures = 0;
+  int total = 0;
+  for (int f = 1; f < argc; ++f) {
+    const std::string path = argv[f];
+    const std::string tmp = (std::filesystem::temp_directory_path() /
+                             ("weir-stest-" + std::to_string(::getpid()) + "-" + std::to_string(f)))
+                                .string();
+    std::filesystem::remove_all(tmp);
+    std::filesystem::create_directories(tmp);
+    const std::string dir =
+        path.find('/') == std::string::npos ? "." : path.substr(0, path.find_last_of('/'));
+    std::vector<weir::Record> records;
+    std::string error;
+    if (!weir::Parse(path, {{"${TMP}", tmp}, {"${STEST_DIR}", dir}}, &records, &error)) {
+      std::cerr << error << "\n";
+      return 1;
+    }
+    {
+      weir::Runner runner(tmp);
+      for (const weir::Record& r : records) {
+        ++total;
+        const std::string problem = runner.Run(r);
+        if (!problem.empty()) {
+          ++failures;
+          std::cerr << path << ":" << r.line << ": " << problem << "\n  " << r.command << "\n\n";
+        }
+      }
+    }
+    std::filesystem::remove_all(tmp);
+  }
+  std::cout << total - failures << " of " << total << " records passed\n";
+  return failures == 0 ? 0 : 1;
+}
