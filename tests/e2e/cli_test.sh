@@ -55,11 +55,23 @@ one_line missing-flag-value-one-line
 expect data-dir-before 0 out 'weir demo' -- --data-dir "$tmp/d1" demo --rows 3
 expect data-dir-after 0 out 'weir demo' -- demo --rows 3 --data-dir "$tmp/d2"
 
-# The demo prints Spark's show() table and printSchema() tree.
+# The demo: the sample's printSchema() tree, a streaming query from topic `weblogs` to
+# topic `weblog_errors` in epochs of at most 250 records, a second query reading the
+# errors back, and show() tables of the result.
 expect demo-schema 0 out '^ \|-- http_reply: integer \(nullable = false\)$' -- demo --rows 50 --show 5
-expect demo-table 0 out '^\| +host\| +ts\| +request\|http_reply\|bytes\|$' -- demo --rows 50 --show 5
-expect demo-footer 0 out '^only showing top 5 rows$' -- demo --rows 50 --show 5
-expect demo-null-bytes 0 out ' 304\| NULL\|$' -- demo --rows 200 --show 200
+expect demo-epochs 0 out '^  query weblog_errors, epoch 3: ' -- --data-dir "$tmp/d3" demo --rows 1000 --show 5
+expect demo-summary 0 out '^\|http_reply\|errors\|$' -- --data-dir "$tmp/d3" demo --rows 1000 --show 5
+expect demo-footer 0 out '^only showing top 5 rows$' -- --data-dir "$tmp/d3" demo --rows 1000 --show 5
+# The errors the streaming queries counted equal the error records in the topic, as
+# `weir consume` (which knows nothing of queries) shows them.
+"$WEIR" --data-dir "$tmp/d3" demo --rows 1000 --show 0 >"$tmp/out" 2>"$tmp/err"
+counted=$(grep -E '^\|[ ]+[45][0-9][0-9]\|' "$tmp/out" | awk -F'|' '{s += $3} END {print s}')
+in_topic=$("$WEIR" --data-dir "$tmp/d3/demo" consume weblogs --from-beginning | grep -cE '"http_reply":[45][0-9][0-9]')
+if [[ -n "$counted" && "$counted" == "$in_topic" && "$in_topic" -gt 0 ]]; then
+  echo "ok   demo-errors-exactly-once ($counted)"
+else
+  echo "FAIL demo-errors-exactly-once: counted $counted, topic has $in_topic"; failures=$((failures + 1))
+fi
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures CLI check(s) failed"

@@ -1,6 +1,8 @@
-// `weir demo`: the main job a new user runs first. Until the streaming engine lands,
-// a batch example: a deterministic sample of web server logs, printed the way
-// Spark's show() and printSchema() print them.
+// `weir demo`: the main job a new user runs first, end to end on the embedded log:
+// a deterministic sample of web server logs is produced to a topic, a streaming
+// query filters the errors into another topic exactly once, a second query reads
+// that topic back into a memory sink, and a batch query summarizes it. Everything
+// lives under <data-dir>/demo, recreated each run.
 
 #pragma once
 

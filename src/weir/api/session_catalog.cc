@@ -83,16 +83,16 @@ Result<plan::LogicalPlanPtr> SessionCatalog::ResolveRelation(
     return Status::NotFound("no such relation");
   }
   const CatalogObject* object = Find(name.back());
-  if (object == nullptr) {
-    // A memory sink's result table, by its query's name.
+  // A memory sink's result table, by its query's name (by default the sink's name).
+  if (object == nullptr || object->kind == ObjectKind::kSink) {
     if (plan::TableProviderPtr table =
             local_tables_ != nullptr ? local_tables_->GetResult(name.back()) : nullptr) {
       std::vector<int> columns(static_cast<size_t>(table->schema()->num_fields()));
       for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
       return std::make_shared<plan::ScanNode>(std::move(table), std::move(columns));
     }
-    return Status::NotFound("no such relation");
   }
+  if (object == nullptr) return Status::NotFound("no such relation");
   switch (object->kind) {
     case ObjectKind::kView:
       return object->plan;
@@ -116,7 +116,8 @@ Result<plan::LogicalPlanPtr> SessionCatalog::ResolveRelation(
       return plan::LogicalPlanPtr(scan);
     }
     case ObjectKind::kSink:
-      return Status::InvalidSql("`" + object->name + "` is a sink; a query cannot read from it.")
+      return Status::InvalidSql("`" + object->name +
+                                "` is a sink; a query can read only a memory sink's results.")
           .WithHint("INSERT INTO " + object->name + " writes to it");
   }
   return Status::NotFound("no such relation");
