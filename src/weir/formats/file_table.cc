@@ -69,6 +69,12 @@ class FileTable final : public plan::TableProvider {
 
   const SchemaPtr& schema() const override { return schema_; }
   std::string Describe() const override { return std::string(format_->name()) + " " + path_; }
+  int corrupt_record_column() const override {
+    const std::string_view name = format_->corrupt_record_column();
+    if (name.empty()) return -1;
+    const std::optional<int> index = schema_->FindField(name);
+    return index ? *index : -1;
+  }
   // At least one partition; with no files partition 0 is empty.
   int NumPartitions() const override {
     return files_.empty() ? 1 : static_cast<int>(files_.size());
@@ -136,6 +142,18 @@ std::string_view FileFormat::name() const {
       return "text";
   }
   return "json";
+}
+
+std::string_view FileFormat::corrupt_record_column() const {
+  switch (kind_) {
+    case Kind::kJson:
+      return json_.common.corrupt_column;
+    case Kind::kCsv:
+      return csv_.common.corrupt_column;
+    case Kind::kText:
+      return {};
+  }
+  return {};
 }
 
 Result<RecordDecoderPtr> FileFormat::MakeDecoder(SchemaPtr schema, std::vector<int> columns) const {

@@ -52,6 +52,8 @@ class FileFormat {
       std::string_view name, const std::map<std::string, std::string>& options);
 
   Kind kind() const { return kind_; }
+  // columnNameOfCorruptRecord for json and csv; empty for text, which has none.
+  std::string_view corrupt_record_column() const;
   std::string_view name() const;
 
   // A decoder of `schema`'s `columns`.
