@@ -1,5 +1,7 @@
 #include "weir/formats/file_table.h"
 
+#include <mutex>
+
 #include "weir/formats/csv_decoder.h"
 #include "weir/formats/csv_infer.h"
 #include "weir/formats/json_decoder.h"
@@ -69,6 +71,19 @@ class FileTable final : public plan::TableProvider {
 
   const SchemaPtr& schema() const override { return schema_; }
   std::string Describe() const override { return std::string(format_->name()) + " " + path_; }
+  // The files' total size, summed once when first asked.
+  std::optional<int64_t> EstimatedBytes() const override {
+    std::call_once(size_once_, [this] {
+      int64_t total = 0;
+      for (const std::string& f : files_) {
+        Result<uint64_t> size = env_->GetFileSize(f);
+        if (!size.ok()) return;  // unknown
+        total += static_cast<int64_t>(*size);
+      }
+      size_bytes_ = total;
+    });
+    return size_bytes_;
+  }
   int corrupt_record_column() const override {
     const std::string_view name = format_->corrupt_record_column();
     if (name.empty()) return -1;
@@ -102,6 +117,8 @@ class FileTable final : public plan::TableProvider {
   std::vector<std::string> files_;
   SchemaPtr schema_;
   Env* env_;
+  mutable std::once_flag size_once_;
+  mutable std::optional<int64_t> size_bytes_;
 };
 
 }  // namespace

@@ -128,6 +128,7 @@ Result<LogicalPlanPtr> Optimize(const LogicalPlanPtr& plan, EvalContext& ctx) {
   // a scan); fold once more.
   ASSIGN_OR_RAISE(p, internal::FoldPlanConstants(p, ctx));
   ASSIGN_OR_RAISE(p, internal::PruneColumns(p));
+  ASSIGN_OR_RAISE(p, internal::ChooseBuildSides(p));
   return p;
 }
 

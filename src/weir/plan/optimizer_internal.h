@@ -24,6 +24,10 @@ Result<LogicalPlanPtr> PushDownFilters(const LogicalPlanPtr& plan);
 // Reads and computes only the columns some ancestor uses.
 Result<LogicalPlanPtr> PruneColumns(const LogicalPlanPtr& plan);
 
+// join_order.cc: an inner or cross join whose left input is known to be smaller swaps
+// its inputs, so the smaller one is the hash join's build side.
+Result<LogicalPlanPtr> ChooseBuildSides(const LogicalPlanPtr& plan);
+
 // Helpers shared by the rules.
 
 // The input column indices `e` reads.

@@ -46,6 +46,7 @@ MemoryTable::MemoryTable(SchemaPtr schema, std::vector<Batch> batches, int parti
   partitions_.resize(n);
   for (size_t i = 0; i < batches.size(); ++i) {
     WEIR_CHECK(*batches[i].schema() == *schema_);
+    bytes_ += batches[i].MemoryUsage();
     partitions_[i % n].push_back(std::move(batches[i]));
   }
 }

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ class TableProvider {
   // does ([UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN]): without another
   // column to parse, a reader could not tell which records are malformed.
   virtual int corrupt_record_column() const { return -1; }
+  // An estimate of the table's size in bytes (Spark's sizeInBytes statistic), for
+  // choosing a join's build side; nullopt when unknown.
+  virtual std::optional<int64_t> EstimatedBytes() const { return std::nullopt; }
 };
 
 using TableProviderPtr = std::shared_ptr<const TableProvider>;
@@ -68,10 +72,12 @@ class MemoryTable final : public TableProvider {
   std::string Describe() const override;
   int NumPartitions() const override { return static_cast<int>(partitions_.size()); }
   Result<BatchReaderPtr> Open(int partition, const std::vector<int>& columns) const override;
+  std::optional<int64_t> EstimatedBytes() const override { return bytes_; }
 
  private:
   SchemaPtr schema_;
   std::string name_;
+  int64_t bytes_ = 0;
   std::vector<std::vector<Batch>> partitions_;
 };
 
@@ -89,6 +95,7 @@ class RangeTable final : public TableProvider {
   Result<BatchReaderPtr> Open(int partition, const std::vector<int>& columns) const override;
   // The number of rows (Spark's numElements, 0 when the range is empty).
   int64_t NumRows() const { return rows_; }
+  std::optional<int64_t> EstimatedBytes() const override { return rows_ * 8; }
 
  private:
   SchemaPtr schema_;
