@@ -17,6 +17,22 @@
 // the residual and either B's key equals its key, or one of the two keys is NULL.
 // Without a residual that is Spark's rule: a NULL build key removes every row; a NULL
 // probe key qualifies only when the build side is empty.
+//
+// Existence join: every probe row once, plus a BOOLEAN. Without IN's comparison
+// (EXISTS) it is a semi join's decision. With it (`x IN (subquery)` anywhere), the
+// keys are the correlation's followed by the comparison's ("mark" keys) and the
+// value is three-valued. Build rows with a NULL correlation key never count; those
+// with a NULL mark key are kept aside (null_rows_); the rest are grouped by all
+// keys as usual. The counting rows are also grouped by the correlation keys alone
+// (one group of all rows without correlation keys). A probe row is
+//   TRUE  when its full-key group has a row passing the residual;
+//   NULL  otherwise, when a row of its correlation group passes the residual and
+//         compares NULL: candidates are the whole correlation group when a probe
+//         mark key is NULL, else the group's rows with a NULL mark key;
+//   FALSE otherwise (no counting rows at all included).
+// With one mark key and no residual that needs no pairs: a NULL probe key or a
+// NULL in its correlation group means NULL. Several mark keys compare per pair
+// (`(1, 2) IN ((1, NULL))` is NULL but `(1, 2) IN ((3, NULL))` is FALSE).
 
 #include <algorithm>
 #include <atomic>
@@ -52,6 +68,10 @@ class HashJoinOp final : public PhysicalOperator {
                   t == JoinType::kRightOuter || t == JoinType::kFullOuter;
     track_build_ = t == JoinType::kRightOuter || t == JoinType::kFullOuter;
     keep_unmatched_probe_ = t == JoinType::kLeftOuter || t == JoinType::kFullOuter;
+    existence_ = t == JoinType::kExistence;
+    num_mark_ = spec_.num_mark_keys;
+    num_corr_ = static_cast<int>(spec_.keys.size()) - num_mark_;
+    for (int k = 0; k < num_corr_; ++k) corr_types_.push_back(key_types_[static_cast<size_t>(k)]);
   }
 
   int num_partitions() const override { return children()[0]->num_partitions(); }
@@ -72,6 +92,7 @@ class HashJoinOp final : public PhysicalOperator {
     }
     if (spec_.residual) out += ", " + spec_.residual->ToString();
     if (spec_.null_aware) out += ", null-aware";
+    if (spec_.mark) out += ", mark " + spec_.mark->ToString();
     return out;
   }
 
@@ -98,6 +119,25 @@ class HashJoinOp final : public PhysicalOperator {
     }
   }
 
+  // Existence join with mark keys: the TRUE candidates (full-key group `gid`) in *a,
+  // the NULL candidates of correlation group `cgid` in *b.
+  void MarkCandidates(uint32_t gid, uint32_t cgid, bool probe_mark_null, Span* a, Span* b) const {
+    *a = Span{};
+    *b = Span{};
+    if (gid != kNoGroup) {
+      *a = Span{build_order_.data() + group_start_[gid], group_start_[gid + 1] - group_start_[gid]};
+    }
+    if (cgid == kNoGroup) return;
+    const std::vector<uint32_t>& start = probe_mark_null ? corr_start_ : corr_null_start_;
+    const std::vector<uint32_t>& order = probe_mark_null ? corr_order_ : corr_null_order_;
+    *b = Span{order.data() + start[cgid], start[cgid + 1] - start[cgid]};
+  }
+  bool CorrGroupHasNull(uint32_t cgid) const {
+    return corr_null_start_[cgid + 1] != corr_null_start_[cgid];
+  }
+  // Groups the counting build rows by the correlation keys (mark joins).
+  Status BuildCorrelationGroups(const std::vector<Datum>& keys, const std::vector<uint8_t>& cls);
+
   Result<Batch> UnmatchedBuildBatch(int64_t begin, int64_t end, int64_t* next) const;
 
   JoinSpec spec_;
@@ -107,6 +147,10 @@ class HashJoinOp final : public PhysicalOperator {
   bool emit_pairs_ = false;
   bool track_build_ = false;
   bool keep_unmatched_probe_ = false;
+  bool existence_ = false;
+  int num_mark_ = 0;  // mark keys: the last num_mark_ of the keys
+  int num_corr_ = 0;  // correlation keys: the others
+  std::vector<DataType> corr_types_;
   // Set by Prepare: every build row has a distinct, non-NULL key, so group g is
   // build row g (and candidate lists are not needed).
   bool unique_keys_ = false;
@@ -120,7 +164,51 @@ class HashJoinOp final : public PhysicalOperator {
   std::vector<uint32_t> null_rows_;    // build rows with a NULL key (null-aware)
   std::unique_ptr<std::atomic<uint8_t>[]> matched_;
   std::atomic<int> running_{0};
+  // Mark joins: the counting build rows grouped by the correlation keys (without
+  // correlation keys, one group 0 of all rows unless the build side is empty), all
+  // of them (corr_order_) and those with a NULL mark key (corr_null_order_).
+  std::unique_ptr<GroupTable> corr_table_;
+  uint32_t corr_groups_ = 0;
+  std::vector<uint32_t> corr_start_;
+  std::vector<uint32_t> corr_order_;
+  std::vector<uint32_t> corr_null_start_;
+  std::vector<uint32_t> corr_null_order_;
 };
+
+// Orders `rows` by group: group g's rows are order[start[g] .. start[g + 1]).
+void GroupRows(const std::vector<uint32_t>& rows, const uint32_t* gids, uint32_t groups,
+               std::vector<uint32_t>* start, std::vector<uint32_t>* order) {
+  start->assign(groups + 1, 0);
+  for (uint32_t r : rows) ++(*start)[gids[r] + 1];
+  for (uint32_t g = 0; g < groups; ++g) (*start)[g + 1] += (*start)[g];
+  order->resize(rows.size());
+  std::vector<uint32_t> fill(start->begin(), start->end() - 1);
+  for (uint32_t r : rows) (*order)[fill[gids[r]]++] = r;
+}
+
+Status HashJoinOp::BuildCorrelationGroups(const std::vector<Datum>& keys,
+                                          const std::vector<uint8_t>& cls) {
+  // cls per build row: 0 never counts, 1 counts, 2 counts with a NULL mark key.
+  const auto n = static_cast<int64_t>(cls.size());
+  std::vector<uint32_t> counted, nulls;
+  for (int64_t i = 0; i < n; ++i) {
+    if (cls[static_cast<size_t>(i)] != 0) counted.push_back(static_cast<uint32_t>(i));
+    if (cls[static_cast<size_t>(i)] == 2) nulls.push_back(static_cast<uint32_t>(i));
+  }
+  std::vector<uint32_t> cgids(static_cast<size_t>(std::max<int64_t>(n, 1)), 0);
+  corr_table_.reset();
+  if (num_corr_ > 0) {
+    corr_table_ = std::make_unique<GroupTable>(corr_types_);
+    const std::vector<Datum> corr(keys.begin(), keys.begin() + num_corr_);
+    corr_table_->FindOrInsert(corr, RowSet(n, counted), cgids.data());
+    corr_groups_ = corr_table_->num_groups();
+  } else {
+    corr_groups_ = counted.empty() ? 0 : 1;
+  }
+  GroupRows(counted, cgids.data(), corr_groups_, &corr_start_, &corr_order_);
+  GroupRows(nulls, cgids.data(), corr_groups_, &corr_null_start_, &corr_null_order_);
+  return Status::OK();
+}
 
 Status HashJoinOp::Prepare(ExecContext& ctx) {
   RETURN_NOT_OK(PhysicalOperator::Prepare(ctx));
@@ -151,12 +239,20 @@ Status HashJoinOp::Prepare(ExecContext& ctx) {
   std::vector<uint32_t> rows;
   rows.reserve(static_cast<size_t>(n));
   null_rows_.clear();
+  // Mark joins: 0 never counts, 1 counts, 2 counts with a NULL mark key.
+  std::vector<uint8_t> cls(num_mark_ > 0 ? static_cast<size_t>(n) : 0, 0);
   for (int64_t i = 0; i < n; ++i) {
-    bool null = false;
+    bool corr_null = false, mark_null = false;
     for (size_t k = 0; k < keys.size(); ++k) {
-      if (!spec_.keys[k].null_safe && keys[k].IsNull(i)) null = true;
+      if (!spec_.keys[k].null_safe && keys[k].IsNull(i)) {
+        (static_cast<int>(k) < num_corr_ ? corr_null : mark_null) = true;
+      }
     }
-    if (null) {
+    if (num_mark_ > 0) {
+      if (corr_null) continue;
+      cls[static_cast<size_t>(i)] = mark_null ? 2 : 1;
+    }
+    if (corr_null || mark_null) {
       null_rows_.push_back(static_cast<uint32_t>(i));
     } else {
       rows.push_back(static_cast<uint32_t>(i));
@@ -167,16 +263,12 @@ Status HashJoinOp::Prepare(ExecContext& ctx) {
   table_->FindOrInsert(keys, RowSet(n, rows), gids.data());
   RETURN_NOT_OK(CheckCancelled(ctx));
   const uint32_t groups = table_->num_groups();
-  group_start_.assign(groups + 1, 0);
-  for (uint32_t r : rows) ++group_start_[gids[r] + 1];
-  for (uint32_t g = 0; g < groups; ++g) group_start_[g + 1] += group_start_[g];
-  build_order_.resize(rows.size());
-  std::vector<uint32_t> fill(group_start_.begin(), group_start_.end() - 1);
-  for (uint32_t r : rows) build_order_[fill[gids[r]]++] = r;
+  GroupRows(rows, gids.data(), groups, &group_start_, &build_order_);
+  if (num_mark_ > 0) RETURN_NOT_OK(BuildCorrelationGroups(keys, cls));
   // Groups are numbered in row order, so n distinct keys over all n rows make group
   // g row g.
-  unique_keys_ =
-      null_rows_.empty() && groups == n && !(spec_.null_aware && spec_.type == JoinType::kLeftAnti);
+  unique_keys_ = null_rows_.empty() && groups == n &&
+                 !(spec_.null_aware && spec_.type == JoinType::kLeftAnti) && num_mark_ == 0;
   return Status::OK();
 }
 
@@ -205,6 +297,10 @@ Result<Batch> HashJoinOp::UnmatchedBuildBatch(int64_t begin, int64_t end, int64_
 
 class JoinStream final : public BatchStream {
  public:
+  static constexpr uint8_t kFalse = 0;
+  static constexpr uint8_t kNull = 1;
+  static constexpr uint8_t kTrue = 2;
+
   JoinStream(HashJoinOp* op, ExecContext& ctx, BatchStreamPtr probe)
       : op_(op), ctx_(ctx), ectx_(ctx.eval), probe_(std::move(probe)) {}
 
@@ -254,14 +350,66 @@ class JoinStream final : public BatchStream {
     op_->table_->Find(keys, rows, gids_.data(), &encoder_);
     for (size_t k = 0; k < keys.size(); ++k) {
       if (op_->spec_.keys[k].null_safe || keys[k].no_nulls()) continue;
+      // Mark joins tell a NULL correlation key (1) from a NULL mark key (2).
+      const uint8_t bit = static_cast<int>(k) < op_->num_corr_ ? 1 : 2;
       rows.ForEach([&](int64_t i) {
         if (keys[k].IsNull(i)) {
-          key_null_[static_cast<size_t>(i)] = 1;
+          key_null_[static_cast<size_t>(i)] |= bit;
           gids_[static_cast<size_t>(i)] = kNoGroup;
         }
       });
     }
+    if (op_->num_mark_ == 0) return Status::OK();
+    // The correlation group of every row (none for a NULL correlation key).
+    if (op_->corr_table_) {
+      corr_gids_.assign(phys, kNoGroup);
+      const std::vector<Datum> corr(keys.begin(), keys.begin() + op_->num_corr_);
+      op_->corr_table_->Find(corr, rows, corr_gids_.data(), &corr_encoder_);
+    } else {
+      corr_gids_.assign(phys, op_->corr_groups_ > 0 ? 0 : kNoGroup);
+    }
+    for (uint32_t r : rows_) {
+      if ((key_null_[r] & 1) != 0) corr_gids_[r] = kNoGroup;
+    }
     return Status::OK();
+  }
+
+  // The three-valued IN of probe row r without pairs: one mark key, no residual.
+  uint8_t MarkValue(uint32_t r) const {
+    const uint32_t cg = corr_gids_[r];
+    if (cg == kNoGroup) return kFalse;
+    if (gids_[r] != kNoGroup) return kTrue;
+    return (key_null_[r] & 2) != 0 || op_->CorrGroupHasNull(cg) ? kNull : kFalse;
+  }
+
+  // The probe batch with the `exists` column: matched_ of every row.
+  Result<bool> EmitExistence(Batch* out) {
+    const int64_t phys = batch_.physical_rows();
+    Column::Parts p;
+    p.type = DataType::Boolean();
+    p.length = phys;
+    p.values = AllocateBuffer(static_cast<size_t>(phys));
+    p.values->Resize(static_cast<size_t>(phys));
+    uint8_t* values = p.values->data();
+    std::fill(values, values + phys, 0);
+    bool any_null = false;
+    for (uint32_t r : rows_) {
+      values[r] = matched_[r] == kTrue ? 1 : 0;
+      any_null = any_null || matched_[r] == kNull;
+    }
+    if (any_null) {
+      p.validity = AllocateBuffer(BitmapWords(phys) * 8);
+      p.validity->Resize(BitmapWords(phys) * 8);
+      auto* bits = p.validity->as<uint64_t>();
+      std::fill(bits, bits + BitmapWords(phys), ~uint64_t{0});
+      for (uint32_t r : rows_) {
+        if (matched_[r] == kNull) ClearBit(bits, r);
+      }
+    }
+    std::vector<ColumnPtr> cols = batch_.columns();
+    cols.push_back(Column::Make(std::move(p)));
+    ASSIGN_OR_RAISE(*out, Batch::Make(op_->schema(), std::move(cols), batch_.selection()));
+    return true;
   }
 
   // Produces the next piece of output for the current probe batch; returns false in
@@ -270,6 +418,24 @@ class JoinStream final : public BatchStream {
     const JoinSpec& spec = op_->spec_;
     const bool anti = spec.type == JoinType::kLeftAnti;
     const bool semi = spec.type == JoinType::kLeftSemi;
+    const bool existence = op_->existence_;
+    const int num_mark = op_->num_mark_;
+    // Existence joins without a residual and with at most one mark key decide every
+    // row without pairs.
+    if (existence && !spec.residual && num_mark <= 1) {
+      const bool empty_build = op_->build_.num_rows() == 0;
+      for (uint32_t r : rows_) {
+        if (num_mark == 1) {
+          matched_[r] = MarkValue(r);
+        } else if (spec.keys.empty()) {
+          matched_[r] = empty_build ? kFalse : kTrue;
+        } else {
+          matched_[r] = gids_[r] != kNoGroup ? kTrue : kFalse;
+        }
+      }
+      have_batch_ = false;
+      return EmitExistence(out);
+    }
     // Semi and anti joins without a residual decide every row without pairs.
     if ((semi || anti) && !spec.residual) {
       const bool empty_build = op_->build_.num_rows() == 0;
@@ -306,15 +472,27 @@ class JoinStream final : public BatchStream {
         }
         return ProcessPairs(out);
       }
+      pair_null_.clear();
       while (pos_ < rows_.size() && probe_idx_.size() < static_cast<size_t>(kDefaultBatchRows)) {
         const uint32_t r = rows_[pos_];
         Span a, b;
-        op_->Candidates(gids_[r], key_null_[r] != 0, &a, &b);
+        if (num_mark > 0) {
+          op_->MarkCandidates(gids_[r], corr_gids_[r], (key_null_[r] & 2) != 0, &a, &b);
+          if (!spec.residual && a.size > 0) {
+            // Several mark keys without a residual: a full-key match is TRUE.
+            matched_[r] = kTrue;
+            a = b = Span{};
+          }
+        } else {
+          op_->Candidates(gids_[r], key_null_[r] != 0, &a, &b);
+        }
         const uint32_t total = a.size + b.size;
         while (cand_pos_ < total && probe_idx_.size() < static_cast<size_t>(kDefaultBatchRows)) {
-          uint32_t c = cand_pos_ < a.size ? a.rows[cand_pos_] : b.rows[cand_pos_ - a.size];
+          const bool from_b = cand_pos_ >= a.size;
+          uint32_t c = from_b ? b.rows[cand_pos_ - a.size] : a.rows[cand_pos_];
           probe_idx_.push_back(r);
           build_idx_.push_back(c);
+          if (num_mark > 0) pair_null_.push_back(from_b ? 1 : 0);
           ++cand_pos_;
         }
         if (cand_pos_ >= total) {
@@ -326,6 +504,7 @@ class JoinStream final : public BatchStream {
     }
     // Tail: the per-row decisions.
     have_batch_ = false;
+    if (existence) return EmitExistence(out);
     std::vector<uint32_t> keep;
     if (semi || anti) {
       for (uint32_t r : rows_) {
@@ -351,7 +530,9 @@ class JoinStream final : public BatchStream {
   Result<bool> ProcessPairs(Batch* out) {
     const auto m = static_cast<int64_t>(probe_idx_.size());
     std::vector<ColumnPtr> cols;
-    const bool need_batch = op_->spec_.residual != nullptr || op_->emit_pairs_;
+    // Several mark keys: the comparison of a NULL candidate pair may be FALSE.
+    const bool eval_mark = op_->num_mark_ > 1;
+    const bool need_batch = op_->spec_.residual != nullptr || op_->emit_pairs_ || eval_mark;
     if (need_batch) {
       for (const ColumnPtr& c : batch_.columns()) cols.push_back(c->Take(probe_idx_.data(), m));
       for (const ColumnPtr& c : op_->build_.columns())
@@ -360,7 +541,7 @@ class JoinStream final : public BatchStream {
     std::vector<uint32_t> pass;  // pair positions that pass the residual
     const std::vector<uint32_t>* keep = nullptr;
     Batch pairs;
-    if (op_->spec_.residual) {
+    if (op_->spec_.residual || eval_mark) {
       std::vector<Field> fields;
       for (size_t c = 0; c < cols.size(); ++c) {
         fields.push_back({"c" + std::to_string(c), cols[c]->type(), true});
@@ -371,12 +552,25 @@ class JoinStream final : public BatchStream {
       } else {
         ASSIGN_OR_RAISE(pairs, Batch::Make(schema, cols));
       }
+    }
+    if (op_->spec_.residual) {
       ASSIGN_OR_RAISE(SelectionVector sel, EvaluateFilter(*op_->spec_.residual, ectx_, pairs));
       pass = sel.indices();
       keep = &pass;
     }
+    Datum compared;  // eval_mark: the comparison of every pair
+    if (eval_mark) {
+      ASSIGN_OR_RAISE(compared, op_->spec_.mark->Eval(ectx_, pairs, RowSet(m)));
+    }
+    const bool marking = op_->num_mark_ > 0;
     auto mark = [&](uint32_t k) {
-      matched_[probe_idx_[k]] = 1;
+      uint8_t v = kTrue;
+      if (marking && pair_null_[k] != 0) {
+        // A NULL candidate: NULL with one mark key, else what the comparison says.
+        v = !eval_mark || compared.IsNull(k) ? kNull : (compared.Get<uint8_t>(k) ? kTrue : kFalse);
+      }
+      uint8_t& state = matched_[probe_idx_[k]];
+      state = std::max(state, v);
       if (op_->track_build_) {
         op_->matched_[build_idx_[k]].store(1, std::memory_order_relaxed);
       }
@@ -428,9 +622,14 @@ class JoinStream final : public BatchStream {
   std::vector<uint32_t> rows_;     // the batch's physical rows, in order
   std::vector<uint32_t> gids_;     // per physical row: build group or kNoGroup
   std::vector<uint8_t> key_null_;  // per physical row: a non-null-safe key is NULL
-  std::vector<uint8_t> matched_;   // per physical row: some pair passed
-  size_t pos_ = 0;                 // next entry of rows_
-  uint32_t cand_pos_ = 0;          // next candidate of rows_[pos_]
+  // Per physical row: kTrue when some pair passed; kNull for an existence join's
+  // NULL (a NULL candidate passed), else kFalse.
+  std::vector<uint8_t> matched_;
+  std::vector<uint32_t> corr_gids_;  // mark joins, per physical row: correlation group
+  KeyEncoder corr_encoder_;
+  std::vector<uint8_t> pair_null_;  // mark joins, per pair: a NULL candidate
+  size_t pos_ = 0;                  // next entry of rows_
+  uint32_t cand_pos_ = 0;           // next candidate of rows_[pos_]
   std::vector<uint32_t> probe_idx_;
   std::vector<uint32_t> build_idx_;
 

@@ -68,6 +68,11 @@ struct JoinSpec {
   std::vector<JoinKey> keys;  // empty: a nested-loop join
   ExprPtr residual;           // over left ++ right; may be null
   bool null_aware = false;    // NOT IN semantics for a left anti join
+  // kExistence with IN's comparison (plan::JoinNode::mark): the last
+  // num_mark_keys of `keys` are its equalities (never null-safe), the others the
+  // correlation's; `mark` is their conjunction over left ++ right.
+  int num_mark_keys = 0;
+  ExprPtr mark;
 };
 
 // Hash join (nested loop when spec.keys is empty): the right input is built once in

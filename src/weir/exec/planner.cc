@@ -85,11 +85,37 @@ Side SideOf(const Expr& e, int nleft) {
   return Side::kBoth;
 }
 
+// The IN comparison of an existence join as its last keys: every conjunct is
+// `lhs = rhs` with lhs over the left side (or constant) and rhs over the right.
+Status AddMarkKeys(const plan::JoinNode& join, JoinSpec* spec) {
+  const int nleft = join.child(0)->schema()->num_fields();
+  std::vector<ExprPtr> conjuncts;
+  CollectConjuncts(join.mark(), &conjuncts);
+  for (const ExprPtr& c : conjuncts) {
+    const bool eq = c->kind() == ExprKind::kCall && c->children().size() == 2 &&
+                    static_cast<const CallExpr&>(*c).function().name() == "=";
+    if (!eq || c->child(0)->type() != c->child(1)->type() ||
+        SideOf(*c->child(0), nleft) == Side::kRight || SideOf(*c->child(0), nleft) == Side::kBoth ||
+        SideOf(*c->child(1), nleft) != Side::kRight || !c->child(0)->deterministic() ||
+        !c->child(1)->deterministic()) {
+      return Status::Internal("existence join comparison is not an equality of the sides: " +
+                              c->ToString());
+    }
+    spec->keys.push_back({c->child(0), ShiftColumns(c->child(1), -nleft), false});
+  }
+  spec->num_mark_keys = static_cast<int>(conjuncts.size());
+  spec->mark = join.mark();
+  return Status::OK();
+}
+
 Result<JoinSpec> ExtractJoinKeys(const plan::JoinNode& join) {
   JoinSpec spec;
   spec.type = join.join_type();
   spec.null_aware = join.null_aware();
-  if (!join.condition()) return spec;
+  if (!join.condition()) {
+    if (join.mark()) RETURN_NOT_OK(AddMarkKeys(join, &spec));
+    return spec;
+  }
   const int nleft = join.child(0)->schema()->num_fields();
   std::vector<ExprPtr> conjuncts;
   CollectConjuncts(join.condition(), &conjuncts);
@@ -121,6 +147,7 @@ Result<JoinSpec> ExtractJoinKeys(const plan::JoinNode& join) {
     }
   }
   spec.residual = residual;
+  if (join.mark()) RETURN_NOT_OK(AddMarkKeys(join, &spec));
   return spec;
 }
 

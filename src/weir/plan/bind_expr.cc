@@ -180,13 +180,7 @@ Result<ExprPtr> ExprBinder::BindNode(const SqlExpr& e) {
     }
     case SqlExprKind::kInSubquery:
     case SqlExprKind::kExists:
-      return Status::Unsupported(
-                 "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] " +
-                 std::string(e.kind == SqlExprKind::kExists ? "EXISTS" : "IN") +
-                 " (subquery) is supported only as a condition of WHERE, combined with AND and "
-                 "possibly negated with NOT; found in " +
-                 std::string(ClauseName(clause_)) + ".")
-          .WithPosition(e.position);
+      return BindPredicateSubquery(e);
     case SqlExprKind::kScalarSubquery:
       return BindScalarSubquery(e);
     case SqlExprKind::kLike:

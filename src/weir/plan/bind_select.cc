@@ -304,12 +304,24 @@ Result<Relation> Binder::BindSelect(const sql::QueryNode& node,
 
   // The plan.
   LogicalPlanPtr plan = st.input.plan;
+  std::vector<ExprPtr> outputs = st.items;
   if (st.aggregating) {
     plan = BuildAggregate(st);
+    // IN / EXISTS in the SELECT list or inside HAVING: existence joins over it.
+    std::vector<ExprPtr*> refs = {&having, &qualify};
+    for (ExprPtr& o : outputs) refs.push_back(&o);
+    for (ExprPtr& h : hidden) refs.push_back(&h);
+    for (PendingWindowCall& w : st.windows) {
+      for (ExprPtr& a : w.call.args) refs.push_back(&a);
+      for (ExprPtr& a : w.call.aggregate.args) refs.push_back(&a);
+      refs.push_back(&w.call.aggregate.filter);
+      for (ExprPtr& a : w.partition_by) refs.push_back(&a);
+      for (SortKey& k : w.order_by) refs.push_back(&k.expr);
+    }
+    ASSIGN_OR_RAISE(plan, ApplyExistenceJoins(this, plan, st.existence, refs));
     if (having) plan = std::make_shared<FilterNode>(plan, having);
     ASSIGN_OR_RAISE(plan, ApplyHavingSubqueries(this, plan, having_subqueries));
   }
-  std::vector<ExprPtr> outputs = st.items;
   std::vector<std::string> names = NamesOf(st.item_columns);
   // Correlation: the inner columns the pulled predicates read, after the items.
   std::vector<int> corr_output;

@@ -4,6 +4,12 @@
 // - IN (subquery) and EXISTS as WHERE conjuncts (possibly under NOT) become left
 //   semi / anti joins (Spark's RewritePredicateSubquery); NOT IN over one column
 //   of an uncorrelated subquery is the null-aware anti join.
+// - Anywhere else in WHERE, HAVING or the SELECT list (under OR, CASE, NOT, as a
+//   value) they become an existence join (Spark's ExistenceJoin, also from
+//   RewritePredicateSubquery) adding a BOOLEAN `exists` column, which replaces the
+//   predicate. For IN the join carries the comparison (JoinNode::mark) and the
+//   column is IN's three-valued result; NOT IN is NOT of it. In an aggregating
+//   SELECT or HAVING the join is over the Aggregate (the subquery uncorrelated).
 // - A correlated subquery's WHERE conjuncts over outer columns are pulled up into
 //   the join condition (PullupCorrelatedPredicates); a correlated scalar subquery
 //   must aggregate and correlate by equalities, and becomes a left outer join with
@@ -104,6 +110,33 @@ Result<LogicalPlanPtr> InJoin(Binder* binder, LogicalPlanPtr left, int w,
   preds.push_back(unknown_or_true);
   ASSIGN_OR_RAISE(ExprPtr cond, AndAll(preds));
   return LogicalPlanPtr(std::make_shared<JoinNode>(left, sub.plan, JoinType::kLeftAnti, cond));
+}
+
+// The existence join of `left IN (sub)` (lhs non-empty) or `EXISTS (sub)` (lhs
+// empty), `w` columns wide on the left; `preds`: the pulled correlation predicates
+// over left ++ sub.
+Result<LogicalPlanPtr> ExistenceJoin(Binder* binder, LogicalPlanPtr left, int w,
+                                     const std::vector<ExprPtr>& lhs, const Relation& sub,
+                                     const std::vector<ExprPtr>& preds, const SqlExpr& x) {
+  const Schema& ss = *sub.plan->schema();
+  ExprPtr mark, cond;
+  if (!lhs.empty()) {
+    std::vector<ExprPtr> eqs;
+    for (size_t i = 0; i < lhs.size(); ++i) {
+      const Field& f = ss.field(static_cast<int>(i));
+      ASSIGN_OR_RAISE(
+          ExprPtr eq,
+          ResolveCall("=", {lhs[i], ColumnRef(w + static_cast<int>(i), f.name, f.type, f.nullable)},
+                      binder->options(), x.position));
+      eqs.push_back(std::move(eq));
+    }
+    ASSIGN_OR_RAISE(mark, AndAll(eqs));
+  }
+  if (!preds.empty()) {
+    ASSIGN_OR_RAISE(cond, AndAll(preds));
+  }
+  return LogicalPlanPtr(std::make_shared<JoinNode>(std::move(left), sub.plan, JoinType::kExistence,
+                                                   std::move(cond), false, std::move(mark)));
 }
 
 // The IN subquery's column count must match its left operands.
@@ -259,6 +292,88 @@ Result<LogicalPlanPtr> ApplyHavingSubqueries(Binder* binder, LogicalPlanPtr plan
     }
     ASSIGN_OR_RAISE(plan, InJoin(binder, plan, plan->schema()->num_fields(), h.lhs, h.sub, {},
                                  h.negated, *h.expr));
+  }
+  return plan;
+}
+
+Result<ExprPtr> ExprBinder::BindPredicateSubquery(const SqlExpr& e) {
+  const bool in = e.kind == SqlExprKind::kInSubquery;
+  if (!allow_subquery_joins_ || input_->plan == nullptr) {
+    return Status::Unsupported("[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] " +
+                               std::string(in ? "IN" : "EXISTS") +
+                               " (subquery) is supported only in WHERE, HAVING and the SELECT "
+                               "list; found in " +
+                               std::string(ClauseName(clause_)) + ".")
+        .WithPosition(e.position);
+  }
+  std::vector<const SqlExpr*> values;
+  std::vector<ExprPtr> lhs;
+  if (in) {
+    values = InOperands(e);
+    for (const SqlExpr* v : values) {
+      ASSIGN_OR_RAISE(ExprPtr l, Bind(*v));
+      lhs.push_back(std::move(l));
+    }
+  }
+  // After the operands: a correlated scalar subquery among them adds its own join.
+  const int w = input_->width();
+  OuterScope scope{&input_->columns, outer_};
+  Correlation corr;
+  ASSIGN_OR_RAISE(Relation sub, binder_->BindQuery(*e.subquery, &scope, &corr));
+  RETURN_NOT_OK(CheckNoOuterRefs(sub, e));
+  if (in) RETURN_NOT_OK(CheckInLength(e, values, sub));
+  ASSIGN_OR_RAISE(std::vector<ExprPtr> preds, JoinPredicates(corr, *input_, sub));
+  ASSIGN_OR_RAISE(input_->plan, ExistenceJoin(binder_, input_->plan, w, lhs, sub, preds, e));
+  const Field& f = input_->plan->schema()->field(w);
+  input_->columns.push_back(ColumnInfo{"", f.name, f.type, f.nullable, false, true});
+  ExprPtr exists = ColumnRef(*input_->plan->schema(), w);
+  if (!e.negated) return exists;
+  return Not(std::move(exists));
+}
+
+Result<ExprPtr> AggregateBinder::BindPredicateSubquery(const SqlExpr& e) {
+  const bool in = e.kind == SqlExprKind::kInSubquery;
+  PendingExistence p;
+  p.expr = &e;
+  std::vector<const SqlExpr*> values;
+  if (in) {
+    values = InOperands(e);
+    for (const SqlExpr* v : values) {
+      ASSIGN_OR_RAISE(ExprPtr l, Bind(*v));
+      p.lhs.push_back(std::move(l));
+    }
+  }
+  // weir: a subquery over an aggregate may not refer to the aggregate's columns.
+  ASSIGN_OR_RAISE(p.sub, binder_->BindQuery(*e.subquery, nullptr, nullptr));
+  if (in) RETURN_NOT_OK(CheckInLength(e, values, p.sub));
+  const int id = static_cast<int>(state_->existence.size());
+  state_->existence.push_back(std::move(p));
+  ExprPtr exists = std::make_shared<BinderRefExpr>(BinderRefExpr::RefKind::kExistence, id, "exists",
+                                                   DataType::Boolean(), in);
+  if (!e.negated) return exists;
+  return Not(std::move(exists));
+}
+
+Result<LogicalPlanPtr> ApplyExistenceJoins(Binder* binder, LogicalPlanPtr plan,
+                                           const std::vector<PendingExistence>& pending,
+                                           const std::vector<ExprPtr*>& exprs) {
+  if (pending.empty()) return plan;
+  std::vector<int> column;
+  for (const PendingExistence& p : pending) {
+    const int w = plan->schema()->num_fields();
+    ASSIGN_OR_RAISE(plan, ExistenceJoin(binder, plan, w, p.lhs, p.sub, {}, *p.expr));
+    column.push_back(w);
+  }
+  const Schema& s = *plan->schema();
+  for (ExprPtr* e : exprs) {
+    if (e == nullptr || *e == nullptr) continue;
+    ASSIGN_OR_RAISE(*e, RewriteExpr(*e, [&](const ExprPtr& x) -> Result<ExprPtr> {
+      const BinderRefExpr* r = AsBinderRef(*x);
+      if (r == nullptr || r->ref_kind() != BinderRefExpr::RefKind::kExistence) {
+        return ExprPtr();
+      }
+      return ColumnRef(s, column[static_cast<size_t>(r->id())]);
+    }));
   }
   return plan;
 }

@@ -221,11 +221,12 @@ void CollectNodeExprs(const LogicalPlan& plan, std::vector<ExprPtr>* out) {
       for (const AggregateCall& c : n.aggregates()) add_call(c);
       break;
     }
-    case LogicalKind::kJoin:
-      if (static_cast<const JoinNode&>(plan).condition()) {
-        out->push_back(static_cast<const JoinNode&>(plan).condition());
-      }
+    case LogicalKind::kJoin: {
+      const auto& j = static_cast<const JoinNode&>(plan);
+      if (j.condition()) out->push_back(j.condition());
+      if (j.mark()) out->push_back(j.mark());
       break;
+    }
     case LogicalKind::kSort:
       for (const SortKey& k : static_cast<const SortNode&>(plan).keys()) out->push_back(k.expr);
       break;

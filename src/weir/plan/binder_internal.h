@@ -169,6 +169,10 @@ class ExprBinder {
   Result<ExprPtr> BindGrouping(const sql::SqlExpr& e);
   // kScalarSubquery (bind_subquery.cc).
   Result<ExprPtr> BindScalarSubquery(const sql::SqlExpr& e);
+  // kInSubquery / kExists outside a top-level conjunct (bind_subquery.cc): an
+  // existence join added to *input (allow_subquery_joins) and a reference to its
+  // `exists` column.
+  virtual Result<ExprPtr> BindPredicateSubquery(const sql::SqlExpr& e);
   // A hook for grouping() / grouping_id(): only the aggregate binder has them.
   virtual Result<ExprPtr> GroupingCall(const sql::SqlExpr& e, std::vector<ExprPtr> args);
 
@@ -291,6 +295,15 @@ Status Positioned(const Status& st, SourcePosition pos);
 
 // One SELECT block being bound (bind_select.cc, bind_aggregate.cc) -------------
 
+// An IN / EXISTS subquery of an aggregating SELECT list or HAVING, outside a
+// top-level HAVING conjunct: an existence join over the Aggregate. Its left
+// operands are over the Aggregate's output; the subquery is uncorrelated.
+struct PendingExistence {
+  const sql::SqlExpr* expr = nullptr;  // the kInSubquery / kExists node
+  std::vector<ExprPtr> lhs;            // IN only
+  Relation sub;
+};
+
 struct SelectState {
   explicit SelectState(const sql::QueryNode& n) : node(n) {}
 
@@ -326,6 +339,8 @@ struct SelectState {
   std::vector<ExprPtr> items;
   std::vector<ColumnInfo> item_columns;
   std::vector<PendingWindowCall> windows;
+  // Existence joins over the Aggregate, referenced by kExistence placeholders.
+  std::vector<PendingExistence> existence;
 };
 
 // Binds GROUP BY into state->groups (ordinals, SELECT aliases, ALL, grouping sets).
@@ -353,6 +368,9 @@ class AggregateBinder final : public ExprBinder {
   Result<ExprPtr> BindColumn(const sql::SqlExpr& e) override;
   Result<ExprPtr> BindAggregateCall(const sql::SqlExpr& e) override;
   Result<ExprPtr> GroupingCall(const sql::SqlExpr& e, std::vector<ExprPtr> args) override;
+  // An existence join over the Aggregate, applied when the Aggregate is built
+  // (SelectState::existence); returns a kExistence placeholder.
+  Result<ExprPtr> BindPredicateSubquery(const sql::SqlExpr& e) override;
 
  private:
   std::optional<int> FindGroup(const ExprPtr& bound) const;
@@ -393,5 +411,12 @@ Result<std::vector<const sql::SqlExpr*>> BindHavingSubqueries(Binder* binder, Ex
 // Applies them as semi / anti joins over `plan` (the aggregate, filtered).
 Result<LogicalPlanPtr> ApplyHavingSubqueries(Binder* binder, LogicalPlanPtr plan,
                                              const std::vector<HavingSubquery>& subqueries);
+
+// Adds the existence joins of `pending` over `plan` (the Aggregate) and replaces
+// the kExistence placeholders in *exprs (null pointers and null expressions are
+// skipped) by their `exists` columns.
+Result<LogicalPlanPtr> ApplyExistenceJoins(Binder* binder, LogicalPlanPtr plan,
+                                           const std::vector<PendingExistence>& pending,
+                                           const std::vector<ExprPtr*>& exprs);
 
 }  // namespace weir::plan::internal

@@ -60,7 +60,7 @@ SchemaPtr AggregateSchema(const std::vector<ExprPtr>& groups,
   return MakeSchema(std::move(fields));
 }
 
-SchemaPtr JoinSchema(const Schema& left, const Schema& right, JoinType type) {
+SchemaPtr JoinSchema(const Schema& left, const Schema& right, JoinType type, bool mark) {
   std::vector<Field> fields;
   const bool left_nullable = type == JoinType::kRightOuter || type == JoinType::kFullOuter;
   const bool right_nullable = type == JoinType::kLeftOuter || type == JoinType::kFullOuter;
@@ -68,7 +68,10 @@ SchemaPtr JoinSchema(const Schema& left, const Schema& right, JoinType type) {
     f.nullable = f.nullable || left_nullable;
     fields.push_back(std::move(f));
   }
-  if (type != JoinType::kLeftSemi && type != JoinType::kLeftAnti) {
+  if (type == JoinType::kExistence) {
+    // Spark names the attribute `exists`; only IN's three-valued result is nullable.
+    fields.push_back(Field{"exists", DataType::Boolean(), mark});
+  } else if (type != JoinType::kLeftSemi && type != JoinType::kLeftAnti) {
     for (Field f : right.fields()) {
       f.nullable = f.nullable || right_nullable;
       fields.push_back(std::move(f));
@@ -283,16 +286,21 @@ LogicalPlanPtr AggregateNode::WithChildren(std::vector<LogicalPlanPtr> children)
 // JoinNode -----------------------------------------------------------------------
 
 JoinNode::JoinNode(LogicalPlanPtr left, LogicalPlanPtr right, JoinType type, ExprPtr condition,
-                   bool null_aware)
-    : LogicalPlan(LogicalKind::kJoin, JoinSchema(*left->schema(), *right->schema(), type),
+                   bool null_aware, ExprPtr mark)
+    : LogicalPlan(LogicalKind::kJoin,
+                  JoinSchema(*left->schema(), *right->schema(), type, mark != nullptr),
                   {left, right}),
       type_(type),
       condition_(std::move(condition)),
-      null_aware_(null_aware) {}
+      null_aware_(null_aware),
+      mark_(std::move(mark)) {
+  WEIR_CHECK(mark_ == nullptr || type_ == JoinType::kExistence);
+}
 
 std::string JoinNode::Describe() const {
   std::string out = "Join " + std::string(sql::JoinTypeName(type_));
   if (null_aware_) out += " (null-aware)";
+  if (mark_) out += " IN " + mark_->ToString();
   if (condition_) out += ", " + condition_->ToString();
   return out;
 }
@@ -300,7 +308,7 @@ std::string JoinNode::Describe() const {
 LogicalPlanPtr JoinNode::WithChildren(std::vector<LogicalPlanPtr> children) const {
   WEIR_CHECK_EQ(children.size(), 2u);
   return std::make_shared<JoinNode>(std::move(children[0]), std::move(children[1]), type_,
-                                    condition_, null_aware_);
+                                    condition_, null_aware_, mark_);
 }
 
 // SortNode -----------------------------------------------------------------------

@@ -162,13 +162,25 @@ class AggregateNode final : public LogicalPlan {
 // null_aware marks the anti join that NOT IN (subquery) becomes: when the subquery
 // has a NULL key, no row qualifies, and a NULL probe key qualifies only when the
 // subquery is empty (Spark's NullAwareAntiJoin).
+//
+// An existence join (kExistence: an IN / EXISTS subquery anywhere but a top-level
+// conjunct, Spark's ExistenceJoin) outputs every left row once, followed by one
+// BOOLEAN column `exists`. The right rows that count for a left row are those for
+// which `condition` (the correlation; null: all) is TRUE. Without `mark` (EXISTS)
+// the column is TRUE if there is one, else FALSE, never NULL. With `mark` (IN: the
+// conjunction of `lhs_i = rhs_i`, each lhs_i over the left side only and each rhs_i
+// over the right side only) it is IN's three-valued result: TRUE if `mark` is TRUE
+// for a counting row, else NULL if it is NULL for one, else FALSE (also for no
+// counting rows at all); the column is then nullable.
 class JoinNode final : public LogicalPlan {
  public:
   JoinNode(LogicalPlanPtr left, LogicalPlanPtr right, JoinType type, ExprPtr condition,
-           bool null_aware = false);
+           bool null_aware = false, ExprPtr mark = nullptr);
   JoinType join_type() const { return type_; }
   const ExprPtr& condition() const { return condition_; }
   bool null_aware() const { return null_aware_; }
+  // kExistence only: IN's comparison over left ++ right (null for EXISTS).
+  const ExprPtr& mark() const { return mark_; }
   std::string Describe() const override;
   LogicalPlanPtr WithChildren(std::vector<LogicalPlanPtr> children) const override;
 
@@ -176,6 +188,7 @@ class JoinNode final : public LogicalPlan {
   JoinType type_;
   ExprPtr condition_;
   bool null_aware_;
+  ExprPtr mark_;
 };
 
 struct SortKey {

@@ -64,6 +64,9 @@ class BinderRefExpr final : public Expr {
   enum class RefKind : uint8_t {
     kOuter,   // column `id` of the enclosing query's input (a correlated reference)
     kWindow,  // the result of window function call `id` of the SELECT being bound
+    // The `exists` column of existence join `id` that an IN / EXISTS subquery in an
+    // aggregating SELECT or HAVING adds over the Aggregate (bind_subquery.cc).
+    kExistence,
   };
   BinderRefExpr(RefKind ref_kind, int id, std::string name, DataType type, bool nullable)
       : Expr(ExprKind::kPlaceholder, std::move(type), nullable, {}),

@@ -157,24 +157,37 @@ Result<Pruned> PruneProject(const ProjectNode& p, const std::set<int>& used) {
 Result<Pruned> PruneJoin(const JoinNode& j, const std::set<int>& used) {
   const int lw = j.child(0)->schema()->num_fields();
   const int rw = j.child(1)->schema()->num_fields();
+  const bool existence = j.join_type() == JoinType::kExistence;
   std::set<int> lu, ru;
-  for (int i : used) (i < lw ? lu : ru).insert(i < lw ? i : i - lw);
-  if (j.condition()) {
-    AddRead(j.condition(), &lu, 0, lw);
-    AddRead(j.condition(), &ru, lw, lw + rw, lw);
+  for (int i : used) {
+    if (existence && i >= lw) continue;  // the `exists` column, always kept
+    (i < lw ? lu : ru).insert(i < lw ? i : i - lw);
+  }
+  for (const ExprPtr& e : {j.condition(), j.mark()}) {
+    if (!e) continue;
+    AddRead(e, &lu, 0, lw);
+    AddRead(e, &ru, lw, lw + rw, lw);
   }
   ASSIGN_OR_RAISE(Pruned l, Prune(j.child(0), lu));
   ASSIGN_OR_RAISE(Pruned r, Prune(j.child(1), ru));
   const int new_lw = l.plan->schema()->num_fields();
   std::vector<int> both = l.map;
   for (int m : r.map) both.push_back(m < 0 ? -1 : m + new_lw);
-  ExprPtr cond;
+  ExprPtr cond, mark;
   if (j.condition()) {
     ASSIGN_OR_RAISE(cond, Remap(j.condition(), both));
   }
-  auto node = std::make_shared<JoinNode>(l.plan, r.plan, j.join_type(), cond, j.null_aware());
+  if (j.mark()) {
+    ASSIGN_OR_RAISE(mark, Remap(j.mark(), both));
+  }
+  auto node = std::make_shared<JoinNode>(l.plan, r.plan, j.join_type(), cond, j.null_aware(),
+                                         std::move(mark));
   const bool semi = j.join_type() == JoinType::kLeftSemi || j.join_type() == JoinType::kLeftAnti;
   if (semi) both.resize(static_cast<size_t>(lw));
+  if (existence) {
+    both.resize(static_cast<size_t>(lw));
+    both.push_back(new_lw);
+  }
   return Pruned{node, both};
 }
 

@@ -9,7 +9,9 @@
 //   - into joins: inner joins take conjuncts of either side and keep the mixed ones
 //     as join conditions; outer joins take only conjuncts of the preserved side,
 //     and push their ON conjuncts over the other side into it; semi / anti joins
-//     take conjuncts of the left side;
+//     take conjuncts of the left side; existence joins take conjuncts of the left
+//     side (not of their `exists` column) and push ON conjuncts over the right
+//     side into it (a right row failing them never counts), never the IN mark;
 //   - into scans, as hints (ScanNode::filters), with the Filter kept.
 // Only deterministic conjuncts without plan-level placeholders move.
 
@@ -132,7 +134,8 @@ Result<LogicalPlanPtr> PushJoin(const JoinNode& j, Preds preds) {
   const int rw = j.child(1)->schema()->num_fields();
   const bool inner = type == JoinType::kInner || type == JoinType::kCross;
   const bool semi = type == JoinType::kLeftSemi || type == JoinType::kLeftAnti;
-  const bool left_preserved = type == JoinType::kLeftOuter || semi;
+  const bool existence = type == JoinType::kExistence;
+  const bool left_preserved = type == JoinType::kLeftOuter || semi || existence;
   const bool right_preserved = type == JoinType::kRightOuter;
   Preds left, right, keep, cond_keep;
 
@@ -142,7 +145,7 @@ Result<LogicalPlanPtr> PushJoin(const JoinNode& j, Preds preds) {
       keep.push_back(std::move(e));
     } else if (ReadsOnly(e, 0, lw) && (inner || left_preserved)) {
       left.push_back(std::move(e));
-    } else if (!semi && ReadsOnly(e, lw, lw + rw) && (inner || right_preserved)) {
+    } else if (!semi && !existence && ReadsOnly(e, lw, lw + rw) && (inner || right_preserved)) {
       ASSIGN_OR_RAISE(ExprPtr s, Shift(e, -lw));
       right.push_back(std::move(s));
     } else if (inner) {
@@ -161,7 +164,8 @@ Result<LogicalPlanPtr> PushJoin(const JoinNode& j, Preds preds) {
       if (Pushable(e) && only_left &&
           (inner || type == JoinType::kRightOuter || type == JoinType::kLeftSemi)) {
         left.push_back(std::move(e));
-      } else if (Pushable(e) && only_right && (inner || type == JoinType::kLeftOuter || semi)) {
+      } else if (Pushable(e) && only_right &&
+                 (inner || type == JoinType::kLeftOuter || semi || existence)) {
         ASSIGN_OR_RAISE(ExprPtr s, Shift(e, -lw));
         right.push_back(std::move(s));
       } else {
@@ -179,7 +183,7 @@ Result<LogicalPlanPtr> PushJoin(const JoinNode& j, Preds preds) {
   }
   JoinType new_type = type;
   if (type == JoinType::kCross && cond) new_type = JoinType::kInner;
-  LogicalPlanPtr node = std::make_shared<JoinNode>(l, r, new_type, cond, j.null_aware());
+  LogicalPlanPtr node = std::make_shared<JoinNode>(l, r, new_type, cond, j.null_aware(), j.mark());
   return Wrap(node, keep);
 }
 

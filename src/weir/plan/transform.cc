@@ -77,12 +77,15 @@ Result<LogicalPlanPtr> TransformExpressions(const LogicalPlanPtr& plan, const Ex
     }
     case LogicalKind::kJoin: {
       const auto& n = static_cast<const JoinNode&>(*plan);
-      ExprPtr cond;
+      ExprPtr cond, mark;
       if (n.condition()) {
         ASSIGN_OR_RAISE(cond, fn(n.condition()));
       }
+      if (n.mark()) {
+        ASSIGN_OR_RAISE(mark, fn(n.mark()));
+      }
       return std::make_shared<JoinNode>(n.child(0), n.child(1), n.join_type(), std::move(cond),
-                                        n.null_aware());
+                                        n.null_aware(), std::move(mark));
     }
     case LogicalKind::kSort: {
       const auto& n = static_cast<const SortNode&>(*plan);

@@ -83,6 +83,8 @@ std::string_view JoinTypeName(JoinType type) {
       return "LEFT ANTI";
     case JoinType::kCross:
       return "CROSS";
+    case JoinType::kExistence:
+      return "EXISTENCE";
   }
   return "?";
 }

@@ -208,6 +208,11 @@ enum class JoinType : uint8_t {
   kLeftSemi,
   kLeftAnti,
   kCross,
+  // Never produced by the parser: the binder's rewrite of an IN / EXISTS subquery
+  // outside a top-level conjunct (Spark's ExistenceJoin). The output is the left
+  // row plus one BOOLEAN column saying whether a matching right row exists
+  // (plan::JoinNode has the details).
+  kExistence,
 };
 std::string_view JoinTypeName(JoinType type);  // "INNER", "LEFT OUTER", "LEFT SEMI", ...
 

@@ -84,6 +84,15 @@ Status CheckJoin(const plan::JoinNode& join, bool left, bool right, OutputMode m
                       "static DataFrame/Dataset on the left is not supported");
       }
       return Status::OK();
+    case JoinType::kExistence:
+      // An IN / EXISTS subquery outside a top-level conjunct: a stream-static join
+      // when the subquery is static; Spark refuses an ExistenceJoin otherwise.
+      if (right) {
+        return Refuse(join,
+                      "ExistenceJoin with a streaming DataFrame/Dataset on the right (an IN or "
+                      "EXISTS subquery over a stream) is not supported");
+      }
+      return Status::OK();
     case JoinType::kRightOuter:
       if (left) {
         return Refuse(join,

@@ -915,6 +915,73 @@ TEST(BinderSubquery, CorrelatedScalar) {
             "            +- Scan s [k, x]\n");
 }
 
+TEST(BinderSubquery, ExistenceJoinsAnywhere) {
+  // Spark's RewritePredicateSubquery outside top-level conjuncts: an ExistenceJoin
+  // appends `exists`, which replaces the predicate; IN's is nullable, EXISTS's not.
+  EXPECT_EQ(Plan("SELECT a, a IN (SELECT k FROM s) AS f FROM t"),
+            "Project [a, exists AS f]\n"
+            "+- Join EXISTENCE IN (a = k)\n"
+            "   :- Scan t [a, b, c]\n"
+            "   +- Project [k]\n"
+            "      +- Scan s [k, x]\n");
+  EXPECT_EQ(SchemaOf("SELECT a, a IN (SELECT k FROM s) AS f FROM t"), "a:INT?, f:BOOLEAN?");
+  EXPECT_EQ(Plan("SELECT a NOT IN (SELECT k FROM s) AS f FROM t"),
+            "Project [(NOT exists) AS f]\n"
+            "+- Join EXISTENCE IN (a = k)\n"
+            "   :- Scan t [a, b, c]\n"
+            "   +- Project [k]\n"
+            "      +- Scan s [k, x]\n");
+  // Correlated: the pulled-up correlation is the join condition.
+  EXPECT_EQ(Plan("SELECT EXISTS (SELECT 1 FROM s WHERE s.k = t.a) AS e FROM t"),
+            "Project [exists AS e]\n"
+            "+- Join EXISTENCE, (k = a)\n"
+            "   :- Scan t [a, b, c]\n"
+            "   +- Project [1, k]\n"
+            "      +- Scan s [k, x]\n");
+  EXPECT_EQ(SchemaOf("SELECT EXISTS (SELECT 1 FROM s WHERE s.k = t.a) AS e FROM t"), "e:BOOLEAN");
+  EXPECT_EQ(Plan("SELECT * FROM t WHERE EXISTS (SELECT 1 FROM s WHERE s.k = t.a) OR c > 10"),
+            "Project [a, b, c]\n"
+            "+- Filter (exists OR (c > CAST(10 AS DOUBLE)))\n"
+            "   +- Join EXISTENCE, (k = a)\n"
+            "      :- Scan t [a, b, c]\n"
+            "      +- Project [1, k]\n"
+            "         +- Scan s [k, x]\n");
+  EXPECT_EQ(Plan("SELECT CASE WHEN a IN (SELECT k FROM s WHERE s.x = t.c) THEN 1 ELSE 0 END AS f "
+                 "FROM t"),
+            "Project [CASE WHEN exists THEN 1 ELSE 0 END AS f]\n"
+            "+- Join EXISTENCE IN (a = k), (CAST(x AS DOUBLE) = c)\n"
+            "   :- Scan t [a, b, c]\n"
+            "   +- Project [k, x]\n"
+            "      +- Scan s [k, x]\n");
+  EXPECT_EQ(Plan("SELECT (a, c) IN (SELECT a, b FROM t1) AS f FROM t2"),
+            "Project [exists AS f]\n"
+            "+- Join EXISTENCE IN ((a = a) AND (c = b))\n"
+            "   :- Scan t2 [a, c]\n"
+            "   +- Project [a, b]\n"
+            "      +- Scan t1 [a, b]\n");
+  ExpectErrorPrefix("SELECT (a, c) IN (SELECT a FROM t1) FROM t2",
+                    "[DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH]", 1, 8);
+}
+
+TEST(BinderSubquery, ExistenceJoinsOverAggregates) {
+  // In an aggregating SELECT or inside HAVING the join is over the Aggregate.
+  EXPECT_EQ(Plan("SELECT a, a IN (SELECT k FROM s) AS f, count(*) FROM t GROUP BY a"),
+            "Project [a, exists AS f, count(1)]\n"
+            "+- Join EXISTENCE IN (a = k)\n"
+            "   :- Aggregate [a], [a, count(1)]\n"
+            "   :  +- Scan t [a, b, c]\n"
+            "   +- Project [k]\n"
+            "      +- Scan s [k, x]\n");
+  EXPECT_EQ(Plan("SELECT a FROM t GROUP BY a HAVING count(*) > 1 OR a NOT IN (SELECT k FROM s)"),
+            "Project [a]\n"
+            "+- Filter ((count(1) > CAST(1 AS BIGINT)) OR (NOT exists))\n"
+            "   +- Join EXISTENCE IN (a = k)\n"
+            "      :- Aggregate [a], [a, count(1)]\n"
+            "      :  +- Scan t [a, b, c]\n"
+            "      +- Project [k]\n"
+            "         +- Scan s [k, x]\n");
+}
+
 TEST(BinderSubquery, UnsupportedShapes) {
   ExpectError("SELECT a FROM t WHERE c > (SELECT x FROM s WHERE s.k = t.a)",
               "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_"
@@ -925,11 +992,10 @@ TEST(BinderSubquery, UnsupportedShapes) {
                     "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_COLUMN_IS_NOT_ALLOWED_"
                     "IN_PREDICATE]",
                     1, 27);
-  ExpectError("SELECT * FROM t WHERE a > 1 OR EXISTS (SELECT 1 FROM s)",
-              "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] EXISTS (subquery) is supported only as "
-              "a condition of WHERE, combined with AND and possibly negated with NOT; found in "
-              "WHERE.",
-              1, 32, "", StatusCode::kUnsupported);
+  ExpectError("SELECT a FROM t ORDER BY a IN (SELECT k FROM s)",
+              "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] IN (subquery) is supported only in "
+              "WHERE, HAVING and the SELECT list; found in ORDER BY.",
+              1, 26, "", StatusCode::kUnsupported);
   ExpectErrorPrefix("SELECT a FROM t WHERE EXISTS (SELECT t.a + x FROM s)",
                     "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.ACCESSING_OUTER_QUERY_COLUMN_IS_NOT_"
                     "ALLOWED]",

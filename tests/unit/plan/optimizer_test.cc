@@ -127,6 +127,27 @@ TEST(OptimizerPushDown, SemiJoinAndUsing) {
             "   +- Scan t2 [a, c]\n");
 }
 
+TEST(OptimizerPushDown, ExistenceJoin) {
+  // Conjuncts over the left side go below (every left row is kept, each with its
+  // own `exists`); those reading `exists` stay above; ON conjuncts over the
+  // subquery alone go into it. Pruning keeps `exists` and what the mark reads.
+  EXPECT_EQ(Optimized("SELECT b FROM t WHERE (a IN (SELECT k FROM s WHERE s.x = t.c) OR c > 1) "
+                      "AND b = 'y'"),
+            "Project [b]\n"
+            "+- Filter (exists OR (c > 1.0))\n"
+            "   +- Join EXISTENCE IN (a = k), (CAST(x AS DOUBLE) = c)\n"
+            "      :- Filter (b = y)\n"
+            "      :  +- Scan t [a, b, c], PushedFilters: [(b = y)]\n"
+            "      +- Scan s [k, x]\n");
+  EXPECT_EQ(Optimized("SELECT EXISTS (SELECT 1 FROM s WHERE s.k = t.a AND s.x > 3) AS e FROM t"),
+            "Project [exists AS e]\n"
+            "+- Join EXISTENCE, (k = a)\n"
+            "   :- Scan t [a]\n"
+            "   +- Project [k]\n"
+            "      +- Filter (x > 3)\n"
+            "         +- Scan s [k, x], PushedFilters: [(x > 3)]\n");
+}
+
 TEST(OptimizerPushDown, BelowAggregateOnGroupingColumnsOnly) {
   EXPECT_EQ(Optimized("SELECT a, n FROM (SELECT a, count(*) AS n FROM t GROUP BY a) WHERE a > 1 "
                       "AND n > 2"),

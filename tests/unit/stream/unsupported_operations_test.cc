@@ -122,6 +122,21 @@ TEST(UnsupportedOperationsTest, StreamStaticJoins) {
             "LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported");
 }
 
+TEST(UnsupportedOperationsTest, ExistenceJoins) {
+  // IN / EXISTS outside a top-level conjunct become existence joins: fine as a
+  // stream-static join with a static subquery, refused with a streaming one.
+  EXPECT_EQ(Check("SELECT id, id IN (SELECT id FROM users) AS known FROM events"), "");
+  EXPECT_EQ(Check("SELECT id FROM events e WHERE id > 10 OR "
+                  "EXISTS (SELECT 1 FROM users u WHERE u.id = e.id)"),
+            "");
+  EXPECT_EQ(Rule("SELECT id, id NOT IN (SELECT id FROM events) FROM users"),
+            "ExistenceJoin with a streaming DataFrame/Dataset on the right (an IN or EXISTS "
+            "subquery over a stream) is not supported");
+  const std::string msg = Check("SELECT id, EXISTS (SELECT 1 FROM clicks) FROM events");
+  EXPECT_NE(msg.find("A join between two streaming DataFrames/Datasets"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("Join EXISTENCE"), std::string::npos) << msg;
+}
+
 TEST(UnsupportedOperationsTest, ScalarSubqueryOverAStream) {
   EXPECT_EQ(Rule("SELECT id FROM events WHERE id > (SELECT max(id) FROM clicks)"),
             "Scalar subqueries over streaming DataFrames/Datasets are not supported");
