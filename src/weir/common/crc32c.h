@@ -1,6 +1,6 @@
 // CRC32C (Castagnoli, polynomial 0x1EDC6F41, reflected 0x82F63B78), the checksum of
-// the log's record batches (docs/log_format.md) and of checkpoint files. Uses the SSE4.2 crc32 instruction
-// when the CPU has it (checked once at startup), otherwise a portable table-driven
+// the log's record batches (docs/log_format.md) and of checkpoint files. Uses the SSE4.2 crc32
+// instruction when the CPU has it (checked once at startup), otherwise a portable table-driven
 // implementation (slicing-by-8); both give identical results.
 //
 // The value is the standard one: crc32c::Value("123456789", 9) == 0xE3069283, with
