@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -20,7 +21,7 @@ namespace {
 
 // A JSON string literal of arbitrary bytes: control characters, quote and backslash
 // are escaped; other bytes are copied (valid UTF-8 stays valid).
-void AppendJsonString(std::string* out, const std::optional<std::string>& s) {
+void AppendJsonString(std::string* out, const std::optional<std::string_view>& s) {
   if (!s) {
     out->append("null");
     return;
@@ -54,26 +55,32 @@ void AppendJsonString(std::string* out, const std::optional<std::string>& s) {
   out->push_back('"');
 }
 
-std::string FormatRecord(const ConsumeOptions& o, int32_t partition, const log::LogRecord& r) {
-  if (o.format == "value") return (r.record.value ? *r.record.value : "null") + "\n";
-  std::string line = "{\"topic\":";
-  AppendJsonString(&line, o.topic);
+// Appends the record's line to *out.
+void FormatRecord(const ConsumeOptions& o, int32_t partition, const log::RecordView& r,
+                  std::string* out) {
+  if (o.format == "value") {
+    out->append(r.value ? *r.value : std::string_view("null"));
+    out->push_back('\n');
+    return;
+  }
+  std::string& line = *out;
+  line += "{\"topic\":";
+  AppendJsonString(&line, std::string_view(o.topic));
   line += fmt::format(",\"partition\":{},\"offset\":{},\"timestamp\":{},\"key\":", partition,
-                      r.offset, r.record.timestamp);
-  AppendJsonString(&line, r.record.key);
+                      r.offset, r.timestamp);
+  AppendJsonString(&line, r.key);
   line += ",\"value\":";
-  AppendJsonString(&line, r.record.value);
+  AppendJsonString(&line, r.value);
   line += ",\"headers\":[";
-  for (size_t i = 0; i < r.record.headers.size(); ++i) {
+  for (size_t i = 0; i < r.headers.size(); ++i) {
     if (i > 0) line += ",";
     line += "{\"key\":";
-    AppendJsonString(&line, r.record.headers[i].first);
+    AppendJsonString(&line, r.headers[i].key);
     line += ",\"value\":";
-    AppendJsonString(&line, r.record.headers[i].second);
+    AppendJsonString(&line, r.headers[i].value);
     line += "}";
   }
   line += "]}\n";
-  return line;
 }
 
 }  // namespace
@@ -138,6 +145,10 @@ int RunConsume(const GlobalOptions& g, const ConsumeOptions& o, std::ostream& ou
   }
   int64_t printed = 0;
   const int64_t max = o.max.value_or(INT64_MAX);
+  // Zero-copy reads into one reused buffer; lines are gathered per read and written
+  // at once.
+  log::BatchViews views;
+  std::string text;
   while (printed < max) {
     bool any = false;
     for (Cursor& c : cursors) {
@@ -148,17 +159,18 @@ int RunConsume(const GlobalOptions& g, const ConsumeOptions& o, std::ostream& ou
       // Retention may have deleted what the cursor points at.
       c.next = std::max(c.next, c.p->start_offset());
       while (printed < max && c.next < c.p->end_offset()) {
-        Result<std::vector<log::RecordBatch>> batches = c.p->Read(c.next, 1 << 20);
-        if (!batches.ok()) return ReportError(err, batches.status());
-        if (batches->empty()) break;
-        for (const log::RecordBatch& b : *batches) {
+        Status read = c.p->ReadViews(c.next, 1 << 20, {}, &views);
+        if (!read.ok()) return ReportError(err, read);
+        if (views.batches().empty()) break;
+        text.clear();
+        for (const log::BatchView& b : views.batches()) {
           bool complete = true;
-          for (const log::LogRecord& r : b.records) {
+          for (const log::RecordView& r : b.records) {
             if (printed >= max) {
               complete = false;
               break;
             }
-            out << FormatRecord(o, c.partition, r);
+            FormatRecord(o, c.partition, r, &text);
             ++printed;
             c.next = r.offset + 1;
             any = true;
@@ -167,6 +179,7 @@ int RunConsume(const GlobalOptions& g, const ConsumeOptions& o, std::ostream& ou
           // as headers without records: move past them by the batch's last offset.
           if (complete) c.next = std::max(c.next, b.header.last_offset() + 1);
         }
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
       }
     }
     out.flush();

@@ -64,9 +64,9 @@ class LogPartitionReader final : public plan::BatchReader {
       RETURN_NOT_OK(CheckDataLoss(next_));
     }
     while (Buffered() < kDefaultBatchRows && !exhausted_) {
-      if (index_ >= fetched_.size()) RETURN_NOT_OK(Fetch());
+      if (index_ >= fetched_.batches().size()) RETURN_NOT_OK(Fetch());
       if (exhausted_) break;
-      RETURN_NOT_OK(Consume(fetched_[index_++]));
+      RETURN_NOT_OK(Consume(fetched_.batches()[index_++]));
     }
     if (exhausted_) done_ = true;
     ASSIGN_OR_RAISE(*out, Flush());
@@ -89,30 +89,33 @@ class LogPartitionReader final : public plan::BatchReader {
   }
 
   Status Fetch() {
-    fetched_.clear();
+    fetched_.Clear();
+    fetched_.Finish();
     index_ = 0;
     if (next_ >= until_) {
       exhausted_ = true;
       return Status::OK();
     }
-    Result<std::vector<log::RecordBatch>> read =
-        partition_->Read(next_, kFetchBytes, log::ReadOptions{.isolation = spec_->isolation});
+    // Zero-copy: the records are views into fetched_, valid until the next Fetch().
+    Status read = partition_->ReadViews(next_, kFetchBytes,
+                                        log::ReadOptions{.isolation = spec_->isolation}, &fetched_);
     if (!read.ok()) {
+      fetched_.Clear();
+      fetched_.Finish();
       // Retention may have deleted the segment since the range was planned.
       if (next_ < partition_->start_offset()) return CheckDataLoss(next_);
-      return read.status().WithContext("log source `" + spec_->source_name + "`, topic '" +
-                                       spec_->topic->name() + "' partition " + std::to_string(p_) +
-                                       " offset " + std::to_string(next_));
+      return read.WithContext("log source `" + spec_->source_name + "`, topic '" +
+                              spec_->topic->name() + "' partition " + std::to_string(p_) +
+                              " offset " + std::to_string(next_));
     }
     // Nothing more below the planned end (a compacted tail): the range is done.
-    if (read->empty()) exhausted_ = true;
-    fetched_ = std::move(*read);
+    if (fetched_.batches().empty()) exhausted_ = true;
     return Status::OK();
   }
 
-  Status Consume(const log::RecordBatch& batch) {
+  Status Consume(const log::BatchView& batch) {
     // Control batches and aborted ones (read-committed) come without records.
-    for (const log::LogRecord& r : batch.records) {
+    for (const log::RecordView& r : batch.records) {
       if (r.offset < next_) continue;
       if (r.offset >= until_) break;
       RETURN_NOT_OK(decoder_ ? Decode(r) : AppendRaw(r));
@@ -122,10 +125,10 @@ class LogPartitionReader final : public plan::BatchReader {
     return Status::OK();
   }
 
-  Status Decode(const log::LogRecord& r) {
+  Status Decode(const log::RecordView& r) {
     // A null value (a tombstone) has no row, as in Flink's formats.
-    if (!r.record.value.has_value()) return Status::OK();
-    const std::string& value = *r.record.value;
+    if (!r.value.has_value()) return Status::OK();
+    const std::string_view value = *r.value;
     // The decoder may parse in place: give it padding after the bytes.
     buffer_.assign(value);
     buffer_.resize(value.size() + formats::RecordDecoder::kPadding);
@@ -159,7 +162,7 @@ class LogPartitionReader final : public plan::BatchReader {
     return static_cast<B*>(builders_[static_cast<size_t>(c)].get());
   }
 
-  static void AppendBytes(StringBuilder* b, const std::optional<std::string>& s) {
+  static void AppendBytes(StringBuilder* b, const std::optional<std::string_view>& s) {
     if (s.has_value()) {
       b->Append(*s);
     } else {
@@ -167,14 +170,14 @@ class LogPartitionReader final : public plan::BatchReader {
     }
   }
 
-  Status AppendRaw(const log::LogRecord& r) {
+  Status AppendRaw(const log::RecordView& r) {
     for (int c : columns_) {
       switch (c) {
         case kKey:
-          AppendBytes(Builder<StringBuilder>(c), r.record.key);
+          AppendBytes(Builder<StringBuilder>(c), r.key);
           break;
         case kValue:
-          AppendBytes(Builder<StringBuilder>(c), r.record.value);
+          AppendBytes(Builder<StringBuilder>(c), r.value);
           break;
         case kTopic:
           Builder<StringBuilder>(c)->Append(spec_->topic->name());
@@ -186,7 +189,7 @@ class LogPartitionReader final : public plan::BatchReader {
           Builder<Int64Builder>(c)->Append(r.offset);
           break;
         case kTimestamp:
-          Builder<Int64Builder>(c)->Append(r.record.timestamp * 1000);
+          Builder<Int64Builder>(c)->Append(r.timestamp * 1000);
           break;
         case kTimestampType:
           Builder<Int32Builder>(c)->Append(0);  // CreateTime
@@ -195,10 +198,10 @@ class LogPartitionReader final : public plan::BatchReader {
           auto* array = Builder<ArrayBuilder>(c);
           array->Append();
           auto* entry = static_cast<StructBuilder*>(array->element_builder());
-          for (const auto& [key, value] : r.record.headers) {
+          for (const log::HeaderView& h : r.headers) {
             entry->Append();
-            static_cast<StringBuilder*>(entry->field_builder(0))->Append(key);
-            AppendBytes(static_cast<StringBuilder*>(entry->field_builder(1)), value);
+            static_cast<StringBuilder*>(entry->field_builder(0))->Append(h.key);
+            AppendBytes(static_cast<StringBuilder*>(entry->field_builder(1)), h.value);
           }
           break;
         }
@@ -233,7 +236,7 @@ class LogPartitionReader final : public plan::BatchReader {
 
   int64_t next_ = 0;   // the next offset to read
   int64_t until_ = 0;  // one past the last offset to read
-  std::vector<log::RecordBatch> fetched_;
+  log::BatchViews fetched_;
   size_t index_ = 0;
   bool started_ = false;
   bool exhausted_ = false;

@@ -44,14 +44,14 @@ bool GetUnsigned(std::string_view* in, int max_bytes, uint64_t* out) {
 void PutVarint32(std::string* dst, int32_t v) { PutUnsigned(dst, ZigZag(v)); }
 void PutVarint64(std::string* dst, int64_t v) { PutUnsigned(dst, ZigZag(v)); }
 
-bool GetVarint32(std::string_view* in, int32_t* v) {
+bool GetVarint32Slow(std::string_view* in, int32_t* v) {
   uint64_t u;
   if (!GetUnsigned(in, 5, &u) || u > 0xffffffffULL) return false;
   *v = static_cast<int32_t>(UnZigZag(u));
   return true;
 }
 
-bool GetVarint64(std::string_view* in, int64_t* v) {
+bool GetVarint64Slow(std::string_view* in, int64_t* v) {
   uint64_t u;
   if (!GetUnsigned(in, 10, &u)) return false;
   *v = UnZigZag(u);

@@ -66,8 +66,42 @@ void PutVarint64(std::string* dst, int64_t v);
 
 // Reads a zigzag varint. False if the input ends first, the encoding is longer than 5
 // (10) bytes, or the value does not fit the type. On false, *in is unspecified.
-bool GetVarint32(std::string_view* in, int32_t* v);
-bool GetVarint64(std::string_view* in, int64_t* v);
+bool GetVarint32Slow(std::string_view* in, int32_t* v);
+bool GetVarint64Slow(std::string_view* in, int64_t* v);
+
+namespace internal {
+// The value of a one- or two-byte varint at the front of *in, which it consumes; -1
+// (nothing consumed) for a longer one or too little input. Inline: the read path
+// decodes several per record, nearly all short.
+inline int64_t ShortUnsigned(std::string_view* in) {
+  const size_t n = in->size();
+  if (n == 0) return -1;
+  const auto b0 = static_cast<unsigned char>((*in)[0]);
+  if (b0 < 0x80) {
+    in->remove_prefix(1);
+    return b0;
+  }
+  if (n < 2) return -1;
+  const auto b1 = static_cast<unsigned char>((*in)[1]);
+  if (b1 >= 0x80) return -1;
+  in->remove_prefix(2);
+  return (b0 & 0x7f) | (int64_t{b1} << 7);
+}
+inline int64_t UnZigZag(uint64_t u) { return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1)); }
+}  // namespace internal
+
+inline bool GetVarint32(std::string_view* in, int32_t* v) {
+  const int64_t u = internal::ShortUnsigned(in);
+  if (u < 0) return GetVarint32Slow(in, v);
+  *v = static_cast<int32_t>(internal::UnZigZag(static_cast<uint64_t>(u)));
+  return true;
+}
+inline bool GetVarint64(std::string_view* in, int64_t* v) {
+  const int64_t u = internal::ShortUnsigned(in);
+  if (u < 0) return GetVarint64Slow(in, v);
+  *v = internal::UnZigZag(static_cast<uint64_t>(u));
+  return true;
+}
 
 // The encoded size of a zigzag varint.
 int VarintLength(int64_t v);

@@ -10,6 +10,7 @@
 #include "weir/common/check.h"
 #include "weir/common/logging.h"
 #include "weir/log/compaction.h"
+#include "weir/log/txn_index.h"
 
 namespace weir::log {
 
@@ -36,6 +37,10 @@ Status ValidateOptions(const PartitionOptions& o) {
   if (o.delete_retention_ms < 0) {
     return Status::InvalidArgument(
         fmt::format("delete_retention_ms {} must be >= 0", o.delete_retention_ms));
+  }
+  if (o.transaction_timeout_ms < 1) {
+    return Status::InvalidArgument(
+        fmt::format("transaction_timeout_ms {} must be >= 1", o.transaction_timeout_ms));
   }
   if (o.retention_ms < -1 || o.retention_bytes < -1) {
     return Status::InvalidArgument(fmt::format(
@@ -123,17 +128,7 @@ Status Partition::LoadReadOnly() {
     segments.push_back(std::move(*s));
   }
   if (segments.empty()) return Status::NotFound("partition " + dir_ + " has no segment");
-  TransactionState txns;
-  for (const std::shared_ptr<Segment>& seg : segments) {
-    RETURN_NOT_OK(
-        ScanTransactions(*seg, seg->base_offset(), [&txns](const BatchHeader& h, ControlType type) {
-          if (h.control()) {
-            txns.ApplyMarker(h, type);
-          } else {
-            txns.ApplyData(h);
-          }
-        }));
-  }
+  ASSIGN_OR_RAISE(TransactionState txns, LoadTransactions(segments, /*repair=*/false));
   std::lock_guard<std::mutex> lock(mu_);
   segments_ = std::move(segments);
   end_offset_ = segments_.back()->end_offset();
@@ -235,8 +230,8 @@ Result<size_t> Partition::ApplyRetentionLocked() {
 
 Status Partition::DeleteSegmentFiles(int64_t base_offset) {
   // The .log first: index files left by a crash are orphans, which Load() deletes.
-  for (SegmentFileKind kind :
-       {SegmentFileKind::kLog, SegmentFileKind::kIndex, SegmentFileKind::kTimeIndex}) {
+  for (SegmentFileKind kind : {SegmentFileKind::kLog, SegmentFileKind::kIndex,
+                               SegmentFileKind::kTimeIndex, SegmentFileKind::kTxnIndex}) {
     Status s = env_->DeleteFile(dir_ + "/" + SegmentFileName(base_offset, kind));
     if (!s.ok() && !s.IsNotFound()) return s;
   }
@@ -262,7 +257,8 @@ Status Partition::Load() {
       continue;
     }
     // Index files of a segment whose .log was never made durable.
-    for (SegmentFileKind kind : {SegmentFileKind::kIndex, SegmentFileKind::kTimeIndex}) {
+    for (SegmentFileKind kind :
+         {SegmentFileKind::kIndex, SegmentFileKind::kTimeIndex, SegmentFileKind::kTxnIndex}) {
       std::string path = dir_ + "/" + SegmentFileName(it->first, kind);
       WEIR_LOG(WARN) << path << ": index without a log; deleting it";
       Status s = env_->DeleteFile(path);
@@ -293,37 +289,127 @@ Status Partition::Load() {
   RETURN_NOT_OK(env_->SyncDir(dir_));
   RETURN_NOT_OK(env_->SyncDir(DirName(dir_)));
   last_sync_nanos_ = env_->clock()->MonotonicNanos();
-  TransactionState txns;
-  LoadProducerState(segments, &txns);
+  Result<TransactionState> txns = LoadTransactions(segments, /*repair=*/true);
+  // Only a sealed segment can fail here (recovery truncated the active one); its
+  // reads report the damage.
+  if (!txns.ok()) {
+    WEIR_LOG(WARN) << "rebuilding transaction state: " << txns.status();
+  }
+  LoadProducerState(segments);
   std::lock_guard<std::mutex> lock(mu_);
   segments_ = std::move(segments);
   end_offset_ = segments_.back()->next_offset();
-  txns_ = std::move(txns);
+  durable_end_ = end_offset_;  // recovery synced the active segment
+  if (txns.ok()) txns_ = std::move(*txns);
   return Status::OK();
 }
 
-void Partition::LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments,
-                                  TransactionState* txns) {
-  // Transactions: every segment, since a transaction's records can be anywhere after
-  // the start offset and an aborted range forgotten would be served to read-committed
-  // readers. Only transactional and control batches cost more than a header read.
-  for (const std::shared_ptr<Segment>& seg : segments) {
-    Status s =
-        ScanTransactions(*seg, seg->base_offset(), [txns](const BatchHeader& h, ControlType type) {
-          if (h.control()) {
-            txns->ApplyMarker(h, type);
-          } else {
-            txns->ApplyData(h);
-          }
-        });
+std::string Partition::TxnIndexPath(int64_t base_offset) const {
+  return dir_ + "/" + SegmentFileName(base_offset, SegmentFileKind::kTxnIndex);
+}
+
+Result<TransactionState> Partition::LoadTransactions(
+    const std::vector<std::shared_ptr<Segment>>& segments, bool repair) {
+  // A transaction's records can be anywhere after the start offset, and an aborted
+  // range forgotten would be served to read-committed readers: the state covers every
+  // segment, from the sealed segments' transaction indexes when they are all valid.
+  const int64_t now = env_->clock()->NowMicros();
+  auto apply = [now](TransactionState* txns) {
+    return [txns, now](const BatchHeader& h, ControlType type) {
+      if (h.control()) {
+        txns->ApplyMarker(h, type);
+      } else {
+        txns->ApplyData(h, now);
+      }
+    };
+  };
+  TransactionState txns;
+  std::vector<bool> valid(segments.size(), false);
+  bool all_valid = true;
+  std::vector<std::pair<int64_t, TransactionState::OpenTransaction>> open_at_end;
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    Result<TxnIndex> index = ReadTxnIndex(env_, TxnIndexPath(segments[i]->base_offset()));
+    if (index.ok() && (index->base_offset != segments[i]->base_offset() ||
+                       index->end_offset != segments[i + 1]->base_offset())) {
+      index = Status::Corruption(fmt::format("{}: covers offsets {} to {}, not the segment's",
+                                             TxnIndexPath(segments[i]->base_offset()),
+                                             index->base_offset, index->end_offset));
+    }
+    if (!index.ok()) {
+      if (!index.status().IsNotFound()) {
+        WEIR_LOG(WARN) << index.status() << "; rebuilding it";
+      }
+      all_valid = false;
+      continue;
+    }
+    valid[i] = true;
+    if (!all_valid) continue;
+    for (const TransactionState::AbortedTransaction& a : index->aborted) txns.AddAborted(a);
+    open_at_end = std::move(index->open);
+  }
+  if (all_valid) {
+    for (auto& [id, t] : open_at_end) {
+      t.start_micros = now;
+      txns.SetOpen(id, t);
+    }
+    const Segment& active = *segments.back();
+    RETURN_NOT_OK(ScanTransactions(active, active.base_offset(), apply(&txns)));
+    return txns;
+  }
+  // The full scan of every segment's headers; only transactional and control batches
+  // cost more than a header read.
+  txns = TransactionState();
+  Status first_error;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const Segment& seg = *segments[i];
+    Status s = ScanTransactions(seg, seg.base_offset(), apply(&txns));
     if (!s.ok()) {
-      WEIR_LOG(WARN) << "rebuilding transaction state: " << s;
+      if (first_error.ok()) first_error = s;
+      continue;
+    }
+    if (repair && i + 1 < segments.size() && !valid[i]) {
+      Status w =
+          WriteTxnIndex(env_, TxnIndexPath(seg.base_offset()),
+                        MakeTxnIndex(txns, seg.base_offset(), segments[i + 1]->base_offset()));
+      if (!w.ok()) {
+        WEIR_LOG(WARN) << "writing a transaction index: " << w;
+      }
     }
   }
+  if (repair) {
+    Status d = env_->SyncDir(dir_);
+    if (!d.ok()) {
+      WEIR_LOG(WARN) << "syncing " << dir_ << ": " << d;
+    }
+  }
+  if (!first_error.ok()) {
+    WEIR_LOG(WARN) << "rebuilding transaction state: " << first_error;
+  }
+  return txns;
+}
+
+TxnIndex Partition::MakeTxnIndex(const TransactionState& txns, int64_t base, int64_t end) {
+  TxnIndex index;
+  index.base_offset = base;
+  index.end_offset = end;
+  index.aborted = txns.AbortedWithMarkerIn(base, end);
+  for (const auto& [id, t] : txns.OpenTransactions()) {
+    // A transaction the batch that caused a roll opens starts in the next segment.
+    if (t.first_offset < end) index.open.emplace_back(id, t);
+  }
+  return index;
+}
+
+void Partition::LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments) {
   const size_t n = std::min(segments.size(), static_cast<size_t>(options_.producer_state_segments));
   for (size_t i = segments.size() - n; i < segments.size(); ++i) {
     Status s = segments[i]->ForEachBatchHeader([this](const BatchHeader& h) {
       producers_.Update(h);
+      if (h.control() && h.producer_id >= 0) {
+        // A marker's epoch fences older epochs (a newer epoch's abort, a timeout).
+        int16_t& fenced = fenced_epochs_[h.producer_id];
+        fenced = std::max(fenced, h.producer_epoch);
+      }
       return Status::OK();
     });
     // Only a sealed segment can fail here (recovery truncated the active one); its
@@ -360,7 +446,7 @@ Segment* Partition::active() const { return segments_.back().get(); }
 Result<AppendResult> Partition::Append(std::span<const Record> records,
                                        const BatchOptions& batch_options) {
   if (options_.read_only) return Status::InvalidArgument("partition " + dir_ + " is read-only");
-  std::lock_guard<std::mutex> wlock(write_mu_);
+  std::unique_lock<std::mutex> wlock(write_mu_);
   if (closed_) return Status::InvalidArgument("partition " + dir_ + " is closed");
   if (!write_error_.ok()) {
     return write_error_.WithContext("partition " + dir_ + " refuses appends after an I/O error");
@@ -371,12 +457,25 @@ Result<AppendResult> Partition::Append(std::span<const Record> records,
   if (batch_options.transactional && batch_options.producer_id < 0) {
     return Status::InvalidArgument("a transactional batch needs a producer id");
   }
+  RETURN_NOT_OK(AbortTimedOutLocked().status());
+  if (batch_options.producer_id >= 0) {
+    auto fenced = fenced_epochs_.find(batch_options.producer_id);
+    if (fenced != fenced_epochs_.end() && batch_options.producer_epoch < fenced->second) {
+      return Fenced(batch_options.producer_id, batch_options.producer_epoch, fenced->second);
+    }
+  }
   const int64_t base = active()->next_offset();
   ASSIGN_OR_RAISE(std::string batch, EncodeBatch(base, records, batch_options));
   ASSIGN_OR_RAISE(BatchHeader header, DecodeBatchHeader(batch));
   ASSIGN_OR_RAISE(std::optional<ProducerBatch> original,
                   producers_.Check(batch_options, header.record_count));
-  if (original) return AppendResult{original->base_offset, original->last_offset};
+  if (original) {
+    // The original may still be waiting for its group sync: answer once it is durable.
+    if (options_.durability == Durability::kFsync) {
+      RETURN_NOT_OK(WaitDurableLocked(wlock, original->last_offset + 1));
+    }
+    return AppendResult{original->base_offset, original->last_offset};
+  }
   if (batch_options.producer_id >= 0) {
     std::optional<TransactionState::OpenTransaction> open;
     {
@@ -401,12 +500,55 @@ Result<AppendResult> Partition::Append(std::span<const Record> records,
   }
   if (header.transactional()) {
     // Before the batch is visible, so the last stable offset never lags it.
+    const int64_t now = env_->clock()->NowMicros();
     std::lock_guard<std::mutex> lock(mu_);
-    txns_.ApplyData(header);
+    txns_.ApplyData(header, now);
   }
   RETURN_NOT_OK(AppendBatchLocked(batch, header));
   producers_.Update(header);
+  if (options_.durability == Durability::kFsync) {
+    RETURN_NOT_OK(WaitDurableLocked(wlock, header.last_offset() + 1));
+  }
   return AppendResult{header.base_offset, header.last_offset()};
+}
+
+Status Partition::WaitDurableLocked(std::unique_lock<std::mutex>& wlock, int64_t end) {
+  while (durable_end_ < end) {
+    if (!write_error_.ok()) return write_error_;
+    if (closed_) return Status::IoError("partition " + dir_ + " was closed before a sync");
+    if (sync_in_progress_) {
+      // A leader is syncing; it may or may not cover this batch. Look again after it.
+      sync_cv_.wait(wlock);
+      continue;
+    }
+    // Lead: sync everything written so far, without write_mu_, so that other
+    // appenders write their batches meanwhile and the next sync covers them all.
+    sync_in_progress_ = true;
+    std::shared_ptr<Segment> seg = segments_.back();
+    const Segment::WritePosition target = seg->written();
+    wlock.unlock();
+    Status s = seg->SyncLog();
+    log_syncs_.fetch_add(1, std::memory_order_relaxed);
+    wlock.lock();
+    sync_in_progress_ = false;
+    if (s.ok()) {
+      MarkDurableLocked(seg.get(), target);
+    } else if (write_error_.ok()) {
+      write_error_ = s;
+    }
+    sync_cv_.notify_all();
+  }
+  return Status::OK();
+}
+
+void Partition::MarkDurableLocked(Segment* seg, const Segment::WritePosition& upto) {
+  seg->Publish(upto);
+  durable_end_ = std::max(durable_end_, upto.next_offset);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    end_offset_ = std::max(end_offset_, upto.next_offset);
+  }
+  sync_cv_.notify_all();
 }
 
 Status Partition::EndTransaction(int64_t producer_id, int16_t epoch, TransactionResult result) {
@@ -420,7 +562,11 @@ Status Partition::EndTransaction(int64_t producer_id, int16_t epoch, Transaction
     return Status::InvalidArgument(fmt::format(
         "EndTransaction needs producer id and epoch >= 0, got {} and {}", producer_id, epoch));
   }
-  const std::optional<int16_t> current = producers_.Epoch(producer_id);
+  RETURN_NOT_OK(AbortTimedOutLocked().status());
+  std::optional<int16_t> current = producers_.Epoch(producer_id);
+  if (auto fenced = fenced_epochs_.find(producer_id); fenced != fenced_epochs_.end()) {
+    current = std::max(current.value_or(fenced->second), fenced->second);
+  }
   if (current && epoch < *current) return Fenced(producer_id, epoch, *current);
   std::optional<TransactionState::OpenTransaction> open;
   {
@@ -446,19 +592,54 @@ Status Partition::AppendMarkerLocked(int64_t producer_id, int16_t epoch, Control
                                                  std::span<const Record>(&marker, 1), options));
   ASSIGN_OR_RAISE(BatchHeader header, DecodeBatchHeader(batch));
   RETURN_NOT_OK(AppendBatchLocked(batch, header));
-  if (options_.durability != Durability::kFsync) {
-    // A marker is durable when acknowledged whatever the durability: a sink records
-    // its epoch as committed once EndTransaction returns.
-    Status s = active()->Sync();
-    if (!s.ok()) {
-      write_error_ = s;
-      return s;
-    }
-    last_sync_nanos_ = env_->clock()->MonotonicNanos();
+  // A marker is durable when acknowledged whatever the durability (a sink records its
+  // epoch as committed once EndTransaction returns), and it is applied only then, so
+  // a read-committed reader never sees a commit that a power loss could take back.
+  // It is synced here, holding write_mu_, rather than in a group sync: a producer's
+  // next batch must find its transaction ended.
+  const Segment::WritePosition pos = active()->written();
+  Status s = active()->SyncLog();
+  log_syncs_.fetch_add(1, std::memory_order_relaxed);
+  if (!s.ok()) {
+    write_error_ = s;
+    return s;
   }
+  last_sync_nanos_ = env_->clock()->MonotonicNanos();
+  MarkDurableLocked(active(), pos);
+  int16_t& fenced = fenced_epochs_[producer_id];
+  fenced = std::max(fenced, epoch);
   std::lock_guard<std::mutex> lock(mu_);
   txns_.ApplyMarker(header, type);
   return Status::OK();
+}
+
+Result<size_t> Partition::AbortTimedOutTransactions() {
+  if (options_.read_only) return Status::InvalidArgument("partition " + dir_ + " is read-only");
+  std::lock_guard<std::mutex> wlock(write_mu_);
+  if (closed_) return Status::InvalidArgument("partition " + dir_ + " is closed");
+  RETURN_NOT_OK(write_error_);
+  return AbortTimedOutLocked();
+}
+
+Result<size_t> Partition::AbortTimedOutLocked() {
+  // txns_ changes only under write_mu_, which we hold: read it without mu_.
+  if (txns_.num_open() == 0) return 0;
+  const int64_t now = env_->clock()->NowMicros();
+  const int64_t timeout_micros = options_.transaction_timeout_ms * 1000;
+  size_t aborted = 0;
+  for (const auto& [id, t] : txns_.OpenTransactions()) {
+    if (now - t.start_micros < timeout_micros) continue;
+    // Kafka's coordinator bumps the epoch when it aborts a timed-out transaction, so
+    // that the producer, if it still lives, is fenced rather than continuing into a
+    // new transaction that would commit half of its work.
+    const int16_t epoch = t.epoch < INT16_MAX ? static_cast<int16_t>(t.epoch + 1) : t.epoch;
+    WEIR_LOG(INFO) << dir_ << ": aborting the transaction of producer " << id << " epoch "
+                   << t.epoch << " open since offset " << t.first_offset << " for over "
+                   << options_.transaction_timeout_ms << " ms";
+    RETURN_NOT_OK(AppendMarkerLocked(id, epoch, ControlType::kAbort));
+    ++aborted;
+  }
+  return aborted;
 }
 
 Status Partition::AppendBatchLocked(const std::string& batch, const BatchHeader& header) {
@@ -489,10 +670,15 @@ Status Partition::AppendLocked(const std::string& batch, const BatchHeader& head
     seg = active();
   }
   RETURN_NOT_OK(seg->Append(batch, header));
+  if (options_.durability == Durability::kFsync) {
+    // Visible once a group sync covers it (WaitDurableLocked). Flush now, so that a
+    // reader in another process sees it as early as before group commit.
+    return seg->Flush();
+  }
   const int64_t now = env_->clock()->MonotonicNanos();
-  if (options_.durability == Durability::kFsync ||
-      now - last_sync_nanos_ >= options_.flush_interval_ms * 1'000'000) {
+  if (now - last_sync_nanos_ >= options_.flush_interval_ms * 1'000'000) {
     RETURN_NOT_OK(seg->Sync());
+    log_syncs_.fetch_add(1, std::memory_order_relaxed);
     last_sync_nanos_ = now;
   } else {
     RETURN_NOT_OK(seg->Flush());
@@ -506,8 +692,25 @@ Status Partition::AppendLocked(const std::string& batch, const BatchHeader& head
 Status Partition::RollLocked() {
   Segment* old = active();
   // The old segment is durable before the new one exists, so a crash never leaves a
-  // later segment after a torn one.
+  // later segment after a torn one. Its batches still waiting for a group sync are
+  // durable then too.
+  const Segment::WritePosition pos = old->written();
   RETURN_NOT_OK(old->Seal());
+  log_syncs_.fetch_add(1, std::memory_order_relaxed);
+  MarkDurableLocked(old, pos);
+  {
+    // Derived data (docs/log_format.md section 9): a failure costs the next open a
+    // full scan, which rewrites it; the roll's SyncDir makes its entry durable.
+    TxnIndex index;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      index = MakeTxnIndex(txns_, old->base_offset(), old->next_offset());
+    }
+    Status s = WriteTxnIndex(env_, TxnIndexPath(old->base_offset()), index);
+    if (!s.ok()) {
+      WEIR_LOG(WARN) << "writing a transaction index: " << s;
+    }
+  }
   ASSIGN_OR_RAISE(std::unique_ptr<Segment> s,
                   Segment::Create(env_, dir_, old->next_offset(), segment_options()));
   RETURN_NOT_OK(env_->SyncDir(dir_));
@@ -520,12 +723,15 @@ Status Partition::Sync() {
   std::lock_guard<std::mutex> wlock(write_mu_);
   if (closed_ || options_.read_only) return Status::OK();
   RETURN_NOT_OK(write_error_);
-  Status s = active()->Sync();
+  const Segment::WritePosition pos = active()->written();
+  Status s = active()->SyncLog();
+  log_syncs_.fetch_add(1, std::memory_order_relaxed);
   if (!s.ok()) {
     write_error_ = s;
     return s;
   }
   last_sync_nanos_ = env_->clock()->MonotonicNanos();
+  MarkDurableLocked(active(), pos);
   return Status::OK();
 }
 
@@ -534,8 +740,12 @@ Status Partition::Close() {
   if (closed_) return Status::OK();
   closed_ = true;
   if (options_.read_only) return Status::OK();
-  Status s = write_error_.ok() ? active()->Sync() : Status::OK();
+  const Segment::WritePosition pos = active()->written();
+  Status s = write_error_.ok() ? active()->SyncLog() : Status::OK();
+  if (s.ok() && write_error_.ok()) MarkDurableLocked(active(), pos);
   Status c = active()->Close();
+  // Appenders waiting for a group sync are answered by durable_end_ or closed_.
+  sync_cv_.notify_all();
   return s.ok() ? c : s;
 }
 
@@ -597,6 +807,17 @@ std::vector<SegmentInfo> Partition::segments() const {
 
 Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_bytes,
                                                  const ReadOptions& options) const {
+  BatchViews views;
+  RETURN_NOT_OK(ReadViews(offset, max_bytes, options, &views));
+  std::vector<RecordBatch> out;
+  out.reserve(views.batches().size());
+  for (const BatchView& b : views.batches()) out.push_back(ToRecordBatch(b));
+  return out;
+}
+
+Status Partition::ReadViews(int64_t offset, size_t max_bytes, const ReadOptions& options,
+                            BatchViews* views) const {
+  views->Clear();
   const bool committed = options.isolation == IsolationLevel::kReadCommitted;
   std::vector<std::shared_ptr<Segment>> segments;
   // Read-committed readers stop at the last stable offset, taken with the segments.
@@ -614,8 +835,10 @@ Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_byte
     segments.assign(std::prev(it), segments_.end());
     limit = committed ? std::min(end_offset_, txns_.FirstUnstableOffset()) : end_offset_;
   }
-  if (committed && offset >= limit) return std::vector<RecordBatch>();
-  std::vector<RecordBatch> out;
+  if (committed && offset >= limit) {
+    views->Finish();
+    return Status::OK();
+  }
   size_t total = 0;
   int64_t next = offset;
   const Segment* prev = nullptr;
@@ -629,7 +852,7 @@ Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_byte
       if (gap_allowed) {
         next = seg->base_offset();
       } else {
-        if (!out.empty()) break;
+        if (views->num_batches() > 0) break;
         return Status::Corruption(
             fmt::format("{}: offsets {} to {} are missing", dir_, next, seg->base_offset() - 1));
       }
@@ -637,50 +860,53 @@ Result<std::vector<RecordBatch>> Partition::Read(int64_t offset, size_t max_byte
     prev = seg.get();
     if (next >= seg_end) continue;
     size_t bytes = 0;
-    const size_t before = out.size();
-    Status s = seg->Read(next, max_bytes - std::min(total, max_bytes), &out, &bytes);
+    const size_t before = views->num_batches();
+    Status s = seg->ReadViews(next, max_bytes - std::min(total, max_bytes), views, &bytes);
     if (!s.ok()) return s;  // only when nothing was read before
     total += bytes;
-    if (out.size() == before) {
+    if (views->num_batches() == before) {
       // Either max_bytes is reached, or a compacted segment holds nothing at or
       // after `next`: then the read goes on in the next segment.
       if (before > 0) break;
       next = seg_end;
       continue;
     }
-    next = out.back().header.last_offset() + 1;
+    next = views->last_header().last_offset() + 1;
     if (next < seg_end || total >= max_bytes) break;
   }
+  views->Finish();
+  std::vector<BatchView>& out = *views->mutable_batches();
   if (committed) {
     // A read-only partition's segments may show batches its end offset does not yet.
     out.erase(std::find_if(out.begin(), out.end(),
-                           [limit](const RecordBatch& b) { return b.header.base_offset >= limit; }),
+                           [limit](const BatchView& b) { return b.header.base_offset >= limit; }),
               out.end());
   }
   if (!out.empty()) {
-    std::vector<LogRecord>& first = out.front().records;
-    first.erase(first.begin(),
-                std::find_if(first.begin(), first.end(),
-                             [offset](const LogRecord& r) { return r.offset >= offset; }));
+    std::span<const RecordView>& first = out.front().records;
+    first = first.subspan(static_cast<size_t>(
+        std::find_if(first.begin(), first.end(),
+                     [offset](const RecordView& r) { return r.offset >= offset; }) -
+        first.begin()));
   }
   // Control batches carry markers, not records; aborted batches are dropped for
   // read-committed readers. Both keep their header so a reader can move past them.
   bool any_transactional = false;
-  for (RecordBatch& b : out) {
-    if (b.header.control()) b.records.clear();
+  for (BatchView& b : out) {
+    if (b.header.control()) b.records = {};
     any_transactional |= b.header.transactional();
   }
   if (committed && any_transactional) {
     std::lock_guard<std::mutex> lock(mu_);
-    for (RecordBatch& b : out) {
+    for (BatchView& b : out) {
       const BatchHeader& h = b.header;
       if (h.transactional() && h.producer_id >= 0 &&
           txns_.IsAborted(h.producer_id, h.base_offset)) {
-        b.records.clear();
+        b.records = {};
       }
     }
   }
-  return out;
+  return Status::OK();
 }
 
 Result<int64_t> Partition::FindOffsetByTimestamp(int64_t ts) const {

@@ -11,7 +11,8 @@
 //     next offset is the last valid batch's last offset + 1. Compaction (compact
 //     topics only) later removes records but never changes an offset: it leaves gaps.
 //   - With Durability::kFsync (the default), Append() returns only after the batch is
-//     durable, and readers see a batch only once it is acknowledged. With kInterval,
+//     durable (group commit, below), and readers see a batch only once it is durable.
+//     With kInterval,
 //     a power loss can lose the appends of the last flush_interval_ms.
 //   - Open() after a crash recovers (docs/log_format.md section 5): a torn tail is
 //     truncated, a damaged index rebuilt; damage in a sealed segment is reported as
@@ -39,9 +40,18 @@
 //   - Retention (retention_ms, retention_bytes) deletes whole sealed segments, oldest
 //     first, never the active one; start_offset() advances to the first kept segment.
 //
+// Group commit (kFsync): concurrent appends share fsyncs. An append encodes and writes
+// its batch under write_mu_, then waits, without write_mu_, until a sync covers it:
+// if no sync is running it leads one (syncing everything written so far, while the
+// others write their batches), else it waits for the running one and looks again. An
+// append is acknowledged, and its batch made visible to readers, only after a sync
+// that started after its batch was written; one fsync covers every batch written
+// before it. A failed sync fails every append it was to cover, and is sticky.
+// Transaction markers are synced by EndTransaction itself, under write_mu_.
+//
 // Thread-safety: thread-safe. Appends (Append, EndTransaction, Sync, Close,
 // ApplyRetention, Refresh) are serialized by write_mu_, so there is one writer at a
-// time (group commit across concurrent appenders is future work). Readers (Read,
+// time, except for the group syncs, which run without it. Readers (Read,
 // FindOffsetByTimestamp, start_offset, end_offset, last_stable_offset, num_segments,
 // segments) may run concurrently with each other and with an append; they hold mu_
 // only to take a snapshot of the segment list (and the transaction state) and never
@@ -55,6 +65,8 @@
 
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -62,6 +74,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "weir/common/env.h"
@@ -71,6 +84,7 @@
 #include "weir/log/record_batch.h"
 #include "weir/log/segment.h"
 #include "weir/log/transaction_state.h"
+#include "weir/log/txn_index.h"
 
 namespace weir::log {
 
@@ -118,6 +132,11 @@ struct PartitionOptions {
   // wall clock, in ms) minus this many ms. Default 1 day (Kafka's delete.retention.ms);
   // at least 0.
   int64_t delete_retention_ms = int64_t{24} * 3600 * 1000;
+  // A transaction open longer than this (measured on the Env's wall clock from its
+  // first batch, or from the open that recovered it) is aborted by the writer, on its
+  // next Append or EndTransaction or on AbortTimedOutTransactions(), and its producer
+  // epoch fenced. Default 60000 (Kafka's transaction.timeout.ms); at least 1.
+  int64_t transaction_timeout_ms = 60000;
 };
 
 enum class IsolationLevel : uint8_t {
@@ -228,6 +247,14 @@ class Partition {
   // Makes everything appended so far durable (for kInterval).
   Status Sync();
 
+  // Aborts every transaction open for longer than transaction_timeout_ms: appends an
+  // abort marker for it with the producer's epoch + 1 (as Kafka's coordinator bumps
+  // the epoch), so the producer's later batches and EndTransaction at its old epoch
+  // are ProducerFenced. Append and EndTransaction do this first too; a background
+  // thread calls it so that an idle partition does not block read-committed readers
+  // forever (log.md). Returns how many were aborted. InvalidArgument when read_only.
+  Result<size_t> AbortTimedOutTransactions();
+
   // Syncs (kInterval) and closes the files. Later appends fail; reads still work.
   // Idempotent.
   Status Close();
@@ -276,6 +303,14 @@ class Partition {
   Result<std::vector<RecordBatch>> Read(int64_t offset, size_t max_bytes,
                                         const ReadOptions& options = {}) const;
 
+  // Read without copying: the same batches and records as Read, as views into
+  // *views (record_batch.h), which it clears first and which owns the bytes read; they
+  // live until the next read into *views. Each batch's bytes are read in one piece
+  // with its neighbours and its records section decompressed once. Reuse one
+  // BatchViews per reader: a steady reader then allocates nothing.
+  Status ReadViews(int64_t offset, size_t max_bytes, const ReadOptions& options,
+                   BatchViews* views) const;
+
   // The offset of the first record with timestamp >= ts, or end_offset() if none.
   Result<int64_t> FindOffsetByTimestamp(int64_t ts) const;
 
@@ -295,6 +330,9 @@ class Partition {
   // The offset the next append will get: one past the last readable record.
   int64_t end_offset() const;
   size_t num_segments() const;
+  // How many times the writer synced the active segment's log (group syncs, markers,
+  // Sync(), rolls, interval syncs): with group commit, fewer than the appends.
+  uint64_t num_log_syncs() const { return log_syncs_.load(std::memory_order_relaxed); }
   // A snapshot of the segments, oldest first.
   std::vector<SegmentInfo> segments() const;
   const std::string& dir() const { return dir_; }
@@ -304,10 +342,21 @@ class Partition {
 
   Status Load();
   Status LoadReadOnly();
-  // Rebuilds the idempotent-producer state (the last producer_state_segments
-  // segments) and the transaction state (all segments) from the batch headers.
-  void LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments,
-                         TransactionState* txns);
+  // Rebuilds the idempotent-producer state and the fenced epochs from the batch
+  // headers of the last producer_state_segments segments.
+  void LoadProducerState(const std::vector<std::shared_ptr<Segment>>& segments);
+  // Rebuilds the transaction state (docs/log_format.md section 5 rule 9): from the
+  // sealed segments' .txnindex files and the active segment's headers when every
+  // .txnindex is valid, else from every segment's headers, writing the missing
+  // .txnindex files when `repair`. Only the fast path's active-segment scan fails;
+  // the full scan WARNs and goes on.
+  Result<TransactionState> LoadTransactions(const std::vector<std::shared_ptr<Segment>>& segments,
+                                            bool repair);
+  std::string TxnIndexPath(int64_t base_offset) const;
+  // The .txnindex of the segment [base, end) from the state after its last batch.
+  static TxnIndex MakeTxnIndex(const TransactionState& txns, int64_t base, int64_t end);
+  // Aborts the transactions open longer than transaction_timeout_ms. REQUIRES: write_mu_.
+  Result<size_t> AbortTimedOutLocked();
   // Calls fn with every transactional or control batch header of `seg` whose base
   // offset is >= from, with the marker's type for a control batch (kCommit otherwise).
   static Status ScanTransactions(const Segment& seg, int64_t from,
@@ -323,6 +372,11 @@ class Partition {
   Result<bool> SwapCompactedSegment(const std::shared_ptr<Segment>& old_seg, int64_t end_offset);
   Status DeleteSegmentFiles(int64_t base_offset);
   Status AppendLocked(const std::string& batch, const BatchHeader& header);
+  // Group commit: returns once the offsets before `end` are durable, leading a sync
+  // when none is running. REQUIRES: wlock holds write_mu_ (released while syncing).
+  Status WaitDurableLocked(std::unique_lock<std::mutex>& wlock, int64_t end);
+  // The batches of `seg` up to `upto` are durable: publish them. REQUIRES: write_mu_.
+  void MarkDurableLocked(Segment* seg, const Segment::WritePosition& upto);
   Status RollLocked();
   Segment* active() const;
   SegmentOptions segment_options() const {
@@ -339,6 +393,17 @@ class Partition {
   bool closed_ = false;           // guarded by write_mu_
   int64_t last_sync_nanos_ = 0;   // guarded by write_mu_
   ProducerStateTable producers_;  // guarded by write_mu_
+  // Per producer id, the newest epoch of a marker: older epochs are fenced (a newer
+  // epoch aborted their transaction, or the writer did after a timeout, with the
+  // epoch bumped). Guarded by write_mu_.
+  std::unordered_map<int64_t, int16_t> fenced_epochs_;
+  // Group commit: every offset below durable_end_ is durable; a leader is syncing
+  // while sync_in_progress_. Guarded by write_mu_. sync_cv_ is signalled when a sync
+  // ends (and on Close).
+  int64_t durable_end_ = 0;
+  bool sync_in_progress_ = false;
+  std::condition_variable sync_cv_;
+  std::atomic<uint64_t> log_syncs_{0};
 
   // Serializes compactions; taken before write_mu_.
   std::mutex compact_mu_;

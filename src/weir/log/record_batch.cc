@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "weir/common/check.h"
-#include "weir/log/coding.h"
 #include "weir/common/crc32c.h"
+#include "weir/log/coding.h"
 
 namespace weir::log {
 
@@ -112,7 +112,7 @@ class RecordReader {
   }
 
   // Reads a length-prefixed byte string; -1 is null only when `nullable`.
-  Status Bytes(std::optional<std::string>* out, bool nullable, std::string_view field) {
+  Status Bytes(std::optional<std::string_view>* out, bool nullable, std::string_view field) {
     int32_t len;
     RETURN_NOT_OK(Varint32(&len, field));
     if (len == -1 && nullable) {
@@ -135,48 +135,101 @@ class RecordReader {
   const int32_t index_;
 };
 
-Status DecodeRecord(std::string_view bytes, int32_t index, const BatchHeader& h, LogRecord* out) {
+// The common case of DecodeRecord without building a Status: false on anything
+// unusual, and then DecodeRecord decodes the record again to name the problem.
+inline bool FastBytes(std::string_view* in, std::optional<std::string_view>* out, bool nullable) {
+  int32_t len;
+  if (!GetVarint32(in, &len)) return false;
+  if (len == -1 && nullable) {
+    out->reset();
+    return true;
+  }
+  if (len < 0 || static_cast<size_t>(len) > in->size()) return false;
+  out->emplace(in->data(), static_cast<size_t>(len));
+  in->remove_prefix(static_cast<size_t>(len));
+  return true;
+}
+
+inline bool FastDecodeRecord(std::string_view in, int32_t index, const BatchHeader& h,
+                             RecordView* out, std::vector<HeaderView>* headers,
+                             uint32_t* num_headers) {
+  int64_t ts_delta;
+  int32_t offset_delta, header_count;
+  if (!GetVarint64(&in, &ts_delta) || (index == 0 && ts_delta != 0) ||
+      __builtin_add_overflow(h.first_timestamp, ts_delta, &out->timestamp) ||
+      !GetVarint32(&in, &offset_delta) || offset_delta != index ||
+      !FastBytes(&in, &out->key, true) || !FastBytes(&in, &out->value, true) ||
+      !GetVarint32(&in, &header_count) || header_count < 0 ||
+      static_cast<size_t>(header_count) > in.size() / kMinHeaderSize) {
+    return false;
+  }
+  out->offset = h.base_offset + offset_delta;
+  const size_t before = headers->size();
+  for (int32_t i = 0; i < header_count; ++i) {
+    std::optional<std::string_view> key, value;
+    if (!FastBytes(&in, &key, false) || !FastBytes(&in, &value, true)) {
+      headers->resize(before);
+      return false;
+    }
+    headers->push_back(HeaderView{*key, value});
+  }
+  *num_headers = static_cast<uint32_t>(header_count);
+  if (!in.empty()) {
+    headers->resize(before);
+    return false;
+  }
+  return true;
+}
+
+// Decodes one record into views of `bytes`, appending its headers to *headers.
+Status DecodeRecord(std::string_view bytes, int32_t index, const BatchHeader& h, RecordView* out,
+                    std::vector<HeaderView>* headers, uint32_t* num_headers) {
   RecordReader r(bytes, index);
   int64_t ts_delta;
   if (!GetVarint64(r.input(), &ts_delta)) return r.Fail("malformed timestamp delta");
   if (index == 0 && ts_delta != 0) return r.Fail("first record's timestamp delta is not 0");
-  if (__builtin_add_overflow(h.first_timestamp, ts_delta, &out->record.timestamp)) {
+  if (__builtin_add_overflow(h.first_timestamp, ts_delta, &out->timestamp)) {
     return r.Fail("timestamp overflows");
   }
   int32_t offset_delta;
   RETURN_NOT_OK(r.Varint32(&offset_delta, "offset delta"));
   if (offset_delta != index) return r.Fail(fmt::format("offset delta {}", offset_delta));
   out->offset = h.base_offset + offset_delta;
-  RETURN_NOT_OK(r.Bytes(&out->record.key, /*nullable=*/true, "key"));
-  RETURN_NOT_OK(r.Bytes(&out->record.value, /*nullable=*/true, "value"));
+  RETURN_NOT_OK(r.Bytes(&out->key, /*nullable=*/true, "key"));
+  RETURN_NOT_OK(r.Bytes(&out->value, /*nullable=*/true, "value"));
   int32_t header_count;
   RETURN_NOT_OK(r.Varint32(&header_count, "header count"));
   if (header_count < 0 || static_cast<size_t>(header_count) > r.input()->size() / kMinHeaderSize) {
     return r.Fail(fmt::format("header count {} out of range", header_count));
   }
-  out->record.headers.clear();
-  out->record.headers.reserve(std::min<size_t>(static_cast<size_t>(header_count), 64));
   for (int32_t i = 0; i < header_count; ++i) {
-    std::optional<std::string> key, value;
+    std::optional<std::string_view> key, value;
     RETURN_NOT_OK(r.Bytes(&key, /*nullable=*/false, "header key"));
     RETURN_NOT_OK(r.Bytes(&value, /*nullable=*/true, "header value"));
-    out->record.headers.emplace_back(std::move(*key), std::move(value));
+    headers->push_back(HeaderView{*key, value});
   }
+  *num_headers = static_cast<uint32_t>(header_count);
   if (!r.input()->empty()) {
     return r.Fail(fmt::format("{} trailing bytes", r.input()->size()));
   }
   return Status::OK();
 }
 
-Status DecodeRecords(std::string_view in, const BatchHeader& h, std::vector<LogRecord>* out) {
+// Decodes the records section `in` of the batch `h` into views, appended to the
+// vectors (header_ranges parallel to records).
+Status DecodeRecords(std::string_view in, const BatchHeader& h, std::vector<RecordView>* records,
+                     std::vector<HeaderView>* headers,
+                     std::vector<std::pair<uint32_t, uint32_t>>* header_ranges) {
   if (static_cast<size_t>(h.record_count) > in.size() / kMinRecordSize) {
     return Status::Corruption(
         fmt::format("record count {} does not fit in {} bytes", h.record_count, in.size()));
   }
-  // Reserve a bounded amount only: a decoded record is far larger than its smallest
-  // encoding, so memory grows with the records actually decoded.
-  out->clear();
-  out->reserve(std::min<size_t>(static_cast<size_t>(h.record_count), 4096));
+  // Geometric growth: an exact reserve per batch would copy the views once per batch.
+  const size_t needed = records->size() + static_cast<size_t>(h.record_count);
+  if (records->capacity() < needed) records->reserve(std::max(needed, 2 * records->capacity()));
+  if (header_ranges->capacity() < needed) {
+    header_ranges->reserve(std::max(needed, 2 * header_ranges->capacity()));
+  }
   int64_t max_timestamp = std::numeric_limits<int64_t>::min();
   for (int32_t i = 0; i < h.record_count; ++i) {
     int32_t len;
@@ -187,10 +240,16 @@ Status DecodeRecords(std::string_view in, const BatchHeader& h, std::vector<LogR
       return Status::Corruption(
           fmt::format("record {}: length {} out of range (remaining {} bytes)", i, len, in.size()));
     }
-    LogRecord& rec = out->emplace_back();
-    RETURN_NOT_OK(DecodeRecord(in.substr(0, static_cast<size_t>(len)), i, h, &rec));
+    RecordView& rec = records->emplace_back();
+    const auto first_header = static_cast<uint32_t>(headers->size());
+    uint32_t num_headers = 0;
+    const std::string_view bytes = in.substr(0, static_cast<size_t>(len));
+    if (!FastDecodeRecord(bytes, i, h, &rec, headers, &num_headers)) {
+      RETURN_NOT_OK(DecodeRecord(bytes, i, h, &rec, headers, &num_headers));
+    }
+    header_ranges->emplace_back(first_header, num_headers);
     in.remove_prefix(static_cast<size_t>(len));
-    max_timestamp = std::max(max_timestamp, rec.record.timestamp);
+    max_timestamp = std::max(max_timestamp, rec.timestamp);
   }
   if (!in.empty()) {
     return Status::Corruption(fmt::format("{} bytes after the last record", in.size()));
@@ -331,11 +390,56 @@ Result<BatchHeader> ValidateBatch(std::string_view batch) {
 }
 
 Result<RecordBatch> DecodeBatch(std::string_view batch) {
+  BatchViews views;
+  RETURN_NOT_OK(views.AddBatch(batch).status());
+  views.Finish();
+  return ToRecordBatch(views.batches()[0]);
+}
+
+RecordBatch ToRecordBatch(const BatchView& view) {
+  auto owned = [](const std::optional<std::string_view>& v) {
+    return v ? std::optional<std::string>(std::in_place, *v) : std::nullopt;
+  };
   RecordBatch out;
-  ASSIGN_OR_RAISE(out.header, ValidateBatch(batch));
-  const BatchHeader& h = out.header;
+  out.header = view.header;
+  out.records.resize(view.records.size());
+  for (size_t i = 0; i < view.records.size(); ++i) {
+    const RecordView& r = view.records[i];
+    LogRecord& o = out.records[i];
+    o.offset = r.offset;
+    o.record.timestamp = r.timestamp;
+    o.record.key = owned(r.key);
+    o.record.value = owned(r.value);
+    o.record.headers.reserve(r.headers.size());
+    for (const HeaderView& hv : r.headers) o.record.headers.emplace_back(hv.key, owned(hv.value));
+  }
+  return out;
+}
+
+void BatchViews::Clear() {
+  buffers_used_ = 0;
+  records_.clear();
+  headers_.clear();
+  header_ranges_.clear();
+  ranges_.clear();
+  batches_.clear();
+}
+
+std::string* BatchViews::NewBuffer() {
+  if (buffers_used_ == buffers_.size()) buffers_.push_back(std::make_unique<std::string>());
+  std::string* b = buffers_[buffers_used_++].get();
+  b->clear();
+  return b;
+}
+
+Result<BatchHeader> BatchViews::AddBatch(std::string_view batch) {
+  ASSIGN_OR_RAISE(BatchHeader h, ValidateBatch(batch));
+  const size_t buffers_before = buffers_used_;
   std::string_view section = batch.substr(kBatchHeaderSize);
-  std::string decompressed;
+  auto fail = [&](Status s) {
+    buffers_used_ = buffers_before;
+    return s.WithContext(fmt::format("batch at offset {}", h.base_offset));
+  };
   if (h.compression() != Compression::kNone) {
     if (section.size() < 4) {
       return Status::Corruption(
@@ -346,13 +450,48 @@ Result<RecordBatch> DecodeBatch(std::string_view batch) {
       return Status::Corruption(fmt::format("batch at offset {}: uncompressed size {} out of range",
                                             h.base_offset, size));
     }
-    Status s = Decompress(h.compression(), section.substr(4), size, &decompressed);
-    if (!s.ok()) return s.WithContext(fmt::format("batch at offset {}", h.base_offset));
-    section = decompressed;
+    std::string* decompressed = NewBuffer();
+    Status s = Decompress(h.compression(), section.substr(4), size, decompressed);
+    if (!s.ok()) return fail(std::move(s));
+    section = *decompressed;
   }
-  Status s = DecodeRecords(section, h, &out.records);
-  if (!s.ok()) return s.WithContext(fmt::format("batch at offset {}", h.base_offset));
-  return out;
+  const size_t first = records_.size();
+  const size_t first_header = headers_.size();
+  Status s = DecodeRecords(section, h, &records_, &headers_, &header_ranges_);
+  if (!s.ok()) {
+    records_.resize(first);
+    header_ranges_.resize(first);
+    headers_.resize(first_header);
+    return fail(std::move(s));
+  }
+  ranges_.push_back(Range{h, first, records_.size() - first, buffers_before});
+  return h;
+}
+
+void BatchViews::PopBatch() {
+  WEIR_CHECK(!ranges_.empty());
+  const Range& r = ranges_.back();
+  buffers_used_ = r.buffers_used_before;
+  records_.resize(r.first_record);
+  header_ranges_.resize(r.first_record);
+  headers_.resize(r.first_record == 0 ? 0
+                                      : header_ranges_.back().first + header_ranges_.back().second);
+  ranges_.pop_back();
+}
+
+void BatchViews::Finish() {
+  if (!headers_.empty()) {
+    for (size_t i = 0; i < records_.size(); ++i) {
+      const auto [first, count] = header_ranges_[i];
+      records_[i].headers = std::span<const HeaderView>(headers_.data() + first, count);
+    }
+  }
+  batches_.clear();
+  batches_.reserve(ranges_.size());
+  for (const Range& r : ranges_) {
+    batches_.push_back(BatchView{
+        r.header, std::span<const RecordView>(records_.data() + r.first_record, r.num_records)});
+  }
 }
 
 }  // namespace weir::log

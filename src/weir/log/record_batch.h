@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -94,6 +95,82 @@ struct RecordBatch {
   BatchHeader header;
   std::vector<LogRecord> records;
 };
+
+// Zero-copy reads: a record's key, value and headers as views into the bytes read
+// (or into the batch's records section decompressed once), owned by a BatchViews.
+struct HeaderView {
+  std::string_view key;
+  std::optional<std::string_view> value;
+};
+
+struct RecordView {
+  int64_t offset = 0;
+  int64_t timestamp = 0;
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  std::span<const HeaderView> headers;
+};
+
+// A decoded batch of views. records[i].offset == header.base_offset + i, except that
+// a read may leave out records before the offset it asked for (Partition::Read).
+struct BatchView {
+  BatchHeader header;
+  std::span<const RecordView> records;
+};
+
+// The storage behind zero-copy reads (Partition::ReadViews): the bytes read, the
+// decompressed record sections and the views into them. Every view it hands out lives
+// until the next Clear() (which a read does first) or its destruction. Reusing one
+// BatchViews across reads reuses its buffers, so a steady reader allocates nothing.
+//
+// Thread-safety: not thread-safe.
+class BatchViews {
+ public:
+  BatchViews() = default;
+  BatchViews(const BatchViews&) = delete;
+  BatchViews& operator=(const BatchViews&) = delete;
+
+  // REQUIRES: Finish() was called after the last AddBatch().
+  const std::vector<BatchView>& batches() const { return batches_; }
+  std::vector<BatchView>* mutable_batches() { return &batches_; }
+  size_t num_batches() const { return ranges_.size(); }
+  // REQUIRES: num_batches() > 0. The header of the batch added last.
+  const BatchHeader& last_header() const { return ranges_.back().header; }
+
+  // Drops every batch and view; keeps the buffers' memory for the next read.
+  void Clear();
+  // A buffer that keeps its address until Clear(); for the bytes of batches.
+  std::string* NewBuffer();
+  // Checks and decodes one batch (as DecodeBatch) into views of `batch`, which must
+  // stay unchanged until Clear() (a NewBuffer() or memory the caller keeps). A
+  // compressed section is decompressed once, into a NewBuffer(). Corruption naming
+  // the problem; nothing is added then.
+  Result<BatchHeader> AddBatch(std::string_view batch);
+  // Removes the batch added last. REQUIRES: num_batches() > 0 and before Finish().
+  void PopBatch();
+  // Builds the spans of batches(); call once after the last AddBatch().
+  void Finish();
+
+ private:
+  std::vector<std::unique_ptr<std::string>> buffers_;
+  size_t buffers_used_ = 0;
+  std::vector<RecordView> records_;
+  std::vector<HeaderView> headers_;
+  // Per record (parallel to records_), its headers' [first, first + count) in headers_.
+  std::vector<std::pair<uint32_t, uint32_t>> header_ranges_;
+  // Per batch, its header and its records' [first, first + count) in records_.
+  struct Range {
+    BatchHeader header;
+    size_t first_record = 0;
+    size_t num_records = 0;
+    size_t buffers_used_before = 0;
+  };
+  std::vector<Range> ranges_;
+  std::vector<BatchView> batches_;
+};
+
+// An owned copy of a batch of views.
+RecordBatch ToRecordBatch(const BatchView& view);
 
 // How a batch is written. The producer fields are stored as given; -1 means none.
 struct BatchOptions {

@@ -22,6 +22,8 @@ std::string_view Suffix(SegmentFileKind kind) {
       return ".index";
     case SegmentFileKind::kTimeIndex:
       return ".timeindex";
+    case SegmentFileKind::kTxnIndex:
+      return ".txnindex";
   }
   return "";
 }
@@ -53,6 +55,8 @@ bool ParseSegmentFileName(std::string_view name, int64_t* base_offset, SegmentFi
     *kind = SegmentFileKind::kIndex;
   } else if (suffix == ".timeindex") {
     *kind = SegmentFileKind::kTimeIndex;
+  } else if (suffix == ".txnindex") {
+    *kind = SegmentFileKind::kTxnIndex;
   } else {
     return false;
   }
@@ -126,7 +130,10 @@ Status Segment::Append(std::string_view batch, const BatchHeader& header) {
   WEIR_CHECK_EQ(header.size(), batch.size());
   // The partition rolls before a position could leave int32 (kMaxSegmentBytes).
   WEIR_CHECK_LE(size_ + batch.size(), static_cast<uint64_t>(std::numeric_limits<int32_t>::max()));
-  RETURN_NOT_OK(log_writer_->Append(batch));
+  {
+    std::lock_guard<std::mutex> flock(file_mu_);
+    RETURN_NOT_OK(log_writer_->Append(batch));
+  }
   IndexEntry entry;
   const auto rel = static_cast<int32_t>(header.base_offset - base_offset_);
   if (builder_.Add(rel, static_cast<int64_t>(size_), header.max_timestamp, &entry)) {
@@ -144,33 +151,55 @@ Status Segment::Append(std::string_view batch, const BatchHeader& header) {
 }
 
 Status Segment::Flush() {
+  std::lock_guard<std::mutex> flock(file_mu_);
   WEIR_CHECK(log_writer_ != nullptr);
   return log_writer_->Flush();
 }
 
 Status Segment::Sync() {
+  std::lock_guard<std::mutex> flock(file_mu_);
   WEIR_CHECK(log_writer_ != nullptr);
   return log_writer_->Sync();
 }
 
-void Segment::Publish() {
+Status Segment::SyncLog() {
+  std::lock_guard<std::mutex> flock(file_mu_);
+  if (sealed_) return Status::OK();
+  if (log_writer_ == nullptr) {
+    return Status::IoError(log_path_ + " was closed before it was synced");
+  }
+  return log_writer_->Sync();
+}
+
+void Segment::Publish() { Publish(written()); }
+
+void Segment::Publish(const WritePosition& upto) {
   std::lock_guard<std::mutex> lock(mu_);
-  visible_size_ = size_;
-  visible_end_offset_ = next_offset_;
-  visible_max_timestamp_ = builder_.max_timestamp();
+  if (upto.size <= visible_size_) return;
+  visible_size_ = upto.size;
+  visible_end_offset_ = upto.next_offset;
+  visible_max_timestamp_ = std::max(visible_max_timestamp_, upto.max_timestamp);
 }
 
 Status Segment::Seal() {
-  WEIR_CHECK(log_writer_ != nullptr);
-  RETURN_NOT_OK(log_writer_->Sync());
+  {
+    std::lock_guard<std::mutex> flock(file_mu_);
+    WEIR_CHECK(log_writer_ != nullptr);
+    RETURN_NOT_OK(log_writer_->Sync());
+  }
   RETURN_NOT_OK(index_writer_->Sync());
   RETURN_NOT_OK(time_index_writer_->Sync());
-  return Close();
+  RETURN_NOT_OK(Close());
+  std::lock_guard<std::mutex> flock(file_mu_);
+  sealed_ = true;
+  return Status::OK();
 }
 
 Status Segment::Close() {
   Status first;
   for (std::unique_ptr<WritableFile>* f : {&log_writer_, &index_writer_, &time_index_writer_}) {
+    std::unique_lock<std::mutex> flock(file_mu_, std::defer_lock);
+    if (f == &log_writer_) flock.lock();
     if (*f == nullptr) continue;
     Status s = (*f)->Close();
     if (first.ok()) first = std::move(s);
@@ -210,14 +239,20 @@ std::vector<IndexEntry> Segment::index_entries() const {
   return entries_;
 }
 
-Result<BatchHeader> Segment::ReadHeader(uint64_t pos, uint64_t limit) const {
+Result<BatchHeader> Segment::ReadHeader(uint64_t pos, uint64_t limit, const Chunk* chunk) const {
   if (pos >= limit || limit - pos < kBatchHeaderSize) {
     return Status::Corruption(
         fmt::format("truncated batch header: {} bytes left", pos < limit ? limit - pos : 0));
   }
   std::string buf;
-  RETURN_NOT_OK(reader_->Read(pos, kBatchHeaderSize, &buf));
-  ASSIGN_OR_RAISE(BatchHeader h, DecodeBatchHeader(buf));
+  std::string_view header;
+  if (chunk != nullptr && chunk->Holds(pos, kBatchHeaderSize)) {
+    header = chunk->At(pos, kBatchHeaderSize);
+  } else {
+    RETURN_NOT_OK(reader_->Read(pos, kBatchHeaderSize, &buf));
+    header = buf;
+  }
+  ASSIGN_OR_RAISE(BatchHeader h, DecodeBatchHeader(header));
   if (h.size() > limit - pos) {
     return Status::Corruption(fmt::format("batch at offset {} truncated: {} of {} bytes",
                                           h.base_offset, limit - pos, h.size()));
@@ -331,6 +366,68 @@ Status Segment::Read(int64_t offset, size_t max_bytes, std::vector<RecordBatch>*
     *bytes += size;
     pos += size;
     out->push_back(std::move(*batch));
+    if (expected >= end || *bytes >= max_bytes) break;
+  }
+  return Status::OK();
+}
+
+Status Segment::ReadViews(int64_t offset, size_t max_bytes, BatchViews* out, size_t* bytes) const {
+  *bytes = 0;
+  uint64_t limit;
+  int64_t end;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    limit = visible_size_;
+    end = visible_end_offset_;
+  }
+  WEIR_CHECK_GE(offset, base_offset_);
+  WEIR_CHECK_LT(offset, end);
+  ASSIGN_OR_RAISE(uint64_t pos, Locate(SearchBy::kOffset, offset, limit, end));
+  if (pos >= limit) return Status::OK();
+  // One read for every batch that can fit in max_bytes (at least a header's worth).
+  std::string* buf = out->NewBuffer();
+  RETURN_NOT_OK(reader_->Read(
+      pos,
+      static_cast<size_t>(std::min<uint64_t>(limit - pos, std::max(max_bytes, kBatchHeaderSize))),
+      buf));
+  const Chunk chunk{pos, *buf};
+  int64_t expected = -1;
+  while (pos < limit) {
+    const bool first = out->num_batches() == 0;
+    Result<BatchHeader> h = ReadHeader(pos, limit, &chunk);
+    if (h.ok() && !first && *bytes + h->size() > max_bytes) break;
+    std::string_view batch;
+    if (h.ok()) {
+      if (chunk.Holds(pos, h->size())) {
+        batch = chunk.At(pos, h->size());
+      } else {
+        // Only a first batch larger than max_bytes (the chunk holds every other one
+        // that fits).
+        std::string* big = out->NewBuffer();
+        Status s = reader_->Read(pos, h->size(), big);
+        if (!s.ok()) h = s;
+        batch = *big;
+      }
+    }
+    if (h.ok()) h = out->AddBatch(batch);
+    if (h.ok() && expected >= 0 && !ContinuesOffsets(*h, expected)) {
+      out->PopBatch();
+      h = Status::Corruption(
+          fmt::format("expected a batch at offset {}, found offset {}", expected, h->base_offset));
+    } else if (h.ok() && h->last_offset() >= end) {
+      out->PopBatch();
+      h = Status::Corruption(
+          fmt::format("batch at offset {} runs past offset {}", h->base_offset, end));
+    }
+    if (!h.ok()) {
+      // A damaged batch after good ones ends this read; the next read reports it.
+      if (!first) break;
+      return h.status().WithContext(fmt::format("{} position {}", log_path_, pos));
+    }
+    const size_t size = h->size();
+    expected = h->last_offset() + 1;
+    *bytes += size;
+    pos += size;
     if (expected >= end || *bytes >= max_bytes) break;
   }
   return Status::OK();

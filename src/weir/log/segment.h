@@ -18,8 +18,11 @@
 // Thread-safety: the reader methods (end_offset, max_timestamp, Read,
 // FindOffsetByTimestamp, index_entries) are thread-safe and may run concurrently with
 // each other and with one writer thread calling the writer methods (Append, Flush,
-// Sync, Publish, Seal, Close, size, next_offset); writer methods must not be called
-// concurrently with each other. mu_ guards the published state and the in-memory index.
+// Sync, Publish, Seal, Close, size, next_offset, written); writer methods must not be
+// called concurrently with each other. SyncLog() is the exception: it may run on any
+// thread concurrently with the writer methods (group commit: a leader syncs while the
+// writer appends the next batches). mu_ guards the published state and the in-memory
+// index; file_mu_ serializes the calls on the log's WritableFile.
 
 #pragma once
 
@@ -45,7 +48,9 @@ struct SegmentOptions {
   int32_t index_interval_bytes = 4096;
 };
 
-enum class SegmentFileKind : uint8_t { kLog, kIndex, kTimeIndex };
+// kTxnIndex: a sealed segment's transaction index (docs/log_format.md section 9),
+// written and read by the partition, not by Segment.
+enum class SegmentFileKind : uint8_t { kLog, kIndex, kTimeIndex, kTxnIndex };
 
 // "00000000000000000042.log" for base offset 42 and kind kLog.
 std::string SegmentFileName(int64_t base_offset, SegmentFileKind kind);
@@ -107,6 +112,16 @@ class Segment {
   // The offset the next appended batch must start at.
   int64_t next_offset() const { return next_offset_; }
 
+  // How far the writer has appended: what Publish(position) makes visible.
+  struct WritePosition {
+    uint64_t size = 0;
+    int64_t next_offset = 0;
+    int64_t max_timestamp = 0;
+  };
+  WritePosition written() const {
+    return WritePosition{size_, next_offset_, builder_.max_timestamp()};
+  }
+
   // Appends an encoded batch. REQUIRES: `header` is ValidateBatch(batch) and
   // header.base_offset == next_offset() (checked). On error the segment's file is
   // in an unknown state; the partition stops appending.
@@ -117,6 +132,14 @@ class Segment {
   Status Sync();
   // Makes every appended batch visible to readers.
   void Publish();
+  // Makes the batches up to `upto` (an earlier written()) visible to readers; a
+  // position behind what is already visible changes nothing. Thread-safe.
+  void Publish(const WritePosition& upto);
+
+  // Thread-safe, also beside the writer methods: makes every byte appended to the log
+  // before the call durable. OK without doing anything when the segment was sealed
+  // (Seal() synced it); an error when it was closed without Seal().
+  Status SyncLog();
   // Syncs the log and the indexes and closes the writers; the segment becomes sealed.
   Status Seal();
   // Closes the writers without syncing; the first error is returned.
@@ -143,6 +166,13 @@ class Segment {
   // damaged batch after good ones just ends the read.
   // REQUIRES: base_offset() <= offset < end_offset().
   Status Read(int64_t offset, size_t max_bytes, std::vector<RecordBatch>* out, size_t* bytes) const;
+
+  // As Read, but into views held by *out (record_batch.h), without copying records:
+  // the batches from the located one on are read with one read of up to max_bytes
+  // (a first batch larger than that with one more), and each is checked and decoded
+  // in place. "*out is empty" means out->num_batches() == 0.
+  // REQUIRES: as Read; out->Finish() not called since its last Clear().
+  Status ReadViews(int64_t offset, size_t max_bytes, BatchViews* out, size_t* bytes) const;
 
   // The offset of the first record with timestamp >= ts, or nullopt if none.
   Result<std::optional<int64_t>> FindOffsetByTimestamp(int64_t ts) const;
@@ -173,8 +203,16 @@ class Segment {
   Status WriteIndex(const std::vector<IndexEntry>& entries, size_t first_new, bool rewrite,
                     bool active);
 
-  // Reads and checks the header of the batch at `pos`, which must fit before `limit`.
-  Result<BatchHeader> ReadHeader(uint64_t pos, uint64_t limit) const;
+  // Bytes of the log already read, starting at position `pos`.
+  struct Chunk {
+    uint64_t pos = 0;
+    std::string_view data;
+    bool Holds(uint64_t p, size_t n) const { return p >= pos && p - pos + n <= data.size(); }
+    std::string_view At(uint64_t p, size_t n) const { return data.substr(p - pos, n); }
+  };
+  // Reads and checks the header of the batch at `pos`, which must fit before `limit`;
+  // from `chunk` when it holds the header.
+  Result<BatchHeader> ReadHeader(uint64_t pos, uint64_t limit, const Chunk* chunk = nullptr) const;
   // Reads, checks and decodes the batch at `pos`, which must end by `limit`.
   Result<RecordBatch> ReadBatch(uint64_t pos, uint64_t limit) const;
   enum class SearchBy : uint8_t { kOffset, kTimestamp };
@@ -196,7 +234,12 @@ class Segment {
   std::unique_ptr<RandomAccessFile> reader_;
   bool compacted_ = false;
 
-  // Writer state, used only by the writer thread.
+  // Serializes the calls on log_writer_, so that SyncLog() may run beside the
+  // writer; guards log_writer_ (the pointer and the file) and sealed_.
+  mutable std::mutex file_mu_;
+  bool sealed_ = false;
+
+  // Writer state, used only by the writer thread (log_writer_ also under file_mu_).
   std::unique_ptr<WritableFile> log_writer_;
   std::unique_ptr<WritableFile> index_writer_;
   std::unique_ptr<WritableFile> time_index_writer_;

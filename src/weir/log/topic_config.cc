@@ -40,6 +40,9 @@ Status ValidateTopicConfig(const TopicConfig& c) {
   if (c.segment_bytes < 1 || c.segment_bytes > kMaxSegmentBytes) {
     return bad("segment_bytes", c.segment_bytes, fmt::format("[1, {}]", kMaxSegmentBytes));
   }
+  if (c.transaction_timeout_ms < 1) {
+    return bad("transaction_timeout_ms", c.transaction_timeout_ms, "[1, ...]");
+  }
   constexpr int64_t kMaxFlushIntervalMs = std::numeric_limits<int64_t>::max() / 1'000'000;
   if (c.flush_interval_ms < 0 || c.flush_interval_ms > kMaxFlushIntervalMs) {
     return bad("flush_interval_ms", c.flush_interval_ms,
@@ -51,10 +54,11 @@ Status ValidateTopicConfig(const TopicConfig& c) {
 std::string EncodeTopicConfig(const TopicConfig& c) {
   std::string body = fmt::format(
       "{}\nversion=1\npartitions={}\ndurability={}\nflush_interval_ms={}\nretention_ms={}\n"
-      "retention_bytes={}\ncleanup_policy={}\nsegment_bytes={}\ndelete_retention_ms={}\n",
+      "retention_bytes={}\ncleanup_policy={}\nsegment_bytes={}\ndelete_retention_ms={}\n"
+      "transaction_timeout_ms={}\n",
       kHeaderLine, c.partitions, DurabilityName(c.durability), c.flush_interval_ms, c.retention_ms,
       c.retention_bytes, CleanupPolicyName(c.cleanup_policy), c.segment_bytes,
-      c.delete_retention_ms);
+      c.delete_retention_ms, c.transaction_timeout_ms);
   return body + fmt::format("{}{:08x}\n", kCrcKey, crc32c::Value(body));
 }
 
@@ -123,6 +127,10 @@ Result<TopicConfig> DecodeTopicConfig(std::string_view data) {
   c.cleanup_policy = *cp;
   ASSIGN_OR_RAISE(c.segment_bytes, take_int("segment_bytes"));
   ASSIGN_OR_RAISE(c.delete_retention_ms, take_int("delete_retention_ms"));
+  // Added later: optional, with its default for files written before it.
+  if (kv.contains("transaction_timeout_ms")) {
+    ASSIGN_OR_RAISE(c.transaction_timeout_ms, take_int("transaction_timeout_ms"));
+  }
   if (!kv.empty()) {
     return Status::Corruption(fmt::format("topic config: unknown key {}", kv.begin()->first));
   }
@@ -138,8 +146,15 @@ PartitionOptions ToPartitionOptions(const TopicConfig& c) {
   o.flush_interval_ms = c.flush_interval_ms;
   o.retention_ms = c.retention_ms;
   o.retention_bytes = c.retention_bytes;
-  o.compact = c.cleanup_policy == CleanupPolicy::kCompact;
+  o.compact = c.cleanup_policy != CleanupPolicy::kDelete;
+  if (c.cleanup_policy == CleanupPolicy::kCompact) {
+    // Kafka exempts compact-only topics from retention: a key's newest value may be
+    // in an old segment, and must not be deleted with it.
+    o.retention_ms = -1;
+    o.retention_bytes = -1;
+  }
   o.delete_retention_ms = c.delete_retention_ms;
+  o.transaction_timeout_ms = c.transaction_timeout_ms;
   return o;
 }
 
@@ -175,13 +190,23 @@ Result<Durability> ParseDurability(std::string_view s) {
 }
 
 std::string_view CleanupPolicyName(CleanupPolicy p) {
-  return p == CleanupPolicy::kDelete ? "delete" : "compact";
+  switch (p) {
+    case CleanupPolicy::kDelete:
+      return "delete";
+    case CleanupPolicy::kCompact:
+      return "compact";
+    case CleanupPolicy::kCompactDelete:
+      return "compact,delete";
+  }
+  return "delete";
 }
 
 Result<CleanupPolicy> ParseCleanupPolicy(std::string_view s) {
   if (s == "delete") return CleanupPolicy::kDelete;
   if (s == "compact") return CleanupPolicy::kCompact;
-  return Status::InvalidArgument(fmt::format("cleanup policy '{}' is not delete or compact", s));
+  if (s == "compact,delete") return CleanupPolicy::kCompactDelete;
+  return Status::InvalidArgument(
+      fmt::format("cleanup policy '{}' is not delete, compact or compact,delete", s));
 }
 
 }  // namespace weir::log

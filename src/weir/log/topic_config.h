@@ -18,8 +18,13 @@
 namespace weir::log {
 
 enum class CleanupPolicy : uint8_t {
-  kDelete,   // retention deletes old segments
-  kCompact,  // compaction keeps the latest value per key (and retention still applies)
+  kDelete,  // retention deletes old segments
+  // Compaction keeps the latest value per key, and retention deletes nothing, as for
+  // Kafka's cleanup.policy=compact: the newest value of a key may be old, and must
+  // stay.
+  kCompact,
+  // Both: compaction, and retention by time and size (Kafka's "compact,delete").
+  kCompactDelete,
 };
 
 // Every field documents its default, which is Kafka's where Kafka has one.
@@ -42,7 +47,9 @@ struct TopicConfig {
   // For kCompact: how long a tombstone (null value) is kept. Default 1 day (Kafka's
   // delete.retention.ms).
   int64_t delete_retention_ms = int64_t{24} * 3600 * 1000;
-
+  // A transaction open longer than this is aborted by the partition's writer. Default
+  // 60000 (Kafka's transaction.timeout.ms); at least 1.
+  int64_t transaction_timeout_ms = 60000;
   bool operator==(const TopicConfig&) const = default;
 };
 
@@ -60,14 +67,16 @@ std::string EncodeTopicConfig(const TopicConfig& config);
 // REQUIRES: data.size() <= kMaxTopicConfigSize (the caller checks before reading).
 Result<TopicConfig> DecodeTopicConfig(std::string_view data);
 
-// The options a partition of the topic is opened with.
+// The options a partition of the topic is opened with. kCompact turns retention off
+// (retention_ms and retention_bytes -1).
 PartitionOptions ToPartitionOptions(const TopicConfig& config);
 
 // Topic names follow Kafka: 1 to 249 characters of [a-zA-Z0-9._-], and not "." or
 // "..". InvalidArgument naming the problem otherwise.
 Status ValidateTopicName(std::string_view name);
 
-// "fsync" / "interval" and "delete" / "compact", and back (InvalidArgument).
+// "fsync" / "interval" and "delete" / "compact" / "compact,delete", and back
+// (InvalidArgument).
 std::string_view DurabilityName(Durability d);
 Result<Durability> ParseDurability(std::string_view s);
 std::string_view CleanupPolicyName(CleanupPolicy p);

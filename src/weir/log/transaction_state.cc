@@ -45,9 +45,9 @@ Result<ControlType> ParseControlBatch(const RecordBatch& batch) {
   return static_cast<ControlType>(type);
 }
 
-void TransactionState::ApplyData(const BatchHeader& h) {
+void TransactionState::ApplyData(const BatchHeader& h, int64_t now_micros) {
   if (!h.transactional() || h.control() || h.producer_id < 0) return;
-  open_.try_emplace(h.producer_id, OpenTransaction{h.producer_epoch, h.base_offset});
+  open_.try_emplace(h.producer_id, OpenTransaction{h.producer_epoch, h.base_offset, now_micros});
 }
 
 void TransactionState::ApplyMarker(const BatchHeader& h, ControlType type) {
@@ -90,6 +90,31 @@ void TransactionState::PruneBefore(int64_t start_offset) {
                               [start_offset](const Range& r) { return r.marker >= start_offset; }));
     it = ranges.empty() ? aborted_.erase(it) : std::next(it);
   }
+}
+
+std::vector<TransactionState::AbortedTransaction> TransactionState::AbortedWithMarkerIn(
+    int64_t from, int64_t to) const {
+  std::vector<AbortedTransaction> out;
+  for (const auto& [id, ranges] : aborted_) {
+    for (const Range& r : ranges) {
+      if (r.marker >= from && r.marker < to) out.push_back({id, r.first, r.marker});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const AbortedTransaction& a, const AbortedTransaction& b) {
+    return a.marker_offset < b.marker_offset;
+  });
+  return out;
+}
+
+std::vector<std::pair<int64_t, TransactionState::OpenTransaction>>
+TransactionState::OpenTransactions() const {
+  std::vector<std::pair<int64_t, OpenTransaction>> out(open_.begin(), open_.end());
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+void TransactionState::AddAborted(const AbortedTransaction& t) {
+  aborted_[t.producer_id].push_back(Range{t.first_offset, t.marker_offset});
 }
 
 size_t TransactionState::num_aborted() const {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "weir/common/result.h"
@@ -44,11 +45,22 @@ class TransactionState {
   struct OpenTransaction {
     int16_t epoch = 0;
     int64_t first_offset = 0;
+    // When the writer saw the transaction open (Env wall clock, micros): its first
+    // batch's append, or the open that recovered it. For transaction_timeout_ms.
+    int64_t start_micros = 0;
+  };
+  // An aborted transaction, as the transaction index stores it.
+  struct AbortedTransaction {
+    int64_t producer_id = 0;
+    int64_t first_offset = 0;
+    int64_t marker_offset = 0;
+    bool operator==(const AbortedTransaction&) const = default;
   };
 
-  // A transactional data batch was appended (or recovered): opens a transaction for
-  // its producer at its base offset unless one is open. Ignores other batches.
-  void ApplyData(const BatchHeader& h);
+  // A transactional data batch was appended (or recovered) at `now_micros`: opens a
+  // transaction for its producer at its base offset unless one is open. Ignores other
+  // batches.
+  void ApplyData(const BatchHeader& h, int64_t now_micros = 0);
   // A control batch was appended (or recovered): closes its producer's open
   // transaction, remembering its range as aborted for kAbort. A marker without an
   // open transaction changes nothing.
@@ -65,6 +77,15 @@ class TransactionState {
 
   size_t num_open() const { return open_.size(); }
   size_t num_aborted() const;
+
+  // For the transaction index (txn_index.h): the aborted transactions whose marker is
+  // in [from, to), by marker offset; the open transactions, by producer id.
+  std::vector<AbortedTransaction> AbortedWithMarkerIn(int64_t from, int64_t to) const;
+  std::vector<std::pair<int64_t, OpenTransaction>> OpenTransactions() const;
+  // Loading from transaction indexes. REQUIRES: a producer's aborted transactions are
+  // added in offset order.
+  void AddAborted(const AbortedTransaction& t);
+  void SetOpen(int64_t producer_id, const OpenTransaction& t) { open_[producer_id] = t; }
 
  private:
   struct Range {

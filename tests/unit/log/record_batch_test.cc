@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "weir/log/coding.h"
 #include "weir/common/crc32c.h"
+#include "weir/log/coding.h"
 
 #include "log_test_util.h"
 

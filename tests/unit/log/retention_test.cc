@@ -11,6 +11,7 @@
 #include "weir/common/env.h"
 #include "weir/common/fault_injection_env.h"
 #include "weir/log/partition.h"
+#include "weir/log/topic_config.h"
 
 #include "log_test_util.h"
 
@@ -251,6 +252,41 @@ TEST_F(RetentionTest, AReaderOpenBeforeADeletionKeepsReadingAndRefreshSeesIt) {
   EXPECT_EQ(Days(3, 4), Bases(**r));
   EXPECT_EQ(3 * kRecordsPerDay, (*r)->start_offset());
   EXPECT_EQ(StatusCode::kInvalidArgument, (*r)->ApplyRetention().status().code());
+}
+
+}  // namespace
+}  // namespace weir::log
+
+namespace weir::log {
+namespace {
+
+// The open item of #8: after compaction, a key's newest value can sit in an old
+// segment; time retention must not delete it for a compact-only topic (Kafka exempts
+// cleanup.policy=compact from retention), while "compact,delete" keeps retention.
+TEST_F(RetentionTest, CompactOnlyTopicsKeepTheirNewestStateWhateverTheirAge) {
+  TopicConfig c;
+  c.retention_ms = 10 * kDayMs;
+  c.segment_bytes = kBatchesPerDay * batch_bytes_;
+  for (CleanupPolicy policy : {CleanupPolicy::kCompact, CleanupPolicy::kCompactDelete}) {
+    const std::string dir = dir_ + "-" + std::string(CleanupPolicyName(policy));
+    c.cleanup_policy = policy;
+    {
+      auto p = Partition::Open(&env_, dir, ToPartitionOptions(c));
+      ASSERT_OK(p);
+      Produce(p->get(), 3);
+      ASSERT_OK((*p)->Compact());  // "sensor" keeps only its newest value
+    }
+    SetNow(kT0 + 60 * kDayMs);
+    auto p = Partition::Open(&env_, dir, ToPartitionOptions(c));
+    ASSERT_OK(p);
+    ASSERT_OK((*p)->ApplyRetention());
+    if (policy == CleanupPolicy::kCompact) {
+      EXPECT_EQ(Days(0, 2), Bases(**p)) << "compact: nothing expires";
+      EXPECT_EQ(0, (*p)->start_offset());
+    } else {
+      EXPECT_EQ(Days(2, 2), Bases(**p)) << "compact,delete: retention applies";
+    }
+  }
 }
 
 }  // namespace

@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "weir/common/env.h"
 #include "weir/common/crc32c.h"
+#include "weir/common/env.h"
 #include "weir/log/partitioner.h"
 #include "weir/log/topic_config.h"
 
@@ -71,6 +71,49 @@ TEST(TopicConfigTest, UnknownOrMissingKeysAreCorruptionEvenWithAGoodChecksum) {
   std::string zero = body;
   zero.replace(zero.find("partitions=1"), 12, "partitions=0");
   EXPECT_EQ(StatusCode::kCorruption, DecodeTopicConfig(with_body(zero)).status().code());
+}
+
+TEST(TopicConfigTest, KeysAddedLaterAreOptionalAndRoundTrip) {
+  auto with_body = [](const std::string& body) {
+    return body + fmt::format("crc32c={:08x}\n", crc32c::Value(body));
+  };
+  TopicConfig c;
+  c.cleanup_policy = CleanupPolicy::kCompactDelete;
+  c.transaction_timeout_ms = 900;
+  const std::string encoded = EncodeTopicConfig(c);
+  EXPECT_NE(std::string::npos, encoded.find("cleanup_policy=compact,delete\n"));
+  EXPECT_NE(std::string::npos, encoded.find("transaction_timeout_ms=900\n"));
+  auto back = DecodeTopicConfig(encoded);
+  ASSERT_OK(back);
+  EXPECT_EQ(c, *back);
+  // A file written before the key existed gets its default.
+  std::string body = EncodeTopicConfig(TopicConfig{});
+  body = body.substr(0, body.find("transaction_timeout_ms="));
+  auto old = DecodeTopicConfig(with_body(body));
+  ASSERT_OK(old);
+  EXPECT_EQ(TopicConfig{}, *old);
+  EXPECT_EQ(StatusCode::kCorruption,
+            DecodeTopicConfig(with_body(body + "transaction_timeout_ms=0\n")).status().code());
+}
+
+// Kafka exempts cleanup.policy=compact topics from retention (a key's newest value
+// may sit in an old segment); "compact,delete" keeps retention.
+TEST(TopicConfigTest, CompactOnlyTopicsHaveNoRetention) {
+  TopicConfig c;
+  c.retention_ms = 1000;
+  c.retention_bytes = 4096;
+  c.cleanup_policy = CleanupPolicy::kCompact;
+  PartitionOptions o = ToPartitionOptions(c);
+  EXPECT_TRUE(o.compact);
+  EXPECT_EQ(-1, o.retention_ms);
+  EXPECT_EQ(-1, o.retention_bytes);
+  c.cleanup_policy = CleanupPolicy::kCompactDelete;
+  o = ToPartitionOptions(c);
+  EXPECT_TRUE(o.compact);
+  EXPECT_EQ(1000, o.retention_ms);
+  EXPECT_EQ(4096, o.retention_bytes);
+  c.cleanup_policy = CleanupPolicy::kDelete;
+  EXPECT_FALSE(ToPartitionOptions(c).compact);
 }
 
 TEST(TopicNameTest, FollowsKafka) {

@@ -428,5 +428,101 @@ TEST(ControlRecordTest, RoundTripsAndRejectsGarbage) {
   EXPECT_TRUE(ParseControlBatch(bad).status().IsCorruption());
 }
 
+// Transaction timeout: a transaction left open by a producer that never comes back is
+// aborted by the writer after transaction_timeout_ms, on the next append, so
+// read-committed readers move on; the producer's old epoch is then fenced, also after
+// the partition reopens.
+class TransactionTimeoutTest : public TransactionTest {
+ protected:
+  PartitionOptions Options() const {
+    PartitionOptions o = TransactionTest::Options();
+    o.transaction_timeout_ms = 60'000;
+    return o;
+  }
+};
+
+TEST_F(TransactionTimeoutTest, TheNextAppendAbortsAnExpiredTransaction) {
+  auto p = OpenOrDie(Options());
+  Txn(p.get(), 7, 0, {"a", "b"});  // offsets 0-1, then the producer vanishes
+  Plain(p.get(), "c");             // 2
+  EXPECT_EQ(0, p->last_stable_offset());
+  clock_.Advance(59'999'000);
+  Plain(p.get(), "d");  // 3: not yet
+  EXPECT_EQ(1u, p->num_open_transactions());
+  EXPECT_EQ(Strings{}, Consume(*p, Committed()).records) << "blocked by the open transaction";
+  clock_.Advance(1'000);
+  Plain(p.get(), "e");  // the abort marker takes 4, e is 5
+  EXPECT_EQ(0u, p->num_open_transactions());
+  EXPECT_EQ(1u, p->num_aborted_transactions());
+  EXPECT_EQ(6, p->end_offset());
+  EXPECT_EQ(6, p->last_stable_offset());
+  EXPECT_EQ((Strings{"c@2", "d@3", "e@5"}), Consume(*p, Committed()).records);
+
+  // The producer's old epoch is fenced: it cannot continue into a new transaction
+  // that would commit half of its work.
+  std::vector<Record> more{MakeRecord("k", "late", kT0)};
+  BatchOptions o{.producer_id = 7, .producer_epoch = 0, .base_sequence = 2, .transactional = true};
+  Result<AppendResult> late = p->Append(more, o);
+  ASSERT_FALSE(late.ok());
+  EXPECT_NE(std::string::npos, late.status().message().find("ProducerFenced")) << late.status();
+  Status end = p->EndTransaction(7, 0, TransactionResult::kCommit);
+  EXPECT_NE(std::string::npos, end.message().find("ProducerFenced")) << end;
+  // A newer epoch (the restarted producer) is welcome.
+  Txn(p.get(), 7, 1, {"f"});
+  ASSERT_OK(p->EndTransaction(7, 1, TransactionResult::kCommit));
+  EXPECT_EQ((Strings{"c@2", "d@3", "e@5", "f@6"}), Consume(*p, Committed()).records);
+
+  // Reopened, the fence holds (from the marker's bumped epoch) and nothing changes.
+  ASSERT_OK(p->Close());
+  p = OpenOrDie(Options());
+  EXPECT_FALSE(p->Append(more, o).ok());
+  EXPECT_EQ((Strings{"c@2", "d@3", "e@5", "f@6"}), Consume(*p, Committed()).records);
+}
+
+TEST_F(TransactionTimeoutTest, APeriodicCheckAbortsWithoutAppends) {
+  auto p = OpenOrDie(Options());
+  Txn(p.get(), 7, 0, {"a"});
+  Txn(p.get(), 8, 3, {"b"});
+  clock_.Advance(30'000'000);
+  Txn(p.get(), 9, 0, {"c"});  // younger
+  ASSERT_OK(p->EndTransaction(8, 3, TransactionResult::kCommit));
+  auto aborted = p->AbortTimedOutTransactions();
+  ASSERT_OK(aborted);
+  EXPECT_EQ(0u, *aborted);
+  clock_.Advance(30'000'000);
+  aborted = p->AbortTimedOutTransactions();
+  ASSERT_OK(aborted);
+  EXPECT_EQ(1u, *aborted) << "producer 7's transaction expired";
+  EXPECT_EQ(1u, p->num_open_transactions());
+  EXPECT_EQ(2, p->last_stable_offset()) << "producer 9's transaction (offset 2) is still open";
+  EXPECT_EQ((Strings{"b@1"}), Consume(*p, Committed()).records);
+}
+
+TEST_F(TransactionTimeoutTest, ARecoveredTransactionGetsTheFullTimeoutFromTheOpen) {
+  auto p = OpenOrDie(Options());
+  Txn(p.get(), 7, 0, {"a"});
+  p.reset();  // the process dies
+  clock_.Advance(120'000'000);
+  p = OpenOrDie(Options());
+  EXPECT_EQ(1u, p->num_open_transactions());
+  Plain(p.get(), "b");
+  EXPECT_EQ(1u, p->num_open_transactions()) << "the restarted producer has time to resume";
+  // It resumes with the same epoch and commits.
+  Txn(p.get(), 7, 0, {"c"});
+  ASSERT_OK(p->EndTransaction(7, 0, TransactionResult::kCommit));
+  EXPECT_EQ((Strings{"a@0", "b@1", "c@2"}), Consume(*p, Committed()).records);
+}
+
+TEST_F(TransactionTimeoutTest, ReadOnlyPartitionsAndBadOptionsAreRefused) {
+  { auto p = OpenOrDie(Options()); }
+  PartitionOptions ro = Options();
+  ro.read_only = true;
+  auto p = OpenOrDie(ro);
+  EXPECT_TRUE(p->AbortTimedOutTransactions().status().code() == StatusCode::kInvalidArgument);
+  PartitionOptions bad = Options();
+  bad.transaction_timeout_ms = 0;
+  EXPECT_TRUE(Partition::Open(&env_, dir_, bad).status().code() == StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace weir::log
