@@ -13,7 +13,7 @@
 //
 //   query <types> [rowsort]          a batch query (e.g. over a memory sink's table);
 //   <sql>                            rows as in tests/sql/*.slt (tab-separated, NULL,
-//   ----                             (empty))
+//   ----                             (empty)); an expected cell `*` matches anything
 //   <rows>
 //
 //   add <source> <values>            appends rows to a memory source, in one batch:
@@ -37,9 +37,31 @@
 //   failed <query>                   the query failed; the error must contain each line
 //   ----
 //   <substring>
+//   progress-contains <query> <text> the last progress JSON contains <text> (the rest
+//                                    of the line, spaces included), at any depth
+//   same-id <query>                  the query has the id it had when first started,
+//                                    and a new runId if it was restarted
+//   remove <path>                    deletes a file (e.g. a checkpoint's commit record,
+//                                    to replay its epoch as after a crash)
+//   rename <from> <to>               renames a file
+//   topic create <name> [partitions] creates a topic of the embedded log in the data dir
+//   produce <topic> [partition P] [key K] [txn ID]
+//   <values>                         appends the lines as records (one batch) to
+//                                    partition P (default 0), with key K if given;
+//                                    `txn ID` writes them in an open transaction of
+//                                    producer ID (ended by `txn`)
+//   txn <topic> <partition> <ID> commit|abort
+//                                    ends producer ID's open transaction there
+//   consume <topic> [rowsort]        the topic's committed records (read_committed),
+//   ----                             by partition and offset, as
+//   <rows>                           `<partition>\t<key or NULL>\t<value>`
 //
 // The runner registers a sink connector `recording`, which keeps every epoch's rows
-// by sink name, so scripts can check what each epoch produced. Paths: ${TMP} is a
+// by sink name, so scripts can check what each epoch produced. Queries run with
+// SessionOptions::wait_for_clock: only `advance` moves the clock (which starts at
+// 2024-07-01T00:00:00Z), so current_timestamp(), the rate source and
+// processing-time triggers are deterministic; `process` returns once a
+// processing-time query waits for the clock. Paths: ${TMP} is a
 // fresh directory per file (the data dir is ${TMP}/data), ${STEST_DIR} the script's
 // directory.
 //
@@ -52,12 +74,18 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "weir/api/session.h"
 #include "weir/common/clock.h"
+#include "weir/common/env.h"
+#include "weir/log/partition.h"
+#include "weir/log/topic.h"
 #include "weir/types/builder.h"
 #include "weir/types/pretty.h"
 #include "weir/types/value.h"
@@ -116,6 +144,27 @@ class RecordingSink final : public stream::Sink {
  private:
   Recordings* recordings_;
   std::string name_;
+};
+
+// Remembers each query as it starts (on its own thread, while it is still active), so
+// that a query that ends at once (a Once trigger without data, a failure) is found.
+class StartedQueries final : public stream::StreamingQueryListener {
+ public:
+  explicit StartedQueries(stream::StreamingQueryManager* manager) : manager_(manager) {}
+  void OnQueryStarted(const std::string& id, const std::string&, const std::string&) override {
+    stream::StreamingQueryPtr q = manager_->Get(id);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (q != nullptr) started_.push_back(std::move(q));
+  }
+  std::vector<stream::StreamingQueryPtr> Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::exchange(started_, {});
+  }
+
+ private:
+  stream::StreamingQueryManager* manager_;
+  std::mutex mu_;
+  std::vector<stream::StreamingQueryPtr> started_;
 };
 
 struct Record {
@@ -199,7 +248,22 @@ std::string CompareRows(std::vector<std::string> got, std::vector<std::string> w
     std::sort(got.begin(), got.end());
     std::sort(want.begin(), want.end());
   }
-  if (got == want) return "";
+  // An expected cell `*` matches any value (ids, run ids).
+  auto row_matches = [](const std::string& g, const std::string& w) {
+    if (g == w) return true;
+    std::vector<std::string> gc, wc;
+    std::istringstream gs(g), ws(w);
+    for (std::string c; std::getline(gs, c, '\t');) gc.push_back(c);
+    for (std::string c; std::getline(ws, c, '\t');) wc.push_back(c);
+    if (gc.size() != wc.size()) return false;
+    for (size_t i = 0; i < gc.size(); ++i) {
+      if (wc[i] != "*" && wc[i] != gc[i]) return false;
+    }
+    return true;
+  };
+  bool same = got.size() == want.size();
+  for (size_t i = 0; same && i < got.size(); ++i) same = row_matches(got[i], want[i]);
+  if (same) return "";
   return "wrong rows\nexpected:\n" + Lines(want) + "got:\n" + Lines(got);
 }
 
@@ -210,12 +274,16 @@ class Runner {
     options.data_dir = tmp + "/data";
     options.threads = 2;
     options.clock = &clock_;
+    options.wait_for_clock = true;
+    data_dir_ = options.data_dir;
     session_ = std::make_unique<api::Session>(options);
     Recordings* recordings = &recordings_;
     session_->connectors().RegisterSink(
         "recording", [recordings](const stream::ConnectorContext& ctx) -> Result<stream::SinkPtr> {
           return stream::SinkPtr(std::make_shared<RecordingSink>(recordings, ctx.name));
         });
+    started_queries_ = std::make_shared<StartedQueries>(&session_->queries());
+    session_->queries().AddListener(started_queries_);
   }
 
   // Runs one record; returns what went wrong, or "".
@@ -242,6 +310,38 @@ class Runner {
       const size_t n = recordings_.Epochs(w[1]).size();
       return std::to_string(n) == w[2] ? "" : "sink has " + std::to_string(n) + " epochs";
     }
+    if (cmd == "same-id" && w.size() == 2) {
+      stream::StreamingQueryPtr q = FindQuery(w[1]);
+      if (q == nullptr || !first_ids_.count(w[1])) return "no query named " + w[1];
+      const auto& [id, run_id] = first_ids_[w[1]];
+      if (q->id() != id) return "id " + q->id() + " is not the first run's " + id;
+      if (restarted_.count(w[1]) && q->run_id() == run_id) return "runId did not change";
+      return "";
+    }
+    if (cmd == "remove" && w.size() == 2) {
+      std::error_code ec;
+      return std::filesystem::remove(w[1], ec) ? "" : "cannot remove " + w[1];
+    }
+    if (cmd == "rename" && w.size() == 3) {
+      std::error_code ec;
+      std::filesystem::rename(w[1], w[2], ec);
+      return ec ? "cannot rename " + w[1] + ": " + ec.message() : "";
+    }
+    if (cmd == "topic" && w.size() >= 3 && w[1] == "create") return CreateTopic(w);
+    if (cmd == "produce" && w.size() >= 2) return Produce(r, w);
+    if (cmd == "txn" && w.size() == 5) return EndTxn(w);
+    if (cmd == "consume" && w.size() >= 2) return Consume(r, w);
+    if (cmd == "progress-contains" && w.size() >= 3) {
+      stream::StreamingQueryPtr q = FindQuery(w[1]);
+      if (q == nullptr) return "no query named " + w[1];
+      std::optional<stream::QueryProgress> p = q->last_progress();
+      if (!p) return "no progress yet";
+      const size_t at = r.command.find(w[1], cmd.size()) + w[1].size();
+      const size_t begin = r.command.find_first_not_of(' ', at);
+      const std::string text = r.command.substr(begin);
+      const std::string json = p->ToJson();
+      return json.find(text) != std::string::npos ? "" : "progress lacks " + text + ":\n  " + json;
+    }
     if ((cmd == "stop" || cmd == "await" || cmd == "failed" || cmd == "progress" ||
          cmd == "restart") &&
         w.size() >= 2) {
@@ -263,8 +363,10 @@ class Runner {
     }
     if (!result.ok()) return "statement failed: " + result.status().ToString();
     // Remember which INSERT started which query, for `restart`.
-    for (const auto& q : session_->queries().active()) {
+    for (const auto& q : started_queries_->Take()) {
       if (!started_.count(q->name())) started_[q->name()] = r.body;
+      if (!first_ids_.count(q->name())) first_ids_[q->name()] = {q->id(), q->run_id()};
+      last_[q->name()] = q;
     }
     return "";
   }
@@ -368,6 +470,8 @@ class Runner {
       if (it == started_.end()) return "no query named " + w[1] + " was started";
       if (stream::StreamingQueryPtr q = session_->queries().Get(w[1])) q->Stop();
       Result<api::StatementResult> result = session_->Execute(it->second);
+      for (const auto& q : started_queries_->Take()) last_[q->name()] = q;
+      restarted_.insert(w[1]);
       return result.ok() ? "" : "restart failed: " + result.status().ToString();
     }
     stream::StreamingQueryPtr q = FindQuery(w[1]);
@@ -402,6 +506,105 @@ class Runner {
     return "";
   }
 
+  std::string CreateTopic(const std::vector<std::string>& w) {
+    log::TopicConfig config;
+    if (w.size() >= 4) config.partitions = std::stoi(w[3]);
+    log::LogStore store(Env::Default(), data_dir_);
+    Status st = store.CreateTopic(w[2], config);
+    return st.ok() ? "" : st.ToString();
+  }
+
+  Result<log::Topic*> WriteTopic(const std::string& name) {
+    auto it = topics_.find(name);
+    if (it != topics_.end()) return it->second.get();
+    log::LogStore store(Env::Default(), data_dir_);
+    ASSIGN_OR_RAISE(std::unique_ptr<log::Topic> topic,
+                    store.OpenTopic(name, log::TopicAccess::kWrite));
+    log::Topic* raw = topic.get();
+    topics_[name] = std::move(topic);
+    return raw;
+  }
+
+  // produce <topic> [partition P] [key K] [txn ID], the values in the body.
+  std::string Produce(const Record& r, const std::vector<std::string>& w) {
+    int32_t partition = 0;
+    std::optional<std::string> key;
+    log::BatchOptions options;
+    for (size_t i = 2; i + 1 < w.size(); i += 2) {
+      if (w[i] == "partition") {
+        partition = std::stoi(w[i + 1]);
+      } else if (w[i] == "key") {
+        key = w[i + 1];
+      } else if (w[i] == "txn") {
+        options.producer_id = std::stoll(w[i + 1]);
+        options.producer_epoch = 0;
+        options.transactional = true;
+        options.base_sequence = 0;
+      } else {
+        return "usage: produce <topic> [partition P] [key K] [txn ID]";
+      }
+    }
+    Result<log::Topic*> topic = WriteTopic(w[1]);
+    if (!topic.ok()) return topic.status().ToString();
+    std::vector<log::Record> records;
+    std::istringstream lines(r.body);
+    for (std::string line; std::getline(lines, line);) {
+      log::Record rec;
+      rec.key = key;
+      rec.value = line;
+      rec.timestamp = clock_.NowMicros() / 1000;
+      records.push_back(std::move(rec));
+    }
+    if (records.empty()) return "produce: no values";
+    if (options.transactional) {
+      int32_t& next = sequences_[{w[1], partition, options.producer_id}];
+      options.base_sequence = next;
+      next += static_cast<int32_t>(records.size());
+    }
+    Result<log::AppendResult> appended = (*topic)->Append(partition, records, options);
+    return appended.ok() ? "" : appended.status().ToString();
+  }
+
+  // txn <topic> <partition> <ID> commit|abort
+  std::string EndTxn(const std::vector<std::string>& w) {
+    Result<log::Topic*> topic = WriteTopic(w[1]);
+    if (!topic.ok()) return topic.status().ToString();
+    Result<log::Partition*> p = (*topic)->GetPartition(std::stoi(w[2]));
+    if (!p.ok()) return p.status().ToString();
+    if (w[4] != "commit" && w[4] != "abort") return "txn: commit or abort";
+    Status st = (*p)->EndTransaction(
+        std::stoll(w[3]), 0,
+        w[4] == "commit" ? log::TransactionResult::kCommit : log::TransactionResult::kAbort);
+    return st.ok() ? "" : st.ToString();
+  }
+
+  std::string Consume(const Record& r, const std::vector<std::string>& w) {
+    log::LogStore store(Env::Default(), data_dir_);
+    Result<std::unique_ptr<log::Topic>> topic = store.OpenTopic(w[1], log::TopicAccess::kRead);
+    if (!topic.ok()) return topic.status().ToString();
+    std::vector<std::string> got;
+    log::ReadOptions options;
+    options.isolation = log::IsolationLevel::kReadCommitted;
+    for (int32_t i = 0; i < (*topic)->num_partitions(); ++i) {
+      Result<log::Partition*> p = (*topic)->GetPartition(i);
+      if (!p.ok()) return p.status().ToString();
+      int64_t next = (*p)->start_offset();
+      while (next < (*p)->last_stable_offset()) {
+        Result<std::vector<log::RecordBatch>> batches = (*p)->Read(next, 1 << 20, options);
+        if (!batches.ok()) return batches.status().ToString();
+        if (batches->empty()) break;
+        for (const log::RecordBatch& b : *batches) {
+          for (const log::LogRecord& rec : b.records) {
+            got.push_back(std::to_string(i) + "\t" + rec.record.key.value_or("NULL") + "\t" +
+                          rec.record.value.value_or("NULL"));
+          }
+          next = std::max(next, b.header.last_offset() + 1);
+        }
+      }
+    }
+    return CompareRows(got, r.expected, w.size() >= 3 && w[2] == "rowsort");
+  }
+
   // Active queries first; otherwise the last one started under that name.
   stream::StreamingQueryPtr FindQuery(const std::string& name) {
     if (stream::StreamingQueryPtr q = session_->queries().Get(name)) {
@@ -414,9 +617,16 @@ class Runner {
 
   ManualClock clock_;
   Recordings recordings_;
+  std::shared_ptr<StartedQueries> started_queries_;
   std::unique_ptr<api::Session> session_;
   std::map<std::string, std::string> started_;  // query name -> INSERT text
   std::map<std::string, stream::StreamingQueryPtr> last_;
+  std::string data_dir_;
+  std::map<std::string, std::pair<std::string, std::string>> first_ids_;  // id, runId
+  std::set<std::string> restarted_;
+  std::map<std::string, std::unique_ptr<log::Topic>> topics_;  // opened for writing
+  // Next sequence number of a transactional producer, by topic, partition and id.
+  std::map<std::tuple<std::string, int32_t, int64_t>, int32_t> sequences_;
 };
 
 }  // namespace

@@ -279,6 +279,14 @@ Result<StatementResult> Session::Run(const sql::Statement& stmt) {
     case sql::StatementKind::kDrop:
       return RunDrop(stmt);
     case sql::StatementKind::kStopQuery:
+      // Stops the active query of that name (or id) at an epoch boundary.
+      if (stream::StreamingQueryPtr q =
+              queries_->Get(stmt.name.empty() ? std::string() : stmt.name.back())) {
+        q->Stop();
+        StatementResult result;
+        result.message = "Stopped streaming query `" + q->name() + "`";
+        return result;
+      }
       return Status::NotFound("[QUERY_NOT_FOUND] There is no running query named `" +
                               (stmt.name.empty() ? std::string() : stmt.name.back()) + "`.")
           .WithPosition(stmt.position)
@@ -289,6 +297,10 @@ Result<StatementResult> Session::Run(const sql::Statement& stmt) {
 
 Result<StatementResult> Session::RunQuery(const sql::Query& query) {
   ASSIGN_OR_RAISE(plan::LogicalPlanPtr bound, Bind(query));
+  return RunPlan(bound);
+}
+
+Result<StatementResult> Session::RunPlan(const plan::LogicalPlanPtr& bound) {
   EvalContext eval_ctx(eval_);
   ASSIGN_OR_RAISE(plan::LogicalPlanPtr optimized, plan::Optimize(bound, eval_ctx));
   exec::ExecContext ctx = MakeExecContext();

@@ -57,6 +57,9 @@ struct SessionOptions {
   // When set, every streaming query runs with this trigger instead of its sink's
   // (`weir run --available-now`).
   std::optional<stream::Trigger> trigger_override;
+  // Streaming queries never move a ManualClock themselves; processing-time triggers
+  // wait for the caller to advance it (QuerySpec::wait_for_clock; .stest scripts).
+  bool wait_for_clock = false;
 };
 
 // What one statement returned. Queries, SHOW, DESCRIBE, EXPLAIN and SET return rows;
@@ -104,6 +107,17 @@ class Session {
   // The streaming queries INSERT INTO started.
   stream::StreamingQueryManager& queries() { return *queries_; }
   const EvalOptions& eval_options() const { return eval_; }
+
+  // For the C++ API (include/weir/, src/weir/api/dataframe.cc and friends):
+  // Runs a bound query plan as a SELECT runs one (optimize, plan, collect).
+  Result<StatementResult> RunPlan(const plan::LogicalPlanPtr& bound);
+  // What a streaming query started from C++ inherits: the session's options (data
+  // dir, trigger override), its Env and clock, and the current settings.
+  const SessionOptions& options() const { return options_; }
+  Env* env() const { return env_; }
+  Clock* clock() const { return clock_; }
+  int shuffle_partitions() const { return shuffle_partitions_; }
+  int64_t memory_budget() const { return memory_budget_; }
 
  private:
   Result<StatementResult> Run(const sql::Statement& stmt);

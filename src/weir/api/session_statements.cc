@@ -133,8 +133,15 @@ Result<StatementResult> Session::RunShow(const sql::Statement& stmt) {
       std::sort(rows.begin(), rows.end());
       return StringRows({"function"}, rows);
     }
-    case sql::ShowWhat::kQueries:
+    case sql::ShowWhat::kQueries: {
+      // The active streaming queries, by name (Spark's spark.streams.active).
+      for (const stream::StreamingQueryPtr& q : queries_->active()) {
+        if (!ShowPatternMatches(stmt.like_pattern, q->name())) continue;
+        rows.push_back({q->name(), q->id(), q->status().message});
+      }
+      std::sort(rows.begin(), rows.end());
       return StringRows({"name", "id", "status"}, rows);
+    }
     case sql::ShowWhat::kTables:
     case sql::ShowWhat::kViews: {
       for (const CatalogObject* o : catalog_.List()) {

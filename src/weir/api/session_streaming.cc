@@ -42,6 +42,7 @@ Result<stream::StreamingQueryPtr> Session::StartInsert(
   spec.eval = eval_;
   spec.shuffle_partitions = shuffle_partitions_;
   spec.memory_budget = memory_budget_;
+  spec.wait_for_clock = options_.wait_for_clock;
 
   for (size_t i = 0; i < inputs.size(); ++i) {
     const CatalogObject& source = *inputs[i];

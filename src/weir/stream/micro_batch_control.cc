@@ -107,9 +107,10 @@ void MicroBatchExecution::WaitIdle(int64_t micros) {
     PauseRealTime(micros, /*nudgeable=*/true);
     return;
   }
-  // A test clock: sleeping on it is what moves (or blocks) its time; then pause
-  // briefly for real so that an idle loop on a ManualClock does not spin.
-  clock_->SleepForMicros(micros);
+  // A test clock: sleeping on it is what moves (or blocks) its time, unless the test
+  // moves it (wait_for_clock); then pause briefly for real so that an idle loop on a
+  // ManualClock does not spin.
+  if (!spec_.wait_for_clock) clock_->SleepForMicros(micros);
   PauseRealTime(std::min<int64_t>(micros, kManualClockPauseMicros), /*nudgeable=*/true);
 }
 
@@ -120,6 +121,19 @@ void MicroBatchExecution::WaitUntil(int64_t deadline_nanos) {
     const int64_t micros = (remaining + 999) / 1000;
     if (system_clock_) {
       PauseRealTime(micros, /*nudgeable=*/false);
+    } else if (spec_.wait_for_clock) {
+      // Only the test moves the clock. Blocked before the deadline, the query has
+      // processed everything due at the clock's time: a drain requested before the
+      // clock was read is done.
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        const int64_t requested = drain_requested_;
+        if (deadline_nanos - clock_->MonotonicNanos() > 0) {
+          drain_done_ = std::max(drain_done_, requested);
+        }
+      }
+      cv_.notify_all();
+      PauseRealTime(kManualClockPauseMicros, /*nudgeable=*/true);
     } else {
       clock_->SleepForMicros(micros);
       PauseRealTime(std::min<int64_t>(micros, kManualClockPauseMicros), /*nudgeable=*/false);

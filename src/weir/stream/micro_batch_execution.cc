@@ -133,12 +133,15 @@ void MicroBatchExecution::Run() {
   for (const auto& listener : manager_->Listeners()) {
     listener->OnQueryTerminated(id_, run_id_, st);
   }
+  // As Spark's StreamExecution: the manager forgets the query before anyone waiting
+  // for its end wakes up. The loop thread holds a reference to this query, so the
+  // manager's may be dropped here.
+  manager_->OnTerminated(this);
   {
     std::lock_guard<std::mutex> lock(mu_);
     terminated_ = true;
   }
   cv_.notify_all();
-  manager_->OnTerminated(this);
 }
 
 Status MicroBatchExecution::Initialize() {
@@ -205,10 +208,13 @@ Status MicroBatchExecution::RunLoop() {
     if (trigger.kind == Trigger::Kind::kOnce) break;
     if (trigger.kind == Trigger::Kind::kAvailableNow && !ran) break;
     if (processing_time) {
-      // Fixed intervals from this trigger's start; an overrun starts the next one at
-      // once, and missed intervals are not caught up.
-      next_trigger_nanos =
-          std::max(trigger_start_nanos_ + trigger.interval_micros * 1000, clock_->MonotonicNanos());
+      // Spark's ProcessingTimeExecutor: the next trigger is at the first multiple of
+      // the interval (of wall-clock time) after this trigger's start; an overrun starts
+      // the next one at once, and missed intervals are not caught up.
+      const int64_t interval = trigger.interval_micros;
+      const int64_t start = trigger_start_micros_;
+      const int64_t floor = start / interval - (start % interval < 0 ? 1 : 0);
+      next_trigger_nanos = trigger_start_nanos_ + ((floor + 1) * interval - start) * 1000;
     } else if (!ran) {
       WaitIdle(spec_.idle_poll_micros);
     }

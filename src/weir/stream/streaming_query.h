@@ -81,6 +81,13 @@ struct QuerySpec {
   int64_t memory_budget = int64_t{1} << 30;
   // How long the default trigger sleeps between polls when no source has new data.
   int64_t idle_poll_micros = 10'000;
+  // For tests on a ManualClock (Spark's StreamManualClock): the loop never moves the
+  // clock itself. Idle polls pause in real time only, and a processing-time trigger
+  // blocks until the test advances the clock to its next interval; while it is
+  // blocked, ProcessAllAvailable returns (everything due at the clock's time is
+  // processed). Without it, the loop's waits advance a ManualClock. Ignored for the
+  // system clock.
+  bool wait_for_clock = false;
 };
 
 enum class QueryState : uint8_t { kInitializing, kActive, kStopped, kFailed };

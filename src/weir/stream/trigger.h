@@ -2,8 +2,9 @@
 //
 //  - kDefault: as soon as the previous epoch finished and new data is available
 //    (polling sources every `idle_poll` while there is none).
-//  - kProcessingTime: at fixed intervals of processing time; an epoch that overruns
-//    its interval starts the next one at once, without catching up missed intervals.
+//  - kProcessingTime: at multiples of the interval of processing time (Spark's
+//    ProcessingTimeExecutor); an epoch that overruns its interval starts the next one
+//    at once, without catching up missed intervals.
 //  - kOnce: one epoch over what is available, then the query stops (deprecated in
 //    Spark 3.4 in favour of AvailableNow, kept for compatibility).
 //  - kAvailableNow: everything available when the query starts, in as many epochs as

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -187,13 +188,53 @@ TEST_F(MicroBatchTest, ProcessingTimeFiresOnIntervalsWithoutCatchingUp) {
   auto progress = q->recent_progress();
   ASSERT_EQ(progress.size(), 3u);
   EXPECT_EQ(progress[0].timestamp_micros, kStartMicros);
-  // Epoch 0 overran its interval: epoch 1 starts at once, at +25 s, not at +30 s.
+  // Epoch 0 overran its interval: epoch 1 starts at once, at +25 s, not at +30 s;
+  // then, as Spark's ProcessingTimeExecutor, at the next multiple of the interval
+  // (+30 s), not at +35 s.
   EXPECT_EQ(progress[1].timestamp_micros, kStartMicros + 25'000'000);
-  EXPECT_EQ(progress[2].timestamp_micros, kStartMicros + 35'000'000);
+  EXPECT_EQ(progress[2].timestamp_micros, kStartMicros + 30'000'000);
   AddEvents({{4, "d"}});
   ASSERT_TRUE(q->ProcessAllAvailable().ok());
-  EXPECT_EQ((q->last_progress()->timestamp_micros - kStartMicros - 25'000'000) % 10'000'000, 0);
+  EXPECT_EQ((q->last_progress()->timestamp_micros - kStartMicros) % 10'000'000, 0);
   q->Stop();
+}
+
+TEST_F(MicroBatchTest, WaitForClockLeavesTheManualClockToTheTest) {
+  // Processing time: the query never moves the clock; it runs an epoch when the test
+  // advances the clock to the next interval, and ProcessAllAvailable returns while it
+  // is blocked on the clock.
+  QuerySpec spec = Spec("SELECT id FROM events");
+  spec.trigger = Trigger::ProcessingTime(10'000'000);
+  spec.wait_for_clock = true;
+  AddEvents({{1, "a"}});
+  auto q = Start(std::move(spec));
+  ASSERT_TRUE(q->ProcessAllAvailable().ok());
+  EXPECT_EQ(sink_->calls(), std::vector<int64_t>{0});
+  AddEvents({{2, "b"}});
+  ASSERT_TRUE(q->ProcessAllAvailable().ok());
+  ASSERT_TRUE(q->ProcessAllAvailable().ok());
+  EXPECT_EQ(clock_.NowMicros(), kStartMicros);  // nothing moved it
+  EXPECT_EQ(sink_->calls(), std::vector<int64_t>{0});
+  clock_.Advance(9'999'999);
+  ASSERT_TRUE(q->ProcessAllAvailable().ok());
+  EXPECT_EQ(sink_->calls(), std::vector<int64_t>{0});
+  clock_.Advance(1);
+  ASSERT_TRUE(q->ProcessAllAvailable().ok());
+  EXPECT_EQ(sink_->calls(), (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(q->last_progress()->timestamp_micros, kStartMicros + 10'000'000);
+  q->Stop();
+
+  // Default trigger: idle polls do not move the clock either.
+  QuerySpec idle = Spec("SELECT id FROM events");
+  idle.name = "idle";
+  idle.checkpoint_location = "/checkpoints/idle";
+  idle.wait_for_clock = true;
+  auto q2 = Start(std::move(idle));
+  ASSERT_NE(q2, nullptr);
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(q2->ProcessAllAvailable().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(clock_.NowMicros(), kStartMicros + 10'000'000);
+  q2->Stop();
 }
 
 TEST_F(MicroBatchTest, PurgeKeepsTheLast100EpochsAndProgressRingHolds100) {

@@ -164,6 +164,22 @@ TEST_F(StreamingQueryTest, ProcessAllAvailableAfterTheEndReturnsTheOutcome) {
   EXPECT_EQ(sink_->AllRows(), Rows{"1"});
 }
 
+TEST_F(StreamingQueryTest, AQueryThatEndedIsNotActiveOnceAwaitReturns) {
+  // As Spark's StreamExecution (notifyQueryTermination before the termination latch):
+  // when AwaitTermination returns, the manager no longer lists the query.
+  for (int i = 0; i < 200; ++i) {
+    QuerySpec spec = Spec("SELECT id FROM events");
+    spec.name = "once";
+    spec.trigger = Trigger::Once();
+    spec.checkpoint_location = "/checkpoints/once" + std::to_string(i);
+    auto q = Start(std::move(spec));
+    ASSERT_NE(q, nullptr);
+    ASSERT_TRUE(Await(q).ok());
+    ASSERT_TRUE(manager_->active().empty()) << "iteration " << i;
+    ASSERT_EQ(manager_->Get("once"), nullptr) << "iteration " << i;
+  }
+}
+
 TEST_F(StreamingQueryTest, ManagerDestructorStopsItsQueries) {
   auto q = Start(Spec("SELECT id FROM events"));
   NewManager();
