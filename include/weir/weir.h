@@ -1,14 +1,23 @@
 // The public C++ API of weir. Include this one header and link the `weir` library.
 //
-// What is here today: Status and Result, the SQL data types, schemas, columns,
-// batches and their builders, and rendering of batches as Spark's show() table,
-// CSV and JSON lines. The Session/DataFrame/StreamingQuery API arrives with the
-// engine.
+//  - Status and Result: every fallible call returns one (no exceptions).
+//  - The data model: SQL data types, schemas, values, columns, batches and their
+//    builders, and rendering of batches as Spark's show() table, CSV and JSON lines.
+//  - Session (session.h): SQL, batch reads of files, streams; DataFrame
+//    (dataframe.h): queries as values; DataFrameReader (dataframe_reader.h);
+//    DataStreamReader, DataStreamWriter, Trigger, StreamingQuery and MemoryStream
+//    (streaming.h), shaped like Spark Structured Streaming.
+//
+// docs/api.md is the guide, with a complete example (examples/cpp/streaming.cc).
 
 #pragma once
 
 #include "weir/common/result.h"
 #include "weir/common/status.h"
+#include "weir/dataframe.h"
+#include "weir/dataframe_reader.h"
+#include "weir/session.h"
+#include "weir/streaming.h"
 #include "weir/types/batch.h"
 #include "weir/types/builder.h"
 #include "weir/types/data_type.h"

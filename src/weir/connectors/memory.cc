@@ -12,6 +12,7 @@
 // table holds the epochs of the current run only.
 
 #include <algorithm>
+#include <array>
 
 #include "weir/connectors/builtin.h"
 #include "weir/connectors/connector_util.h"
@@ -88,12 +89,24 @@ class MemorySource final : public stream::Source {
   int64_t available_now_ = -1;  // AvailableNow's end; -1 when not fixed
 };
 
-// The snapshot a memory sink publishes: its batches in arrival order, as immutable
-// chunks shared with the sink (so publishing after an epoch copies O(chunks) pointers,
-// not every batch received so far). One partition, so rows keep their order.
+// Batches a memory sink received, in fixed slots filled in order. A snapshot reads
+// the first `count` slots of a block, which the sink never writes again; the sink
+// fills later slots meanwhile (different memory, so no data race), and never moves
+// the block, so publishing after an epoch copies no batch.
+struct BatchBlock {
+  static constexpr size_t kSlots = 256;
+  std::array<Batch, kSlots> slots;
+};
+
+// The snapshot a memory sink publishes: its batches in arrival order, as blocks
+// shared with the sink (so publishing after an epoch copies O(blocks) pointers, not
+// every batch received so far). One partition, so rows keep their order.
 class MemorySinkTable final : public plan::TableProvider {
  public:
-  using Chunk = std::shared_ptr<const std::vector<Batch>>;
+  struct Chunk {
+    std::shared_ptr<const BatchBlock> block;
+    size_t count = 0;  // the slots [0, count) of `block` belong to the snapshot
+  };
 
   MemorySinkTable(SchemaPtr schema, std::string name, std::vector<Chunk> chunks)
       : schema_(std::move(schema)), name_(std::move(name)), chunks_(std::move(chunks)) {}
@@ -121,12 +134,12 @@ class MemorySinkTable final : public plan::TableProvider {
         : chunks_(std::move(chunks)), columns_(std::move(columns)), schema_(std::move(schema)) {}
 
     Result<bool> Next(Batch* out) override {
-      while (chunk_ < chunks_.size() && index_ >= chunks_[chunk_]->size()) {
+      while (chunk_ < chunks_.size() && index_ >= chunks_[chunk_].count) {
         ++chunk_;
         index_ = 0;
       }
       if (chunk_ >= chunks_.size()) return false;
-      const Batch& b = (*chunks_[chunk_])[index_++];
+      const Batch& b = chunks_[chunk_].block->slots[index_++];
       if (columns_.empty()) {
         *out = Batch::MakeRowsOnly(b.num_rows());
         return true;
@@ -153,9 +166,6 @@ class MemorySinkTable final : public plan::TableProvider {
 
 class MemorySink final : public stream::Sink {
  public:
-  // Batches per sealed chunk of the published snapshot.
-  static constexpr size_t kChunkBatches = 256;
-
   MemorySink(std::string table_name, stream::LocalTables* tables, SchemaPtr declared)
       : table_name_(std::move(table_name)), tables_(tables), schema_(std::move(declared)) {
     // Like Spark, the table exists (empty) as soon as the query starts, when its
@@ -181,17 +191,23 @@ class MemorySink final : public stream::Sink {
       }
     }
     if (mode == stream::OutputMode::kComplete) {
+      // Earlier snapshots may still read the blocks: start new ones.
       sealed_.clear();
-      tail_.clear();
+      tail_ = nullptr;
+      tail_count_ = 0;
     }
     schema_ = schema;
     for (const Batch& b : batches) {
       if (b.num_rows() == 0) continue;
-      tail_.push_back(b);
-      if (tail_.size() >= kChunkBatches) {
-        sealed_.push_back(std::make_shared<const std::vector<Batch>>(std::move(tail_)));
-        tail_.clear();
+      if (tail_ != nullptr && tail_count_ == BatchBlock::kSlots) {
+        sealed_.push_back({tail_, tail_count_});
+        tail_ = nullptr;
       }
+      if (tail_ == nullptr) {
+        tail_ = std::make_shared<BatchBlock>();
+        tail_count_ = 0;
+      }
+      tail_->slots[tail_count_++] = b;
     }
     last_epoch_ = epoch;
     Publish();
@@ -201,16 +217,17 @@ class MemorySink final : public stream::Sink {
  private:
   void Publish() {
     std::vector<MemorySinkTable::Chunk> chunks = sealed_;
-    if (!tail_.empty()) chunks.push_back(std::make_shared<const std::vector<Batch>>(tail_));
+    if (tail_count_ > 0) chunks.push_back({tail_, tail_count_});
     tables_->PutResult(table_name_,
                        std::make_shared<MemorySinkTable>(schema_, table_name_, std::move(chunks)));
   }
 
   std::string table_name_;
   stream::LocalTables* tables_;
-  SchemaPtr schema_;  // the rows' schema; null until known
-  std::vector<MemorySinkTable::Chunk> sealed_;
-  std::vector<Batch> tail_;
+  SchemaPtr schema_;                            // the rows' schema; null until known
+  std::vector<MemorySinkTable::Chunk> sealed_;  // full blocks
+  std::shared_ptr<BatchBlock> tail_;            // the block being filled, or null
+  size_t tail_count_ = 0;                       // its filled slots
   int64_t last_epoch_ = -1;
 };
 

@@ -21,42 +21,10 @@ Status DrainPartitions(PhysicalOperator& op, ExecContext& ctx,
   // hash table, say) serves many partitions.
   std::atomic<int> next{0};
   std::atomic<bool> failed{false};
-  TaskGroup group(ctx.pool);
-  for (int t = 0; t < tasks; ++t) {
-    group.Spawn([&, t]() -> Status {
-      while (!failed.load(std::memory_order_relaxed)) {
-        int p = next.fetch_add(1);
-        if (p >= parts) break;
-        Status st = [&]() -> Status {
-          ASSIGN_OR_RAISE(BatchStreamPtr stream, op.Execute(ctx, p));
-          Batch b;
-          while (true) {
-            RETURN_NOT_OK(CheckCancelled(ctx));
-            ASSIGN_OR_RAISE(bool more, stream->Next(&b));
-            if (!more) break;
-            if (b.num_rows() > 0) RETURN_NOT_OK(consume(t, std::move(b)));
-          }
-          return Status::OK();
-        }();
-        if (!st.ok()) {
-          failed.store(true);
-          return st;
-        }
-      }
-      return Status::OK();
-    });
-  }
-  return group.Wait();
-}
-
-Result<std::vector<Batch>> DrainAll(PhysicalOperator& op, ExecContext& ctx) {
-  const int parts = op.num_partitions();
-  std::vector<std::vector<Batch>> per(static_cast<size_t>(parts));
-  std::atomic<bool> failed{false};
-  TaskGroup group(ctx.pool);
-  for (int p = 0; p < parts; ++p) {
-    group.Spawn([&, p]() -> Status {
-      if (failed.load()) return Status::OK();
+  auto run_task = [&](int t) -> Status {
+    while (!failed.load(std::memory_order_relaxed)) {
+      int p = next.fetch_add(1);
+      if (p >= parts) break;
       Status st = [&]() -> Status {
         ASSIGN_OR_RAISE(BatchStreamPtr stream, op.Execute(ctx, p));
         Batch b;
@@ -64,15 +32,52 @@ Result<std::vector<Batch>> DrainAll(PhysicalOperator& op, ExecContext& ctx) {
           RETURN_NOT_OK(CheckCancelled(ctx));
           ASSIGN_OR_RAISE(bool more, stream->Next(&b));
           if (!more) break;
-          if (b.num_rows() > 0) per[static_cast<size_t>(p)].push_back(std::move(b));
+          if (b.num_rows() > 0) RETURN_NOT_OK(consume(t, std::move(b)));
         }
         return Status::OK();
       }();
-      if (!st.ok()) failed.store(true);
-      return st;
-    });
+      if (!st.ok()) {
+        failed.store(true);
+        return st;
+      }
+    }
+    return Status::OK();
+  };
+  // One task runs on the calling thread (no thread wake-ups for a small input).
+  if (tasks == 1) return run_task(0);
+  TaskGroup group(ctx.pool);
+  for (int t = 0; t < tasks; ++t) group.Spawn([&run_task, t] { return run_task(t); });
+  return group.Wait();
+}
+
+Result<std::vector<Batch>> DrainAll(PhysicalOperator& op, ExecContext& ctx) {
+  const int parts = op.num_partitions();
+  std::vector<std::vector<Batch>> per(static_cast<size_t>(parts));
+  std::atomic<bool> failed{false};
+  auto drain = [&](int p) -> Status {
+    if (failed.load()) return Status::OK();
+    Status st = [&]() -> Status {
+      ASSIGN_OR_RAISE(BatchStreamPtr stream, op.Execute(ctx, p));
+      Batch b;
+      while (true) {
+        RETURN_NOT_OK(CheckCancelled(ctx));
+        ASSIGN_OR_RAISE(bool more, stream->Next(&b));
+        if (!more) break;
+        if (b.num_rows() > 0) per[static_cast<size_t>(p)].push_back(std::move(b));
+      }
+      return Status::OK();
+    }();
+    if (!st.ok()) failed.store(true);
+    return st;
+  };
+  if (parts == 1) {
+    // On the calling thread: no thread wake-ups for a small input.
+    RETURN_NOT_OK(drain(0));
+  } else {
+    TaskGroup group(ctx.pool);
+    for (int p = 0; p < parts; ++p) group.Spawn([&drain, p] { return drain(p); });
+    RETURN_NOT_OK(group.Wait());
   }
-  RETURN_NOT_OK(group.Wait());
   std::vector<Batch> out;
   for (auto& v : per) {
     for (Batch& b : v) out.push_back(std::move(b));
