@@ -40,14 +40,6 @@ Result<SchemaPtr> SchemaFromDdl(std::string_view ddl) {
   return MakeSchema(type.fields());
 }
 
-const std::string* FindOptionValue(const std::vector<std::pair<std::string, std::string>>& options,
-                                   std::string_view key) {
-  for (const auto& [k, v] : options) {
-    if (EqualsIgnoreCase(k, key)) return &v;
-  }
-  return nullptr;
-}
-
 void SetOptionValue(std::vector<std::pair<std::string, std::string>>* options, std::string_view key,
                     std::string value) {
   for (auto& [k, v] : *options) {

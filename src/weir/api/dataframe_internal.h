@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "weir/api/session.h"
+#include "weir/api/session_internal.h"
 #include "weir/common/result.h"
 #include "weir/dataframe.h"
 #include "weir/plan/logical_plan.h"
@@ -65,9 +66,6 @@ plan::LogicalPlanPtr ScanAll(plan::TableProviderPtr table);
 // "a INT, b STRING" -> the schema; INVALID_SQL with the position in `ddl`.
 Result<SchemaPtr> SchemaFromDdl(std::string_view ddl);
 
-// The value of `key` (case-insensitive) in `options`, or null.
-const std::string* FindOptionValue(const std::vector<std::pair<std::string, std::string>>& options,
-                                   std::string_view key);
 // Sets `key` (replacing a case-insensitively equal key).
 void SetOptionValue(std::vector<std::pair<std::string, std::string>>* options, std::string_view key,
                     std::string value);

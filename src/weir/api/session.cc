@@ -135,6 +135,14 @@ StatementResult StringRows(const std::vector<std::string>& names,
   return result;
 }
 
+const std::string* FindOptionValue(const std::vector<std::pair<std::string, std::string>>& options,
+                                   std::string_view key) {
+  for (const auto& [k, v] : options) {
+    if (EqualsIgnoreCase(k, key)) return &v;
+  }
+  return nullptr;
+}
+
 int64_t StatementResult::num_rows() const {
   int64_t n = 0;
   for (const Batch& b : batches) n += b.num_rows();

@@ -136,8 +136,7 @@ class Session {
   Result<plan::LogicalPlanPtr> Bind(const sql::Query& query);
   sql::ParseOptions ParseOptions() const;
   // Starts the streaming query of an INSERT INTO (session_streaming.cc).
-  Result<stream::StreamingQueryPtr> StartInsert(const sql::Statement& stmt,
-                                                const plan::LogicalPlanPtr& bound,
+  Result<stream::StreamingQueryPtr> StartInsert(const plan::LogicalPlanPtr& bound,
                                                 const CatalogObject& sink,
                                                 const std::vector<const CatalogObject*>& inputs);
   Result<exec::PhysicalOperatorPtr> PlanPhysical(const plan::LogicalPlanPtr& logical);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "weir/api/session.h"
@@ -13,5 +15,9 @@ namespace weir::api {
 // column): what SET, SHOW, DESCRIBE and EXPLAIN return.
 StatementResult StringRows(const std::vector<std::string>& names,
                            const std::vector<std::vector<std::string>>& rows);
+
+// The value of option `key` (case-insensitive) in `options`, or null.
+const std::string* FindOptionValue(const std::vector<std::pair<std::string, std::string>>& options,
+                                   std::string_view key);
 
 }  // namespace weir::api

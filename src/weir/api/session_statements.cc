@@ -58,18 +58,10 @@ std::string OptionsText(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
-const std::string* FindOption(const std::vector<std::pair<std::string, std::string>>& options,
-                              std::string_view key) {
-  for (const auto& [k, v] : options) {
-    if (EqualsIgnoreCase(k, key)) return &v;
-  }
-  return nullptr;
-}
-
 Result<std::vector<std::pair<std::string, std::string>>> CheckOptions(const sql::Statement& stmt) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const sql::OptionDef& o : stmt.options) {
-    if (FindOption(out, o.key) != nullptr) {
+    if (FindOptionValue(out, o.key) != nullptr) {
       return Status::InvalidSql("[DUPLICATE_KEY] Found duplicate keys `" + o.key + "`.")
           .WithPosition(o.position);
     }
@@ -160,7 +152,7 @@ Result<StatementResult> Session::RunShow(const sql::Statement& stmt) {
           stmt.show == sql::ShowWhat::kSources ? ObjectKind::kSource : ObjectKind::kSink;
       for (const CatalogObject* o : catalog_.List()) {
         if (o->kind != kind || !ShowPatternMatches(stmt.like_pattern, o->name)) continue;
-        const std::string* connector = FindOption(o->options, "connector");
+        const std::string* connector = FindOptionValue(o->options, "connector");
         rows.push_back({o->name, connector ? *connector : "", OptionsText(o->options)});
       }
       return StringRows({"name", "connector", "options"}, rows);
@@ -320,14 +312,14 @@ Result<StatementResult> Session::RunCreateSource(const sql::Statement& stmt) {
   if (catalog_.Find(object.name) != nullptr && stmt.if_not_exists) return StatementResult{};
   ASSIGN_OR_RAISE(object.schema, DeclaredSchema(stmt));
   ASSIGN_OR_RAISE(object.options, CheckOptions(stmt));
-  if (FindOption(object.options, "connector") == nullptr) {
+  if (FindOptionValue(object.options, "connector") == nullptr) {
     return Status::InvalidSql("CREATE SOURCE `" + object.name + "` needs a connector option")
         .WithPosition(stmt.position)
         .WithHint("add WITH (connector = 'log', topic = '...'), or 'kafka', 'file', 'rate', ...");
   }
-  RETURN_NOT_OK(
-      CheckConnector("source", *FindOption(object.options, "connector"), connectors_.SourceNames())
-          .WithPosition(stmt.position));
+  RETURN_NOT_OK(CheckConnector("source", *FindOptionValue(object.options, "connector"),
+                               connectors_.SourceNames())
+                    .WithPosition(stmt.position));
   if (stmt.watermark) {
     const sql::WatermarkDef& w = *stmt.watermark;
     std::optional<int> index = object.schema->FindField(w.column);
@@ -367,7 +359,7 @@ Result<StatementResult> Session::RunCreateSource(const sql::Statement& stmt) {
     ctx.data_dir = options_.data_dir;
     ctx.local_tables = &local_tables_;
     Result<stream::SourcePtr> probe =
-        connectors_.MakeSource(*FindOption(object.options, "connector"), ctx);
+        connectors_.MakeSource(*FindOptionValue(object.options, "connector"), ctx);
     if (!probe.ok()) return probe.status().WithPosition(stmt.position);
     object.schema = (*probe)->schema();
     (*probe)->Stop();
@@ -383,15 +375,15 @@ Result<StatementResult> Session::RunCreateSink(const sql::Statement& stmt) {
   if (catalog_.Find(object.name) != nullptr && stmt.if_not_exists) return StatementResult{};
   ASSIGN_OR_RAISE(object.schema, DeclaredSchema(stmt));
   ASSIGN_OR_RAISE(object.options, CheckOptions(stmt));
-  if (FindOption(object.options, "connector") == nullptr) {
+  if (FindOptionValue(object.options, "connector") == nullptr) {
     return Status::InvalidSql("CREATE SINK `" + object.name + "` needs a connector option")
         .WithPosition(stmt.position)
         .WithHint("add WITH (connector = 'console'), or 'log', 'kafka', 'file', 'memory', ...");
   }
   RETURN_NOT_OK(
-      CheckConnector("sink", *FindOption(object.options, "connector"), connectors_.SinkNames())
+      CheckConnector("sink", *FindOptionValue(object.options, "connector"), connectors_.SinkNames())
           .WithPosition(stmt.position));
-  if (const std::string* mode = FindOption(object.options, "output_mode")) {
+  if (const std::string* mode = FindOptionValue(object.options, "output_mode")) {
     const std::string m = AsciiLower(*mode);
     if (m != "append" && m != "update" && m != "complete") {
       return Status::InvalidOption("Unknown output mode '" + *mode + "' of sink `" + object.name +
@@ -435,7 +427,7 @@ Result<StatementResult> Session::RunInsert(const sql::Statement& stmt) {
             "INSERT INTO starts a streaming query; a query over views and VALUES alone "
             "is a batch query, which SELECT runs");
   }
-  Result<stream::StreamingQueryPtr> query = StartInsert(stmt, *bound, *target, inputs);
+  Result<stream::StreamingQueryPtr> query = StartInsert(*bound, *target, inputs);
   if (!query.ok()) return query.status().WithPosition(stmt.position);
   StatementResult result;
   result.message = "Started streaming query `" + (*query)->name() + "` (id " + (*query)->id() + ")";

@@ -2,31 +2,23 @@
 // streaming query (docs/streaming.md).
 
 #include "weir/api/session.h"
+#include "weir/api/session_internal.h"
 #include "weir/functions/registry.h"
 
 namespace weir::api {
 
 namespace {
 
-const std::string* FindOption(const std::vector<std::pair<std::string, std::string>>& options,
-                              std::string_view key) {
-  for (const auto& [k, v] : options) {
-    if (EqualsIgnoreCase(k, key)) return &v;
-  }
-  return nullptr;
-}
-
 std::string OptionOr(const CatalogObject& object, std::string_view key, std::string fallback) {
-  const std::string* v = FindOption(object.options, key);
+  const std::string* v = FindOptionValue(object.options, key);
   return v != nullptr ? *v : std::move(fallback);
 }
 
 }  // namespace
 
 Result<stream::StreamingQueryPtr> Session::StartInsert(
-    const sql::Statement& stmt, const plan::LogicalPlanPtr& bound, const CatalogObject& sink,
+    const plan::LogicalPlanPtr& bound, const CatalogObject& sink,
     const std::vector<const CatalogObject*>& inputs) {
-  (void)stmt;
   stream::QuerySpec spec;
   spec.name = OptionOr(sink, "queryName", sink.name);
   spec.checkpoint_location =
