@@ -20,4 +20,9 @@ StatementResult StringRows(const std::vector<std::string>& names,
 const std::string* FindOptionValue(const std::vector<std::pair<std::string, std::string>>& options,
                                    std::string_view key);
 
+// The event-time column and delay of a source's `WATERMARK FOR ts AS ts - INTERVAL
+// ...` (source.watermark_column/watermark_expr); an error unless the expression is
+// the column minus a non-negative delay.
+Result<stream::WatermarkSpec> WatermarkOf(const CatalogObject& source, const EvalOptions& eval);
+
 }  // namespace weir::api

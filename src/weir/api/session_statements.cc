@@ -348,6 +348,8 @@ Result<StatementResult> Session::RunCreateSource(const sql::Statement& stmt) {
         w.expr->end <= current_sql_.size() && w.expr->begin < w.expr->end
             ? std::string(current_sql_.substr(w.expr->begin, w.expr->end - w.expr->begin))
             : delay->ToString();
+    Result<stream::WatermarkSpec> checked = WatermarkOf(object, eval_);
+    if (!checked.ok()) return checked.status().WithPosition(w.expr->position);
   }
   if (stmt.columns.empty()) {
     // No declared columns: the connector's own columns (rate: timestamp, value).

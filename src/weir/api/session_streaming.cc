@@ -4,6 +4,9 @@
 #include "weir/api/session.h"
 #include "weir/api/session_internal.h"
 #include "weir/functions/registry.h"
+#include "weir/plan/binder.h"
+#include "weir/sql/parser.h"
+#include "weir/types/builder.h"
 
 namespace weir::api {
 
@@ -15,6 +18,32 @@ std::string OptionOr(const CatalogObject& object, std::string_view key, std::str
 }
 
 }  // namespace
+
+// With ts = 0 the watermark expression gives -delay (it is `ts - INTERVAL ...`).
+Result<stream::WatermarkSpec> WatermarkOf(const CatalogObject& source, const EvalOptions& eval) {
+  const int column = *source.schema->FindField(source.watermark_column);
+  ASSIGN_OR_RAISE(sql::SqlExprPtr parsed, sql::ParseExpression(source.watermark_expr));
+  ASSIGN_OR_RAISE(ExprPtr expr, plan::BindExpression(*parsed, *source.schema));
+  std::vector<ColumnPtr> columns;
+  for (int i = 0; i < source.schema->num_fields(); ++i) {
+    std::unique_ptr<ColumnBuilder> b = MakeBuilder(source.schema->field(i).type);
+    if (i == column) {
+      RETURN_NOT_OK(b->AppendValue(Value::Timestamp(0)));
+    } else {
+      b->AppendNull();
+    }
+    columns.push_back(b->Finish());
+  }
+  ASSIGN_OR_RAISE(Batch row, Batch::Make(source.schema, std::move(columns)));
+  EvalContext ctx(eval);
+  ASSIGN_OR_RAISE(ColumnPtr result, EvaluateColumn(*expr, ctx, row));
+  if (result->IsNull(0) || result->values<int64_t>()[0] > 0) {
+    return Status::InvalidSql("The watermark of source `" + source.name +
+                              "` must be its event-time column minus a delay, such as `" +
+                              source.watermark_column + " - INTERVAL 10 SECONDS`.");
+  }
+  return stream::WatermarkSpec{column, -result->values<int64_t>()[0]};
+}
 
 Result<stream::StreamingQueryPtr> Session::StartInsert(
     const plan::LogicalPlanPtr& bound, const CatalogObject& sink,
@@ -58,6 +87,16 @@ Result<stream::StreamingQueryPtr> Session::StartInsert(
           .WithHint("declare the connector's columns, or give it a format that decodes them");
     }
     spec.sources.push_back(std::move(made));
+    std::optional<stream::WatermarkSpec> watermark;
+    if (!source.watermark_column.empty()) {
+      Result<stream::WatermarkSpec> w = WatermarkOf(source, eval_);
+      if (!w.ok()) {
+        for (auto& started : spec.sources) started->Stop();
+        return w.status();
+      }
+      watermark = *w;
+    }
+    spec.watermarks.push_back(watermark);
   }
 
   stream::ConnectorContext sink_ctx;

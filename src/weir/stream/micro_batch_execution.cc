@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <mutex>
 
 #include "weir/common/logging.h"
 #include "weir/exec/planner.h"
@@ -18,38 +20,116 @@ constexpr int64_t kRetainedEpochs = 100;                     // minBatchesToReta
 
 int64_t NanosToMs(int64_t nanos) { return nanos / 1'000'000; }
 
-// Counts the rows every reader of a table yields: numInputRows per source, counted
-// per batch, not per row.
+// Event-time statistics of one source over one epoch (Spark's EventTimeStats), in
+// microseconds; merged from every reader, once per batch.
+struct EventTimeStats {
+  std::mutex mu;
+  int64_t min = std::numeric_limits<int64_t>::max();  // guarded by mu
+  int64_t max = std::numeric_limits<int64_t>::min();  // guarded by mu
+  double sum = 0;                                     // guarded by mu
+  int64_t count = 0;                                  // guarded by mu
+};
+
+// Counts the rows every reader of a table yields (numInputRows per source, counted
+// per batch), and for a watermarked source gathers the event-time column's
+// statistics — reading that column even when the query does not, and leaving it
+// out of what it returns.
 class CountingReader final : public plan::BatchReader {
  public:
-  CountingReader(plan::BatchReaderPtr inner, std::shared_ptr<std::atomic<int64_t>> rows)
-      : inner_(std::move(inner)), rows_(std::move(rows)) {}
+  CountingReader(plan::BatchReaderPtr inner, std::shared_ptr<std::atomic<int64_t>> rows,
+                 std::shared_ptr<EventTimeStats> stats, int stats_column, SchemaPtr strip_to)
+      : inner_(std::move(inner)),
+        rows_(std::move(rows)),
+        stats_(std::move(stats)),
+        stats_column_(stats_column),
+        strip_to_(std::move(strip_to)) {}
+
   Result<bool> Next(Batch* out) override {
     ASSIGN_OR_RAISE(bool more, inner_->Next(out));
-    if (more) rows_->fetch_add(out->num_rows(), std::memory_order_relaxed);
-    return more;
+    if (!more) return false;
+    rows_->fetch_add(out->num_rows(), std::memory_order_relaxed);
+    if (stats_column_ < 0) return true;
+    GatherStats(*out);
+    if (strip_to_ != nullptr) {
+      if (strip_to_->num_fields() == 0) {
+        *out = Batch::MakeRowsOnly(out->num_rows());
+      } else {
+        std::vector<ColumnPtr> columns(out->columns().begin(),
+                                       out->columns().begin() + strip_to_->num_fields());
+        ASSIGN_OR_RAISE(*out, Batch::Make(strip_to_, std::move(columns), out->selection()));
+      }
+    }
+    return true;
   }
 
  private:
+  void GatherStats(const Batch& batch) {
+    const Column& ts = *batch.column(stats_column_);
+    const int64_t* values = ts.values<int64_t>();
+    int64_t mn = std::numeric_limits<int64_t>::max();
+    int64_t mx = std::numeric_limits<int64_t>::min();
+    double sum = 0;
+    int64_t count = 0;
+    for (int64_t r = 0; r < batch.num_rows(); ++r) {
+      const int64_t i = batch.RowIndex(r);
+      if (ts.IsNull(i)) continue;
+      mn = std::min(mn, values[i]);
+      mx = std::max(mx, values[i]);
+      sum += static_cast<double>(values[i]);
+      ++count;
+    }
+    if (count == 0) return;
+    std::lock_guard<std::mutex> lock(stats_->mu);
+    stats_->min = std::min(stats_->min, mn);
+    stats_->max = std::max(stats_->max, mx);
+    stats_->sum += sum;
+    stats_->count += count;
+  }
+
   plan::BatchReaderPtr inner_;
   std::shared_ptr<std::atomic<int64_t>> rows_;
+  std::shared_ptr<EventTimeStats> stats_;
+  int stats_column_;    // index of the event-time column in the inner reader's batches
+  SchemaPtr strip_to_;  // when set, the requested columns (the event time was added)
 };
 
 class CountingTable final : public plan::TableProvider {
  public:
-  CountingTable(plan::TableProviderPtr inner, std::shared_ptr<std::atomic<int64_t>> rows)
-      : inner_(std::move(inner)), rows_(std::move(rows)) {}
+  // `event_time_column` < 0: no statistics.
+  CountingTable(plan::TableProviderPtr inner, std::shared_ptr<std::atomic<int64_t>> rows,
+                int event_time_column, std::shared_ptr<EventTimeStats> stats)
+      : inner_(std::move(inner)),
+        rows_(std::move(rows)),
+        event_time_column_(event_time_column),
+        stats_(std::move(stats)) {}
   const SchemaPtr& schema() const override { return inner_->schema(); }
   std::string Describe() const override { return inner_->Describe(); }
   int NumPartitions() const override { return inner_->NumPartitions(); }
   Result<plan::BatchReaderPtr> Open(int partition, const std::vector<int>& columns) const override {
-    ASSIGN_OR_RAISE(plan::BatchReaderPtr reader, inner_->Open(partition, columns));
-    return plan::BatchReaderPtr(std::make_unique<CountingReader>(std::move(reader), rows_));
+    std::vector<int> read = columns;
+    int stats_column = -1;
+    SchemaPtr strip_to;
+    if (event_time_column_ >= 0) {
+      auto it = std::find(read.begin(), read.end(), event_time_column_);
+      if (it == read.end()) {
+        std::vector<Field> fields;
+        for (int c : columns) fields.push_back(inner_->schema()->field(c));
+        strip_to = MakeSchema(std::move(fields));
+        read.push_back(event_time_column_);
+        it = read.end() - 1;
+      }
+      stats_column = static_cast<int>(it - read.begin());
+    }
+    ASSIGN_OR_RAISE(plan::BatchReaderPtr reader, inner_->Open(partition, read));
+    return plan::BatchReaderPtr(std::make_unique<CountingReader>(
+        std::move(reader), rows_, stats_, stats_column, std::move(strip_to)));
   }
 
  private:
   plan::TableProviderPtr inner_;
   std::shared_ptr<std::atomic<int64_t>> rows_;
+  int event_time_column_;
+  std::shared_ptr<EventTimeStats> stats_;
 };
 
 // The sink contract: every batch carries the query's output schema. Operators may
@@ -159,6 +239,8 @@ Status MicroBatchExecution::Initialize() {
   }
   cv_.notify_all();
   next_batch_id_ = resume_.next_batch_id;
+  watermark_ms_ = resume_.watermark_ms;
+  source_watermark_ms_.assign(n, std::nullopt);
   if (resume_.committed_end.has_value()) {
     start_offsets_ = *resume_.committed_end;
     // As Spark does on restart: the last committed epoch is processed, so the sources
@@ -255,7 +337,7 @@ Status MicroBatchExecution::RunTrigger(bool* ran) {
   PlannedEpoch epoch;
   epoch.batch_id = next_batch_id_;
   epoch.batch_timestamp_ms = trigger_start_micros_ / 1000;
-  epoch.watermark_ms = 0;  // watermarks come with stateful processing
+  epoch.watermark_ms = watermark_ms_;
   epoch.offsets.resize(n);
   for (size_t i = 0; i < n; ++i)
     epoch.offsets[i] = SourceOffsets{start_offsets_[i], latest_offsets_[i]};
@@ -273,6 +355,7 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   // getBatch: each source's rows for [start, end], counted as they are scanned.
   int64_t t = clock_->MonotonicNanos();
   std::vector<std::shared_ptr<std::atomic<int64_t>>> counters(n);
+  std::vector<std::shared_ptr<EventTimeStats>> stats(n);
   std::vector<plan::TableProviderPtr> inputs(n);
   for (size_t i = 0; i < n; ++i) {
     const SourceOffsets& o = epoch.offsets[i];
@@ -282,7 +365,10 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
                               " read a table whose schema is not the source's schema");
     }
     counters[i] = std::make_shared<std::atomic<int64_t>>(0);
-    inputs[i] = std::make_shared<CountingTable>(std::move(table), counters[i]);
+    const std::optional<WatermarkSpec>& wm = Watermark(i);
+    stats[i] = std::make_shared<EventTimeStats>();
+    inputs[i] = std::make_shared<CountingTable>(std::move(table), counters[i], wm ? wm->column : -1,
+                                                stats[i]);
   }
   int64_t now = clock_->MonotonicNanos();
   timings->get_batch_nanos = now - t;
@@ -329,9 +415,46 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   now = clock_->MonotonicNanos();
   timings->add_batch_nanos = now - t;
 
+  // The watermark the next epoch runs with (each watermarked source's max event time
+  // minus its delay; the minimum over sources with data; never backwards).
+  std::map<std::string, std::string> event_time;
+  int64_t next_watermark_ms = epoch.watermark_ms;
+  {
+    EventTimeStats merged;
+    bool any_watermark = false;
+    std::optional<int64_t> global;
+    for (size_t i = 0; i < n; ++i) {
+      const std::optional<WatermarkSpec>& wm = Watermark(i);
+      if (!wm) continue;
+      any_watermark = true;
+      if (stats[i]->count > 0) {
+        const int64_t candidate = (stats[i]->max - wm->delay_micros) / 1000;
+        source_watermark_ms_[i] = std::max(source_watermark_ms_[i].value_or(candidate), candidate);
+        merged.min = std::min(merged.min, stats[i]->min);
+        merged.max = std::max(merged.max, stats[i]->max);
+        merged.sum += stats[i]->sum;
+        merged.count += stats[i]->count;
+      }
+      if (source_watermark_ms_[i]) {
+        global = std::min(global.value_or(*source_watermark_ms_[i]), *source_watermark_ms_[i]);
+      }
+    }
+    if (global) next_watermark_ms = std::max(next_watermark_ms, *global);
+    if (any_watermark) {
+      if (merged.count > 0) {
+        event_time["min"] = FormatIsoMillis(merged.min);
+        event_time["max"] = FormatIsoMillis(merged.max);
+        event_time["avg"] =
+            FormatIsoMillis(static_cast<int64_t>(merged.sum / static_cast<double>(merged.count)));
+      }
+      event_time["watermark"] = FormatIsoMillis(epoch.watermark_ms * 1000);
+    }
+  }
+
   // commitOffsets: the commit record, then the sources may drop what is processed.
   t = now;
-  RETURN_NOT_OK(checkpoint_->WriteCommit(CommitRecord{epoch.batch_id, epoch.watermark_ms}));
+  RETURN_NOT_OK(checkpoint_->WriteCommit(CommitRecord{epoch.batch_id, next_watermark_ms}));
+  watermark_ms_ = next_watermark_ms;
   for (size_t i = 0; i < n; ++i) RETURN_NOT_OK(spec_.sources[i]->Commit(epoch.offsets[i].end));
   RETURN_NOT_OK(checkpoint_->Purge(kRetainedEpochs));
   timings->commit_offsets_nanos = clock_->MonotonicNanos() - t;
@@ -340,13 +463,14 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   next_batch_id_ = epoch.batch_id + 1;
   std::vector<int64_t> rows(n);
   for (size_t i = 0; i < n; ++i) rows[i] = counters[i]->load(std::memory_order_relaxed);
-  ReportProgress(epoch, *timings, rows, output_rows);
+  ReportProgress(epoch, *timings, rows, output_rows, std::move(event_time));
   return Status::OK();
 }
 
 void MicroBatchExecution::ReportProgress(const PlannedEpoch& epoch, const EpochTimings& timings,
                                          const std::vector<int64_t>& rows_per_source,
-                                         int64_t output_rows) {
+                                         int64_t output_rows,
+                                         std::map<std::string, std::string> event_time) {
   const int64_t end_nanos = clock_->MonotonicNanos();
   const int64_t trigger_nanos = end_nanos - trigger_start_nanos_;
   // Spark: processing time at least 1 ms; the input interval is the time since the
@@ -366,6 +490,7 @@ void MicroBatchExecution::ReportProgress(const PlannedEpoch& epoch, const EpochT
   p.name = spec_.name;
   p.timestamp_micros = trigger_start_micros_;
   p.batch_id = epoch.batch_id;
+  p.event_time = std::move(event_time);
   p.duration_ms = {{"addBatch", NanosToMs(timings.add_batch_nanos)},
                    {"commitOffsets", NanosToMs(timings.commit_offsets_nanos)},
                    {"getBatch", NanosToMs(timings.get_batch_nanos)},

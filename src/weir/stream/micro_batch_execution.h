@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,8 @@ struct ManagerShared {
 // Where a run starts, decided from the checkpoint before the thread starts.
 struct ResumePoint {
   int64_t next_batch_id = 0;
+  // The watermark after the last committed epoch (0 on a first start).
+  int64_t watermark_ms = 0;
   // End offsets of the last committed epoch; unset on a first start (the sources'
   // initial offsets are used).
   std::optional<std::vector<Offset>> committed_end;
@@ -98,8 +101,14 @@ class MicroBatchExecution final : public StreamingQuery {
   // watermark and emit and evict state). Stateless queries never need one; the
   // stateful issue decides here.
   bool NeedsNoDataEpoch() const { return false; }
+  // The watermark declaration of source i, if any.
+  const std::optional<WatermarkSpec>& Watermark(size_t i) const {
+    static const std::optional<WatermarkSpec> kNone;
+    return i < spec_.watermarks.size() ? spec_.watermarks[i] : kNone;
+  }
   void ReportProgress(const PlannedEpoch& epoch, const EpochTimings& timings,
-                      const std::vector<int64_t>& rows_per_source, int64_t output_rows);
+                      const std::vector<int64_t>& rows_per_source, int64_t output_rows,
+                      std::map<std::string, std::string> event_time);
   void ReportIdle();
   // Waits `micros` of the query clock without new data (default trigger's poll);
   // returns early on Stop or ProcessAllAvailable.
@@ -128,6 +137,12 @@ class MicroBatchExecution final : public StreamingQuery {
   std::vector<Offset> latest_offsets_;  // what LatestOffset last returned, per source
   std::vector<SourceMetrics> last_metrics_;
   int64_t next_batch_id_ = 0;
+  // The query's event-time watermark (ms), and each watermarked source's own: the
+  // largest event time it has seen minus its delay. The query's watermark is the
+  // minimum over sources that have seen data, and never moves back (Spark's
+  // WatermarkTracker with the default "min" policy).
+  int64_t watermark_ms_ = 0;
+  std::vector<std::optional<int64_t>> source_watermark_ms_;
   int64_t trigger_start_nanos_ = 0;
   int64_t trigger_start_micros_ = 0;  // wall clock
   int64_t last_data_trigger_nanos_ = -1;

@@ -75,6 +75,7 @@ Result<ResumePoint> ComputeResumePoint(Checkpoint* checkpoint) {
   }
   ResumePoint resume;
   resume.next_batch_id = committed + 1;
+  if (commit.has_value()) resume.watermark_ms = commit->watermark_ms;
   if (commit.has_value()) {
     ASSIGN_OR_RAISE(std::optional<PlannedEpoch> last, checkpoint->ReadPlanned(committed));
     if (!last.has_value()) {

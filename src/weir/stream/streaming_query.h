@@ -64,6 +64,14 @@ class StreamInputTable final : public plan::TableProvider {
   SchemaPtr schema_;
 };
 
+// A source's event-time column and watermark delay (`WATERMARK FOR ts AS ts -
+// INTERVAL 10 SECONDS`): the engine reports the column's min/max/avg per epoch and
+// the query's watermark in progress, and advances the watermark between epochs.
+struct WatermarkSpec {
+  int column = 0;            // index into the source's schema; a TIMESTAMP column
+  int64_t delay_micros = 0;  // >= 0
+};
+
 // Everything a query needs to run.
 struct QuerySpec {
   std::string name;  // may be empty (Spark: null)
@@ -71,6 +79,8 @@ struct QuerySpec {
   // StreamInputTables indexing `sources`.
   plan::LogicalPlanPtr plan;
   std::vector<SourcePtr> sources;
+  // Empty, or one entry per source (unset for a source without a watermark).
+  std::vector<std::optional<WatermarkSpec>> watermarks;
   SinkPtr sink;
   OutputMode output_mode = OutputMode::kAppend;
   Trigger trigger;
