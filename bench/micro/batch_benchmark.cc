@@ -14,6 +14,8 @@
 
 #include "weir/types/builder.h"
 
+#include "ratio_reporter.h"
+
 namespace weir {
 namespace {
 
@@ -139,25 +141,6 @@ BENCHMARK(BM_BuildWeir)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_BuildPlainVector)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_ScanWeir)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_ScanPlainVector)->Unit(benchmark::kMillisecond)->MinTime(1.0);
-
-// Prints the usual table, then remembers each benchmark's rows/s for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end()) rates_[r.run_name.function_name] = it->second.value;
-    }
-  }
-  double Rate(const std::string& name) const {
-    auto it = rates_.find(name);
-    return it == rates_.end() ? 0 : it->second;
-  }
-
- private:
-  std::map<std::string, double> rates_;
-};
 
 }  // namespace
 }  // namespace weir

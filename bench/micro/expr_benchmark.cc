@@ -19,6 +19,8 @@
 #include "weir/functions/registry.h"
 #include "weir/types/builder.h"
 
+#include "ratio_reporter.h"
+
 namespace weir {
 namespace {
 
@@ -230,25 +232,6 @@ BENCHMARK(BM_DateTruncWeir)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_DateTruncLoop)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_HashWeir)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_HashLoop)->Unit(benchmark::kMillisecond)->MinTime(1.0);
-
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end() && !r.error_occurred)
-        rates_[r.run_name.function_name] = it->second.value;
-    }
-  }
-  double Rate(const std::string& name) const {
-    auto it = rates_.find(name);
-    return it == rates_.end() ? 0 : it->second;
-  }
-
- private:
-  std::map<std::string, double> rates_;
-};
 
 }  // namespace
 }  // namespace weir

@@ -17,6 +17,8 @@
 #include "weir/formats/csv_decoder.h"
 #include "weir/formats/json_decoder.h"
 
+#include "ratio_reporter.h"
+
 namespace weir {
 namespace {
 
@@ -219,25 +221,6 @@ BENCHMARK(BM_JsonWeir)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_JsonSimdjsonVectors)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_CsvWeir)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 BENCHMARK(BM_CsvSplitVectors)->Unit(benchmark::kMillisecond)->MinTime(1.0);
-
-// Prints the usual table, then remembers each benchmark's records/s for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end()) rates_[r.run_name.function_name] = it->second.value;
-    }
-  }
-  double Rate(const std::string& name) const {
-    auto it = rates_.find(name);
-    return it == rates_.end() ? 0 : it->second;
-  }
-
- private:
-  std::map<std::string, double> rates_;
-};
 
 }  // namespace
 }  // namespace weir

@@ -23,6 +23,8 @@
 #include "weir/plan/table.h"
 #include "weir/types/builder.h"
 
+#include "ratio_reporter.h"
+
 namespace weir {
 namespace {
 
@@ -205,29 +207,6 @@ BENCHMARK(BM_AggregateWeir)
 BENCHMARK(BM_AggregateHandWritten)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
 BENCHMARK(BM_JoinWeir)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
 BENCHMARK(BM_JoinHandWritten)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
-
-// Prints the usual table, then remembers each benchmark's rows/s for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end()) {
-        std::string name = r.run_name.function_name;
-        if (!r.run_name.args.empty()) name += "/" + r.run_name.args;
-        rates_[name] = it->second.value;
-      }
-    }
-  }
-  double Rate(const std::string& name) const {
-    auto it = rates_.find(name);
-    return it == rates_.end() ? 0 : it->second;
-  }
-
- private:
-  std::map<std::string, double> rates_;
-};
 
 }  // namespace
 }  // namespace weir

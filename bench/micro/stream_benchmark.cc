@@ -24,6 +24,8 @@
 
 #include "weir/weir.h"
 
+#include "ratio_reporter.h"
+
 namespace weir {
 namespace {
 
@@ -180,32 +182,6 @@ BENCHMARK(BM_OneRowEpochsMemEnv)->Arg(100)->MinTime(2.0)->UseRealTime();
 BENCHMARK(BM_OneRowEpochsDisk)->Arg(20)->MinTime(2.0)->UseRealTime();
 BENCHMARK(BM_LargeEpochsMemEnv)->Arg(1)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
 
-// Prints the usual table, then remembers each benchmark's items/s for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end()) rates_[r.run_name.function_name] = it->second.value;
-      auto cpu = r.counters.find("cpu_us_per_epoch");
-      if (cpu != r.counters.end()) cpu_[r.run_name.function_name] = cpu->second.value;
-    }
-  }
-  double CpuMicros(const std::string& name) const {
-    auto it = cpu_.find(name);
-    return it == cpu_.end() ? 0 : it->second;
-  }
-  double Rate(const std::string& name) const {
-    auto it = rates_.find(name);
-    return it == rates_.end() ? 0 : it->second;
-  }
-
- private:
-  std::map<std::string, double> rates_;
-  std::map<std::string, double> cpu_;
-};
-
 }  // namespace
 }  // namespace weir
 
@@ -221,13 +197,13 @@ int main(int argc, char** argv) {
     std::printf(
         "  1-row epochs, checkpoint in memory: %9.0f epochs/s  (%7.1f us per epoch, %6.1f us "
         "CPU)\n",
-        mem, 1e6 / mem, reporter.CpuMicros("BM_OneRowEpochsMemEnv"));
+        mem, 1e6 / mem, reporter.Counter("BM_OneRowEpochsMemEnv", "cpu_us_per_epoch"));
   }
   if (disk > 0) {
     std::printf(
         "  1-row epochs, checkpoint on disk:   %9.0f epochs/s  (%7.1f us per epoch, %6.1f us "
         "CPU)\n",
-        disk, 1e6 / disk, reporter.CpuMicros("BM_OneRowEpochsDisk"));
+        disk, 1e6 / disk, reporter.Counter("BM_OneRowEpochsDisk", "cpu_us_per_epoch"));
   }
   if (rows > 0) {
     std::printf("  1M-row epochs, checkpoint in memory: %8.1f M rows/s  (%7.1f ms per epoch)\n",
