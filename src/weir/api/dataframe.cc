@@ -30,9 +30,7 @@ DataFrame MakeDataFrame(Session* session, plan::LogicalPlanPtr plan,
 }
 
 plan::LogicalPlanPtr ScanAll(plan::TableProviderPtr table) {
-  std::vector<int> columns(static_cast<size_t>(table->schema()->num_fields()));
-  for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
-  return std::make_shared<plan::ScanNode>(std::move(table), std::move(columns));
+  return plan::ScanNode::All(std::move(table));
 }
 
 Result<SchemaPtr> SchemaFromDdl(std::string_view ddl) {

@@ -87,9 +87,7 @@ Result<plan::LogicalPlanPtr> SessionCatalog::ResolveRelation(
   if (object == nullptr || object->kind == ObjectKind::kSink) {
     if (plan::TableProviderPtr table =
             local_tables_ != nullptr ? local_tables_->GetResult(name.back()) : nullptr) {
-      std::vector<int> columns(static_cast<size_t>(table->schema()->num_fields()));
-      for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
-      return std::make_shared<plan::ScanNode>(std::move(table), std::move(columns));
+      return plan::LogicalPlanPtr(plan::ScanNode::All(std::move(table)));
     }
   }
   if (object == nullptr) return Status::NotFound("no such relation");
@@ -108,9 +106,7 @@ Result<plan::LogicalPlanPtr> SessionCatalog::ResolveRelation(
       }
       auto table = std::make_shared<stream::StreamInputTable>(
           static_cast<int>(stream_inputs_.size()), object->name, object->schema);
-      std::vector<int> columns(static_cast<size_t>(object->schema->num_fields()));
-      for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
-      auto scan = std::make_shared<plan::ScanNode>(std::move(table), std::move(columns));
+      auto scan = plan::ScanNode::All(std::move(table));
       stream_inputs_.push_back(object);
       stream_scans_.push_back(scan);
       return plan::LogicalPlanPtr(scan);

@@ -277,9 +277,7 @@ Result<StatementResult> Session::RunCreateView(const sql::Statement& stmt) {
     Result<plan::TableProviderPtr> table =
         formats::OpenFileTable(stmt.using_format, path, options, user_schema, env_);
     if (!table.ok()) return table.status().WithPosition(stmt.position);
-    std::vector<int> columns((*table)->schema()->num_fields());
-    for (size_t i = 0; i < columns.size(); ++i) columns[i] = static_cast<int>(i);
-    object.plan = std::make_shared<plan::ScanNode>(*table, std::move(columns));
+    object.plan = plan::ScanNode::All(*table);
   } else {
     ASSIGN_OR_RAISE(plan::LogicalPlanPtr bound, Bind(*stmt.query));
     if (!stmt.column_names.empty()) {

@@ -249,9 +249,8 @@ Result<RecordDecoderPtr> MakeCsvDecoder(SchemaPtr schema, std::vector<int> colum
 
 Result<Batch> DecodeCsv(std::string_view buffer, const SchemaPtr& schema,
                         const CsvReadOptions& options, ParseStats* stats) {
-  std::vector<int> all;
-  for (int i = 0; i < schema->num_fields(); ++i) all.push_back(i);
-  ASSIGN_OR_RAISE(RecordDecoderPtr decoder, MakeCsvDecoder(schema, std::move(all), options));
+  ASSIGN_OR_RAISE(RecordDecoderPtr decoder,
+                  MakeCsvDecoder(schema, AllFieldIndices(*schema), options));
   ASSIGN_OR_RAISE(Batch batch, DecodeAll(decoder.get(), buffer));
   if (stats != nullptr) stats->Add(decoder->stats());
   return batch;

@@ -189,9 +189,7 @@ Result<SchemaPtr> FileFormat::ResolveSchema(const std::vector<std::string>& file
                                             SchemaPtr user_schema, Env* env) const {
   if (user_schema != nullptr) {
     // Checks the schema by making a decoder of it.
-    std::vector<int> all;
-    for (int i = 0; i < user_schema->num_fields(); ++i) all.push_back(i);
-    RETURN_NOT_OK(MakeDecoder(user_schema, all).status());
+    RETURN_NOT_OK(MakeDecoder(user_schema, AllFieldIndices(*user_schema)).status());
     return user_schema;
   }
   switch (kind_) {

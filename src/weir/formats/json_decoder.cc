@@ -467,9 +467,8 @@ Result<RecordDecoderPtr> MakeJsonDecoder(SchemaPtr schema, std::vector<int> colu
 
 Result<Batch> DecodeJsonLines(std::string_view buffer, const SchemaPtr& schema,
                               const JsonReadOptions& options, ParseStats* stats) {
-  std::vector<int> all;
-  for (int i = 0; i < schema->num_fields(); ++i) all.push_back(i);
-  ASSIGN_OR_RAISE(RecordDecoderPtr decoder, MakeJsonDecoder(schema, std::move(all), options));
+  ASSIGN_OR_RAISE(RecordDecoderPtr decoder,
+                  MakeJsonDecoder(schema, AllFieldIndices(*schema), options));
   ASSIGN_OR_RAISE(Batch batch, DecodeAll(decoder.get(), buffer));
   if (stats != nullptr) stats->Add(decoder->stats());
   return batch;

@@ -123,9 +123,7 @@ Result<Relation> Binder::BindNamedTable(const TableRef& ref) {
     // Spark's path tables: json.`/data/logs`.
     Result<TableProviderPtr> table = catalog_.ResolvePath(names[0], names[1]);
     if (table.ok()) {
-      std::vector<int> all;
-      for (int i = 0; i < (*table)->schema()->num_fields(); ++i) all.push_back(i);
-      found = LogicalPlanPtr(std::make_shared<ScanNode>(*table, std::move(all)));
+      found = LogicalPlanPtr(ScanNode::All(*table));
     } else if (!table.status().IsNotFound() || HasErrorClass(table.status())) {
       // Only an unclassified NotFound means "not a file format" (Catalog::ResolvePath);
       // [PATH_NOT_FOUND] and every other error is the table reference's.

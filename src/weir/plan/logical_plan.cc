@@ -184,6 +184,11 @@ ScanNode::ScanNode(TableProviderPtr table, std::vector<int> columns, std::vector
       columns_(std::move(columns)),
       filters_(std::move(filters)) {}
 
+std::shared_ptr<const ScanNode> ScanNode::All(TableProviderPtr table) {
+  std::vector<int> columns = AllFieldIndices(*table->schema());
+  return std::make_shared<ScanNode>(std::move(table), std::move(columns));
+}
+
 std::string ScanNode::Describe() const {
   std::vector<std::string> names;
   for (const Field& f : schema()->fields()) names.push_back(f.name);

@@ -90,6 +90,8 @@ std::string ExplainString(const LogicalPlan& plan);
 class ScanNode final : public LogicalPlan {
  public:
   ScanNode(TableProviderPtr table, std::vector<int> columns, std::vector<ExprPtr> filters = {});
+  // A scan of every column of `table`.
+  static std::shared_ptr<const ScanNode> All(TableProviderPtr table);
   const TableProviderPtr& table() const { return table_; }
   const std::vector<int>& columns() const { return columns_; }
   const std::vector<ExprPtr>& filters() const { return filters_; }

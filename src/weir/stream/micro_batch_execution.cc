@@ -232,12 +232,6 @@ Status MicroBatchExecution::Initialize() {
   for (const auto& listener : manager_->Listeners()) {
     listener->OnQueryStarted(id_, run_id_, spec_.name);
   }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    started_ = true;
-    state_ = QueryState::kActive;
-  }
-  cv_.notify_all();
   next_batch_id_ = resume_.next_batch_id;
   watermark_ms_ = resume_.watermark_ms;
   source_watermark_ms_.assign(n, std::nullopt);
@@ -256,6 +250,14 @@ Status MicroBatchExecution::Initialize() {
   if (spec_.trigger.kind == Trigger::Kind::kAvailableNow) {
     for (const SourcePtr& source : spec_.sources) RETURN_NOT_OK(source->PrepareForAvailableNow());
   }
+  // Start() returns now: the query's starting point (and AvailableNow's end) is fixed,
+  // so data added after Start() returns is not part of an AvailableNow run.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    started_ = true;
+    state_ = QueryState::kActive;
+  }
+  cv_.notify_all();
   return Status::OK();
 }
 

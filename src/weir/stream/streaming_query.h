@@ -164,7 +164,9 @@ class StreamingQueryManager {
 
   // Checks the plan (unsupported operations are refused here, naming the operator and
   // Spark's rule), opens or creates the checkpoint, and starts the loop on its own
-  // thread. A second active query with the same name or id is an error.
+  // thread. Returns once the query has fixed where it starts (its start offsets, and
+  // for AvailableNow the end of the data it will process). A second active query with
+  // the same name or id is an error.
   Result<StreamingQueryPtr> Start(QuerySpec spec);
 
   std::vector<StreamingQueryPtr> active() const;

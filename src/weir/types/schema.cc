@@ -2,6 +2,12 @@
 
 namespace weir {
 
+std::vector<int> AllFieldIndices(const Schema& schema) {
+  std::vector<int> all(static_cast<size_t>(schema.num_fields()));
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  return all;
+}
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {

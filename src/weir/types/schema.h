@@ -55,6 +55,10 @@ inline SchemaPtr MakeSchema(std::vector<Field> fields) {
   return std::make_shared<const Schema>(std::move(fields));
 }
 
+// 0, 1, ..., num_fields() - 1: every column of `schema`, in order (for scans and
+// decoders that read them all).
+std::vector<int> AllFieldIndices(const Schema& schema);
+
 // ASCII case-insensitive equality, for SQL identifiers.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 

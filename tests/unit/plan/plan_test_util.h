@@ -73,9 +73,7 @@ class TestCatalog final : public Catalog {
     if (name.size() != 1) return Status::NotFound("no such table");
     for (const auto& [n, t] : tables_) {
       if (EqualsIgnoreCase(n, name[0])) {
-        std::vector<int> all;
-        for (int i = 0; i < t->schema()->num_fields(); ++i) all.push_back(i);
-        return LogicalPlanPtr(std::make_shared<ScanNode>(t, all));
+        return LogicalPlanPtr(ScanNode::All(t));
       }
     }
     return Status::NotFound("no such table");
