@@ -34,11 +34,13 @@ function(weir_add_module name)
     if(dep_rank EQUAL -1)
       message(FATAL_ERROR "weir_${name}: unknown weir module '${dep}'")
     endif()
-    # Modules of one rank (connectors/formats/log) may use each other only as
-    # DESIGN.md allows: connectors -> formats, and connectors -> log (the log source
-    # and sink). Otherwise dependencies point down.
-    if(NOT dep_rank LESS my_rank AND NOT (name STREQUAL "connectors" AND
-                                          (dep STREQUAL "formats" OR dep STREQUAL "log")))
+    # Modules of one rank may use each other only as DESIGN.md allows: connectors ->
+    # formats, and connectors -> log (the log source and sink); exec -> state (the
+    # stateful physical operators in exec keep their state through the StateStore
+    # interface). Otherwise dependencies point down.
+    if(NOT dep_rank LESS my_rank
+       AND NOT (name STREQUAL "connectors" AND (dep STREQUAL "formats" OR dep STREQUAL "log"))
+       AND NOT (name STREQUAL "exec" AND dep STREQUAL "state"))
       message(FATAL_ERROR "weir_${name} may not depend on weir_${dep}: dependencies point down")
     endif()
     target_link_libraries(weir_${name} PUBLIC weir_${dep})

@@ -1,0 +1,125 @@
+// StateStore: the versioned key-value state of one stateful operator partition
+// (DESIGN.md sections 4 and 5). A streaming aggregation keeps its groups here, a
+// deduplication the keys it has seen, a stream-stream join the rows waiting for a
+// match, mapGroupsWithState the user's state and timeouts.
+//
+// Versions: the state after epoch e is version e + 1; version 0 is empty. An epoch
+// opens the store at the version the previous epoch committed (GetStore(e)), reads
+// and changes it, and either commits (version e + 1 becomes readable) or aborts
+// (nothing of the epoch's changes remains). Re-running an epoch (after a failure
+// or a restart) opens the same version again, so an epoch's effects on state are
+// never applied twice.
+//
+// Keys and values are bytes; operators encode them (exec/state_codec.h). Keys
+// compare as unsigned bytes: PrefixScan and Iterate visit keys in that order, so an
+// operator can lay out "group key ++ timestamp" and scan one group's entries.
+//
+// Implementations: InMemoryStateStoreProvider (this issue); the RocksDB and
+// durable in-memory backends of the checkpoint issue implement the same interface.
+//
+// Thread-safety: one StateStore is used by one thread at a time. Different
+// partitions' providers are independent and may run concurrently.
+
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "weir/common/result.h"
+
+namespace weir::state {
+
+struct StateStoreMetrics {
+  int64_t num_keys = 0;
+  // Approximate bytes the state holds in memory (keys, values and per-entry
+  // overhead), Spark's memoryUsedBytes.
+  int64_t memory_used_bytes = 0;
+};
+
+// Visits one entry; returns false to stop the scan.
+using StateVisitor = std::function<bool(std::string_view key, std::string_view value)>;
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  // The version this store was opened at (its reads see that version plus the
+  // changes made through this store).
+  virtual int64_t version() const = 0;
+
+  // Sets *value and returns true when `key` exists.
+  virtual Result<bool> Get(std::string_view key, std::string* value) = 0;
+  virtual Status Put(std::string_view key, std::string_view value) = 0;
+  // Removing a missing key is not an error.
+  virtual Status Remove(std::string_view key) = 0;
+
+  // Visits the entries whose key starts with `prefix`, in key order. The visitor
+  // must not change the store.
+  virtual Status PrefixScan(std::string_view prefix, const StateVisitor& visit) = 0;
+  // Visits every entry in key order. The visitor must not change the store.
+  virtual Status Iterate(const StateVisitor& visit) = 0;
+
+  // Makes this store's state readable as version() + 1 and returns that version.
+  // The store cannot be used afterwards.
+  virtual Result<int64_t> Commit() = 0;
+  // Drops the changes; the store cannot be used afterwards. Also what destroying an
+  // uncommitted store does.
+  virtual void Abort() = 0;
+  virtual bool committed() const = 0;
+
+  // Of the state as this store sees it now.
+  virtual StateStoreMetrics metrics() const = 0;
+};
+
+using StateStorePtr = std::unique_ptr<StateStore>;
+
+// The stores of one stateful operator partition, across versions.
+//
+// Thread-safety: thread-safe; latest_version() and Purge() may run while a store it
+// opened is in use on another thread. A store keeps its provider alive.
+class StateStoreProvider {
+ public:
+  virtual ~StateStoreProvider() = default;
+  // Opens the store at `version` (0: empty). NotFound when that version is not
+  // retained (older than the retained minimum, or newer than the latest commit).
+  // At most one store of a provider is open at a time: asking for another before it
+  // commits or aborts is an error. Committing a store opened at an older version
+  // makes its version + 1 the latest and forgets the versions after it (a re-run
+  // epoch replaces them).
+  virtual Result<StateStorePtr> GetStore(int64_t version) = 0;
+  // The latest committed version (0 before the first commit).
+  virtual int64_t latest_version() const = 0;
+  // Forgets versions older than `min_version` (maintenance); never the latest.
+  virtual Status Purge(int64_t min_version) = 0;
+};
+
+using StateStoreProviderPtr = std::shared_ptr<StateStoreProvider>;
+
+// Which store backs an operator partition: (checkpoint location, operator id,
+// partition) -> provider. A query asks for its providers when it starts; a restart
+// in the same process from the same checkpoint location gets the same providers, so
+// in-memory state survives it (the durable backends reload from the checkpoint).
+//
+// Thread-safety: thread-safe.
+class StateStoreRegistry {
+ public:
+  virtual ~StateStoreRegistry() = default;
+  virtual Result<StateStoreProviderPtr> GetProvider(const std::string& checkpoint_location,
+                                                    int operator_id, int partition) = 0;
+  // Forgets every provider of a checkpoint location (the query's checkpoint was
+  // deleted, e.g. a temporary one).
+  virtual void Drop(const std::string& checkpoint_location) = 0;
+};
+
+// The process-wide registry of in-memory providers.
+StateStoreRegistry* InMemoryStateStores();
+
+// An in-memory provider: the latest version in an ordered map, plus undo records
+// of the last `retained_versions` commits so that an earlier version can be
+// reopened (a re-run of an epoch whose commit record never landed).
+StateStoreProviderPtr MakeInMemoryStateStoreProvider(int retained_versions = 2);
+
+}  // namespace weir::state
