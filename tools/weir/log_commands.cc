@@ -96,7 +96,8 @@ int RunDelete(const GlobalOptions& g, const std::string& name, std::ostream& out
 // (so it fails while a producer writes the topic).
 int RunCompact(const GlobalOptions& g, const std::string& name, std::ostream& out,
                std::ostream& err) {
-  LogStore store(Env::Default(), g.data_dir);
+  // Without the writer's background thread, which would only compact again.
+  LogStore store(Env::Default(), g.data_dir, log::BackgroundOptions{.enabled = false});
   Result<std::unique_ptr<log::Topic>> topic = store.OpenTopic(name, log::TopicAccess::kWrite);
   if (!topic.ok()) return ReportError(err, topic.status());
   if ((*topic)->config().cleanup_policy != log::CleanupPolicy::kCompact) {

@@ -36,12 +36,16 @@ bool ParseSuffixed(std::string_view name, std::string_view suffix, int64_t* base
   return ParseSegmentFileName(name.substr(0, name.size() - suffix.size()), base, kind);
 }
 
-// Calls fn with every batch of a sealed segment, oldest first.
+// Calls fn with every batch of a sealed segment, oldest first. Cancelled once `stop`
+// is requested (checked before each read).
 template <typename Fn>
-Status ForEachBatch(const Segment& seg, Fn&& fn) {
+Status ForEachBatch(const Segment& seg, std::stop_token stop, Fn&& fn) {
   int64_t offset = seg.base_offset();
   const int64_t end = seg.end_offset();
   while (offset < end) {
+    if (stop.stop_requested()) {
+      return Status::Cancelled(fmt::format("compaction of {} was stopped", seg.log_path()));
+    }
     std::vector<RecordBatch> batches;
     size_t bytes = 0;
     RETURN_NOT_OK(seg.Read(offset, kReadBytes, &batches, &bytes));
@@ -221,7 +225,7 @@ Status RecoverCompactionFiles(Env* env, const std::string& dir) {
   return deleted ? env->SyncDir(dir) : Status::OK();
 }
 
-Result<CompactionStats> Partition::Compact() {
+Result<CompactionStats> Partition::Compact(std::stop_token stop) {
   if (options_.read_only) return Status::InvalidArgument("partition " + dir_ + " is read-only");
   if (!options_.compact) {
     return Status::InvalidArgument("partition " + dir_ + " does not have cleanup policy compact");
@@ -256,21 +260,39 @@ Result<CompactionStats> Partition::Compact() {
     return h.producer_id >= 0 && txns_.IsAborted(h.producer_id, h.base_offset);
   });
   for (const std::shared_ptr<Segment>& seg : sealed) {
-    RETURN_NOT_OK(ForEachBatch(*seg, [&plan](const RecordBatch& b) {
+    RETURN_NOT_OK(ForEachBatch(*seg, stop, [&plan](const RecordBatch& b) {
       plan.Add(b);
       return Status::OK();
     }));
   }
   for (const std::shared_ptr<Segment>& seg : sealed) {
-    RETURN_NOT_OK(CompactSegment(seg, plan, &stats).status());
+    RETURN_NOT_OK(CompactSegment(seg, plan, stop, &stats).status());
   }
+  // Every key of the sealed segments up to here had its latest value there.
+  std::lock_guard<std::mutex> lock(mu_);
+  cleaned_end_offset_ = std::max(cleaned_end_offset_, sealed.back()->end_offset());
   return stats;
 }
 
+CompactionBacklog Partition::compaction_backlog() const {
+  CompactionBacklog backlog;
+  std::lock_guard<std::mutex> lock(mu_);
+  // The segments Compact() would work on: sealed, and below the last stable offset.
+  const int64_t lso = std::min(end_offset_, txns_.FirstUnstableOffset());
+  for (auto it = segments_.begin(); it != std::prev(segments_.end()); ++it) {
+    const Segment& seg = **it;
+    if (seg.end_offset() > lso) break;
+    (seg.end_offset() <= cleaned_end_offset_ ? backlog.clean_bytes : backlog.dirty_bytes) +=
+        seg.published_size();
+  }
+  return backlog;
+}
+
 Result<bool> Partition::CompactSegment(const std::shared_ptr<Segment>& seg,
-                                       const CompactionPlan& plan, CompactionStats* stats) {
+                                       const CompactionPlan& plan, std::stop_token stop,
+                                       CompactionStats* stats) {
   int64_t removable = 0;
-  RETURN_NOT_OK(ForEachBatch(*seg, [&](const RecordBatch& b) {
+  RETURN_NOT_OK(ForEachBatch(*seg, stop, [&](const RecordBatch& b) {
     if (plan.KeepWhole(b.header)) return Status::OK();
     const bool aborted = plan.Aborted(b.header);
     for (const LogRecord& r : b.records) removable += !aborted && plan.Survives(r) ? 0 : 1;
@@ -285,7 +307,8 @@ Result<bool> Partition::CompactSegment(const std::shared_ptr<Segment>& seg,
         CleanedSegmentWriter::Create(env_, dir_, base, options_.index_interval_bytes);
     Status s = w.status();
     if (s.ok()) {
-      s = ForEachBatch(*seg, [&](const RecordBatch& b) { return (*w)->Add(b, plan, &removed); });
+      s = ForEachBatch(*seg, stop,
+                       [&](const RecordBatch& b) { return (*w)->Add(b, plan, &removed); });
     }
     if (s.ok()) s = (*w)->Finish();
     if (!s.ok()) {

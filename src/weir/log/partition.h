@@ -53,11 +53,12 @@
 // ApplyRetention, Refresh) are serialized by write_mu_, so there is one writer at a
 // time, except for the group syncs, which run without it. Readers (Read,
 // FindOffsetByTimestamp, start_offset, end_offset, last_stable_offset, num_segments,
-// segments) may run concurrently with each other and with an append; they hold mu_
-// only to take a snapshot of the segment list (and the transaction state) and never
-// wait for an fsync. Compact() may run concurrently with all of these (one
-// Compact() at a time, serialized by compact_mu_); it holds write_mu_ only to swap a
-// segment in. Lock order: compact_mu_, then write_mu_, then mu_.
+// segments, compaction_backlog) may run concurrently with each other and with an
+// append; they hold mu_ only to take a snapshot of the segment list (and the
+// transaction state) and never wait for an fsync. Compact() may run concurrently with
+// all of these (one Compact() at a time, serialized by compact_mu_); it holds
+// write_mu_ only to swap a segment in. Lock order: compact_mu_, then write_mu_, then
+// mu_.
 //
 // Across processes: one writer per directory, which the caller enforces (a Topic
 // holds a lock file per partition); any number of read_only opens, which change
@@ -73,6 +74,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -158,6 +160,22 @@ struct CompactionStats {
   int64_t records_removed = 0;
   uint64_t bytes_before = 0;  // of the rewritten segments' logs
   uint64_t bytes_after = 0;
+};
+
+// How much of a compact partition compaction could clean, and how much of that is new
+// since the last Compact(): Kafka's dirty ratio (min.cleanable.dirty.ratio). Counts
+// only what Compact() works on, the sealed segments below the last stable offset.
+struct CompactionBacklog {
+  // Bytes of those segments up to the end of the last Compact(): each key there had
+  // its latest value then.
+  uint64_t clean_bytes = 0;
+  // Bytes of those segments after it, not yet compacted against.
+  uint64_t dirty_bytes = 0;
+  // dirty_bytes / (clean_bytes + dirty_bytes), 0 when both are 0.
+  double dirty_ratio() const {
+    const uint64_t total = clean_bytes + dirty_bytes;
+    return total == 0 ? 0.0 : static_cast<double>(dirty_bytes) / static_cast<double>(total);
+  }
 };
 
 // What a partition holds, per segment, for `weir topic describe` and tests.
@@ -279,11 +297,20 @@ class Partition {
   // after it makes later Compact() calls fail until the partition is reopened, whose
   // recovery completes the swap.
   //
+  // `stop` cancels it: it is checked after every read of about 1 MiB, and a cancelled
+  // Compact() returns Cancelled, leaving the segments not yet swapped as they were
+  // (so closing a topic need not wait for a long compaction).
+  //
   // Thread-safety: may run on a background thread beside appends and reads; one
   // compaction at a time (compact_mu_). It reads and writes without write_mu_ and
   // takes it only to swap one segment (a few renames, a SyncDir and reopening the
   // segment's index), so appends wait at most that long.
-  Result<CompactionStats> Compact();
+  Result<CompactionStats> Compact(std::stop_token stop = {});
+
+  // The dirty ratio's bytes, for deciding whether to Compact() (a topic's background
+  // thread, docs/log.md "Background work"). The end of the last successful Compact()
+  // is kept in memory only: after an open, every sealed segment counts as dirty.
+  CompactionBacklog compaction_backlog() const;
 
   // REQUIRES: read_only. Makes visible what the writer appended since the open or the
   // last Refresh(): new batches, new segments; drops segments retention deleted.
@@ -368,7 +395,7 @@ class Partition {
   Result<size_t> ApplyRetentionLocked();
   // Compaction helpers (compaction.cc).
   Result<bool> CompactSegment(const std::shared_ptr<Segment>& seg, const CompactionPlan& plan,
-                              CompactionStats* stats);
+                              std::stop_token stop, CompactionStats* stats);
   Result<bool> SwapCompactedSegment(const std::shared_ptr<Segment>& old_seg, int64_t end_offset);
   Status DeleteSegmentFiles(int64_t base_offset);
   Status AppendLocked(const std::string& batch, const BatchHeader& header);
@@ -417,6 +444,9 @@ class Partition {
   // it without mu_. The active segment's writer methods are called under write_mu_.
   std::vector<std::shared_ptr<Segment>> segments_;
   int64_t end_offset_ = 0;  // guarded by mu_
+  // Offsets below this were covered by the last successful Compact() (a sealed
+  // segment's end); 0 until then. Guarded by mu_.
+  int64_t cleaned_end_offset_ = 0;
   // Open and aborted transactions. Guarded by mu_; changed only while also holding
   // write_mu_, so a writer holding write_mu_ may read it with mu_ only briefly.
   TransactionState txns_;

@@ -1,9 +1,13 @@
 #include "weir/log/topic.h"
 
 #include <algorithm>
+#include <chrono>
+#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
+
+#include "weir/common/logging.h"
 
 namespace weir::log {
 
@@ -38,6 +42,23 @@ Result<TopicConfig> ReadConfigFile(Env* env, const std::string& name, const std:
   return config;
 }
 
+// The longest BackgroundOptions::interval_ms: a year, far from overflowing the
+// steady clock's nanoseconds when added to now.
+constexpr int64_t kMaxBackgroundIntervalMs = int64_t{365} * 24 * 3600 * 1000;
+
+Status ValidateBackgroundOptions(const BackgroundOptions& o) {
+  if (o.interval_ms < 1 || o.interval_ms > kMaxBackgroundIntervalMs) {
+    return Status::InvalidArgument(fmt::format("background interval_ms {} out of range [1, {}]",
+                                               o.interval_ms, kMaxBackgroundIntervalMs));
+  }
+  // Written so that NaN fails too.
+  if (!(o.min_cleanable_dirty_ratio >= 0.0 && o.min_cleanable_dirty_ratio <= 1.0)) {
+    return Status::InvalidArgument(fmt::format("min_cleanable_dirty_ratio {} out of range [0, 1]",
+                                               o.min_cleanable_dirty_ratio));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 std::string PartitionDir(const std::string& topic_dir, int32_t p) {
@@ -50,14 +71,16 @@ std::string WriterLockPath(const std::string& partition_dir) {
 
 // --- Topic ---
 
-Topic::Topic(Env* env, std::string dir, std::string name, TopicConfig config, TopicAccess access)
+Topic::Topic(Env* env, std::string dir, std::string name, TopicConfig config, TopicAccess access,
+             BackgroundOptions background)
     : env_(env),
       dir_(std::move(dir)),
       name_(std::move(name)),
       config_(config),
       access_(access),
       partitions_(static_cast<size_t>(config.partitions)),
-      locks_(static_cast<size_t>(config.partitions)) {}
+      locks_(static_cast<size_t>(config.partitions)),
+      background_options_(background) {}
 
 Topic::~Topic() { Close().IgnoreError(); }
 
@@ -94,7 +117,102 @@ Result<Partition*> Topic::GetPartition(int32_t p) {
   RETURN_NOT_OK(opened.status());
   partitions_[i] = std::move(*opened);
   locks_[i] = std::move(writer_lock);
+  if (access_ == TopicAccess::kWrite && background_options_.enabled) {
+    {
+      std::lock_guard<std::mutex> bg(bg_mu_);
+      bg_partitions_.push_back(partitions_[i].get());
+    }
+    if (!background_.joinable()) {
+      try {
+        background_ = std::jthread([this](std::stop_token stop) { RunBackground(stop); });
+      } catch (const std::system_error& e) {
+        // Out of threads: the topic works on without background rounds (appends
+        // still abort timed-out transactions and apply retention at rolls); the next
+        // partition opened tries again.
+        WEIR_LOG(WARN) << "topic '" << name_
+                       << "': cannot start its background thread: " << e.what();
+      }
+    }
+  }
   return partitions_[i].get();
+}
+
+void Topic::RunBackground(std::stop_token stop) {
+  // The last error logged per partition of bg_partitions_, so that a sticky error is
+  // logged once rather than every round.
+  std::vector<std::string> last_errors;
+  const std::chrono::milliseconds interval(background_options_.interval_ms);
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(bg_mu_);
+      // Returns at the timeout, or at once when a stop is requested.
+      bg_cv_.wait_for(lock, stop, interval, [] { return false; });
+    }
+    if (stop.stop_requested()) return;
+    BackgroundRound(stop, &last_errors);
+  }
+}
+
+void Topic::BackgroundRound(std::stop_token stop, std::vector<std::string>* last_errors) {
+  std::vector<Partition*> partitions;
+  {
+    std::lock_guard<std::mutex> lock(bg_mu_);
+    partitions = bg_partitions_;
+  }
+  last_errors->resize(partitions.size());
+  BackgroundStats round;
+  for (size_t i = 0; i < partitions.size() && !stop.stop_requested(); ++i) {
+    Partition* p = partitions[i];
+    std::string error;
+    auto failed = [&](std::string_view step, const Status& s) {
+      ++round.errors;
+      if (error.empty()) error = fmt::format("{}: {}", step, s.ToString());
+    };
+    // Each step takes the writer mutex only briefly (appending an abort marker,
+    // deleting a segment) or, for compaction, only to swap a segment in.
+    Result<size_t> aborted = p->AbortTimedOutTransactions();
+    if (aborted.ok()) {
+      round.transactions_aborted += *aborted;
+    } else {
+      failed("aborting timed-out transactions", aborted.status());
+    }
+    Result<size_t> deleted = p->ApplyRetention();
+    if (deleted.ok()) {
+      round.segments_deleted += *deleted;
+    } else {
+      failed("retention", deleted.status());
+    }
+    if (config_.cleanup_policy != CleanupPolicy::kDelete) {
+      const CompactionBacklog backlog = p->compaction_backlog();
+      if (backlog.dirty_bytes > 0 &&
+          backlog.dirty_ratio() > background_options_.min_cleanable_dirty_ratio) {
+        Result<CompactionStats> compacted = p->Compact(stop);
+        if (compacted.ok()) {
+          ++round.compactions;
+          round.records_removed += compacted->records_removed;
+        } else if (compacted.status().code() != StatusCode::kCancelled) {
+          failed("compaction", compacted.status());
+        }
+      }
+    }
+    std::string& last = (*last_errors)[i];
+    if (!error.empty() && error != last) {
+      WEIR_LOG(WARN) << p->dir() << ": background " << error;
+    }
+    last = std::move(error);
+  }
+  std::lock_guard<std::mutex> lock(bg_mu_);
+  ++bg_stats_.rounds;
+  bg_stats_.compactions += round.compactions;
+  bg_stats_.records_removed += round.records_removed;
+  bg_stats_.transactions_aborted += round.transactions_aborted;
+  bg_stats_.segments_deleted += round.segments_deleted;
+  bg_stats_.errors += round.errors;
+}
+
+BackgroundStats Topic::background_stats() const {
+  std::lock_guard<std::mutex> lock(bg_mu_);
+  return bg_stats_;
 }
 
 Result<AppendResult> Topic::Append(int32_t p, std::span<const Record> records,
@@ -107,6 +225,12 @@ Status Topic::Close() {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return Status::OK();
   closed_ = true;
+  // Before the partitions close: the thread may be using them. It never takes mu_,
+  // and a stop request cancels a compaction it is running.
+  if (background_.joinable()) {
+    background_.request_stop();
+    background_.join();
+  }
   Status first;
   for (size_t i = 0; i < partitions_.size(); ++i) {
     if (partitions_[i] != nullptr) {
@@ -128,8 +252,8 @@ std::string StripTrailingSlashes(std::string dir) {
 }
 }  // namespace
 
-LogStore::LogStore(Env* env, std::string data_dir)
-    : env_(env), data_dir_(StripTrailingSlashes(std::move(data_dir))) {}
+LogStore::LogStore(Env* env, std::string data_dir, BackgroundOptions background)
+    : env_(env), data_dir_(StripTrailingSlashes(std::move(data_dir))), background_(background) {}
 
 Result<std::unique_ptr<FileLock>> LogStore::LockAdmin() {
   const std::string path = data_dir_ + "/topics.lock";
@@ -238,8 +362,9 @@ Status LogStore::RemoveTopicFiles(const std::string& dir) {
 
 Result<std::unique_ptr<Topic>> LogStore::OpenTopic(const std::string& name,
                                                    TopicAccess access) const {
+  if (access == TopicAccess::kWrite) RETURN_NOT_OK(ValidateBackgroundOptions(background_));
   ASSIGN_OR_RAISE(TopicConfig config, ReadTopicConfig(name));
-  return std::unique_ptr<Topic>(new Topic(env_, TopicDir(name), name, config, access));
+  return std::unique_ptr<Topic>(new Topic(env_, TopicDir(name), name, config, access, background_));
 }
 
 }  // namespace weir::log
