@@ -120,6 +120,7 @@ Result<StatementResult> Session::RunShow(const sql::Statement& stmt) {
   switch (stmt.show) {
     case sql::ShowWhat::kFunctions: {
       for (const std::string& name : FunctionRegistry::Builtins().Names()) {
+        if (name.starts_with("__")) continue;  // internal (the binder's rewrites)
         if (ShowPatternMatches(stmt.like_pattern, name)) rows.push_back({name});
       }
       std::sort(rows.begin(), rows.end());
@@ -318,6 +319,22 @@ Result<StatementResult> Session::RunCreateSource(const sql::Statement& stmt) {
   RETURN_NOT_OK(CheckConnector("source", *FindOptionValue(object.options, "connector"),
                                connectors_.SourceNames())
                     .WithPosition(stmt.position));
+  if (stmt.columns.empty()) {
+    // No declared columns: the connector's own columns (rate: timestamp, value), which
+    // a WATERMARK alone in the column list may name.
+    stream::ConnectorContext ctx;
+    ctx.name = object.name;
+    ctx.options = stream::Options(object.options);
+    ctx.env = env_;
+    ctx.clock = clock_;
+    ctx.data_dir = options_.data_dir;
+    ctx.local_tables = &local_tables_;
+    Result<stream::SourcePtr> probe =
+        connectors_.MakeSource(*FindOptionValue(object.options, "connector"), ctx);
+    if (!probe.ok()) return probe.status().WithPosition(stmt.position);
+    object.schema = (*probe)->schema();
+    (*probe)->Stop();
+  }
   if (stmt.watermark) {
     const sql::WatermarkDef& w = *stmt.watermark;
     std::optional<int> index = object.schema->FindField(w.column);
@@ -348,21 +365,6 @@ Result<StatementResult> Session::RunCreateSource(const sql::Statement& stmt) {
             : delay->ToString();
     Result<stream::WatermarkSpec> checked = WatermarkOf(object, eval_);
     if (!checked.ok()) return checked.status().WithPosition(w.expr->position);
-  }
-  if (stmt.columns.empty()) {
-    // No declared columns: the connector's own columns (rate: timestamp, value).
-    stream::ConnectorContext ctx;
-    ctx.name = object.name;
-    ctx.options = stream::Options(object.options);
-    ctx.env = env_;
-    ctx.clock = clock_;
-    ctx.data_dir = options_.data_dir;
-    ctx.local_tables = &local_tables_;
-    Result<stream::SourcePtr> probe =
-        connectors_.MakeSource(*FindOptionValue(object.options, "connector"), ctx);
-    if (!probe.ok()) return probe.status().WithPosition(stmt.position);
-    object.schema = (*probe)->schema();
-    (*probe)->Stop();
   }
   RETURN_NOT_OK(catalog_.Add(std::move(object), stmt.or_replace).WithPosition(stmt.position));
   return StatementResult{};

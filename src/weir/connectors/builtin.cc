@@ -9,6 +9,8 @@ void RegisterBuiltinConnectors(stream::ConnectorRegistry* registry) {
   RegisterConsoleSink(registry);
   RegisterFileConnectors(registry);
   RegisterLogConnectors(registry);
+  RegisterNexmarkSource(registry);
+  RegisterBlackholeSink(registry);
 }
 
 }  // namespace weir::connectors

@@ -21,6 +21,8 @@ void RegisterSocketSource(stream::ConnectorRegistry* registry);      // socket
 void RegisterConsoleSink(stream::ConnectorRegistry* registry);       // console
 void RegisterFileConnectors(stream::ConnectorRegistry* registry);    // file source and sink
 void RegisterLogConnectors(stream::ConnectorRegistry* registry);     // log source and sink
+void RegisterNexmarkSource(stream::ConnectorRegistry* registry);     // nexmark
+void RegisterBlackholeSink(stream::ConnectorRegistry* registry);     // blackhole
 
 // foreachBatch (C++ API only): calls `fn` with each epoch's id and output. The sink is
 // as exactly-once as `fn` is idempotent per epoch, so it reports at-least-once.
