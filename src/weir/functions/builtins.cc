@@ -16,6 +16,7 @@ void RegisterBuiltinFunctions(FunctionRegistry* registry) {
   RegisterPredicateFunctions(registry);
   RegisterStringFunctions(registry);
   RegisterBitwiseFunctions(registry);
+  RegisterTimeWindowFunctions(registry);
 }
 
 }  // namespace weir

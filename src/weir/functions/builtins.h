@@ -20,5 +20,7 @@ void RegisterJsonFunctions(FunctionRegistry* registry);
 void RegisterMathFunctions(FunctionRegistry* registry);
 void RegisterPredicateFunctions(FunctionRegistry* registry);
 void RegisterStringFunctions(FunctionRegistry* registry);
+// window, session_window, window_time, __time_window, __session_window.
+void RegisterTimeWindowFunctions(FunctionRegistry* registry);
 
 }  // namespace weir

@@ -203,12 +203,16 @@ Status BindGroupBy(Binder* binder, SelectState* st, const OuterScope* outer,
   return Status::OK();
 }
 
-LogicalPlanPtr BuildAggregate(const SelectState& st) {
+Result<LogicalPlanPtr> BuildAggregate(const SelectState& st) {
   std::vector<std::string> names;
   if (st.grouping_sets.empty()) {
     names = st.group_names;
     names.insert(names.end(), st.aggregate_names.begin(), st.aggregate_names.end());
-    return std::make_shared<AggregateNode>(st.input.plan, st.groups, st.aggregates, names);
+    if (st.input.session_tvf || (st.input.time_window && st.input.time_window->session)) {
+      return BuildSessionAggregate(st, names);
+    }
+    return LogicalPlanPtr(
+        std::make_shared<AggregateNode>(st.input.plan, st.groups, st.aggregates, names));
   }
   const Schema& in = *st.input.plan->schema();
   const int w = in.num_fields();
@@ -243,7 +247,8 @@ LogicalPlanPtr BuildAggregate(const SelectState& st) {
   names = st.group_names;
   names.push_back("spark_grouping_id");
   names.insert(names.end(), st.aggregate_names.begin(), st.aggregate_names.end());
-  return std::make_shared<AggregateNode>(expand, std::move(groups), st.aggregates, names);
+  return LogicalPlanPtr(
+      std::make_shared<AggregateNode>(expand, std::move(groups), st.aggregates, names));
 }
 
 // AggregateBinder ----------------------------------------------------------------
@@ -308,7 +313,14 @@ Result<ExprPtr> AggregateBinder::BindColumn(const SqlExpr& e) {
       if (EqualsIgnoreCase(state_->item_columns[i].name, e.names[0])) return state_->items[i];
     }
   }
-  if (m) return Missing(e);
+  if (m) {
+    // A field of a grouped struct column (`window.start` with GROUP BY window(...)).
+    const ColumnInfo& c = state_->input.columns[static_cast<size_t>(m->index)];
+    if (auto j = FindGroup(ColumnRef(m->index, c.name, c.type, c.nullable))) {
+      return ApplyFields(GroupRef(*j), e.names, m->consumed, e.position);
+    }
+    return Missing(e);
+  }
   // A correlated reference is a constant of the group.
   return ExprBinder::BindColumn(e);
 }

@@ -217,6 +217,7 @@ Result<ExprPtr> ExprBinder::BindFunction(const SqlExpr& e) {
                     e.position);
   }
   if (IsAggregateFunction(name)) return BindAggregateCall(e);
+  if (IsTimeWindowCall(e)) return BindTimeWindowCall(e);
   if (name == "grouping" || name == "grouping_id") {
     std::vector<ExprPtr> args;
     for (const auto& c : e.children) {

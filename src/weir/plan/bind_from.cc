@@ -73,7 +73,9 @@ Result<Relation> Binder::BindFrom(const std::vector<sql::TableRefPtr>& from) {
   }
   ASSIGN_OR_RAISE(Relation acc, BindTableRef(*from[0]));
   for (size_t i = 1; i < from.size(); ++i) {
+    RETURN_NOT_OK(RefuseSessionTvf(acc, from[0]->position));
     ASSIGN_OR_RAISE(Relation next, BindTableRef(*from[i]));
+    RETURN_NOT_OK(RefuseSessionTvf(next, from[i]->position));
     // A comma is an inner join without a condition, as in Spark.
     Relation joined;
     joined.plan = std::make_shared<JoinNode>(acc.plan, next.plan, JoinType::kInner, nullptr);
@@ -152,7 +154,9 @@ Result<Relation> Binder::BindNamedTable(const TableRef& ref) {
 
 Result<Relation> Binder::BindJoin(const TableRef& ref) {
   ASSIGN_OR_RAISE(Relation left, BindTableRef(*ref.left));
+  RETURN_NOT_OK(RefuseSessionTvf(left, ref.left->position));
   ASSIGN_OR_RAISE(Relation right, BindTableRef(*ref.right));
+  RETURN_NOT_OK(RefuseSessionTvf(right, ref.right->position));
   JoinType type = ref.join_type;
   const bool semi = type == JoinType::kLeftSemi || type == JoinType::kLeftAnti;
   Relation combined;
@@ -297,20 +301,14 @@ Result<Relation> Binder::BindJoin(const TableRef& ref) {
 Result<Relation> Binder::BindTableFunction(const TableRef& ref) {
   const std::string name = AsciiLower(ref.names.empty() ? std::string() : ref.names.back());
   if (name == "tumble" || name == "hop" || name == "session" || name == "cumulate") {
-    return Status::Unsupported(
-               "[UNSUPPORTED_FEATURE.TABLE_VALUED_FUNCTION] The windowing table "
-               "function " +
-               AsciiLower(name) +
-               "() is not supported in batch queries yet; use window() or "
-               "session_window() in GROUP BY.")
-        .WithPosition(ref.position);
+    return BindWindowTableFunction(ref, name);
   }
   if (name != "range") {
     return SqlError("[UNRESOLVABLE_TABLE_VALUED_FUNCTION] Could not resolve " + QuoteId(ref.names) +
                         " to a table-valued function. Please make sure that " + QuoteId(ref.names) +
                         " is defined as a table-valued function and that all required parameters "
                         "are provided correctly.",
-                    ref.position, "weir's table functions: range");
+                    ref.position, "weir's table functions: range, TUMBLE, HOP, SESSION");
   }
   const auto& args = ref.function_args;
   if (args.empty() || args.size() > 4) {
@@ -411,6 +409,7 @@ Result<Relation> Binder::BindLateralView(Relation input, const sql::LateralView&
   Relation out;
   out.plan = std::make_shared<GenerateNode>(input.plan, *gen, std::move(args), outer, names);
   out.columns = std::move(input.columns);
+  out.session_tvf = input.session_tvf;  // the generated columns come after its columns
   for (size_t i = 0; i < fields.size(); ++i) {
     out.columns.push_back(ColumnInfo{view.table_alias, names[i], fields[i].type, true});
   }

@@ -125,9 +125,12 @@ Result<Relation> Binder::BindSelect(const sql::QueryNode& node,
   for (const sql::SelectItem& item : node.select_list) {
     st.aggregating = st.aggregating || ContainsAggregate(*item.expr);
   }
+  // window() / session_window(): Spark's TimeWindowing over the input.
+  RETURN_NOT_OK(ApplyTimeWindow(this, &st, outer));
   if (st.aggregating) {
     RETURN_NOT_OK(BindGroupBy(this, &st, outer, corr_columns));
   }
+  RETURN_NOT_OK(CheckSessionGrouping(st));
 
   // The binder SELECT items (and the fallback of ORDER BY) use.
   std::unique_ptr<ExprBinder> binder;
@@ -306,7 +309,7 @@ Result<Relation> Binder::BindSelect(const sql::QueryNode& node,
   LogicalPlanPtr plan = st.input.plan;
   std::vector<ExprPtr> outputs = st.items;
   if (st.aggregating) {
-    plan = BuildAggregate(st);
+    ASSIGN_OR_RAISE(plan, BuildAggregate(st));
     // IN / EXISTS in the SELECT list or inside HAVING: existence joins over it.
     std::vector<ExprPtr*> refs = {&having, &qualify};
     for (ExprPtr& o : outputs) refs.push_back(&o);

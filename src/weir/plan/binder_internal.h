@@ -42,9 +42,30 @@ struct ColumnInfo {
   bool internal = false;
 };
 
+// The window column a SELECT block's input got from window() / session_window()
+// (bind_time_window.cc): every call with the same key binds to it.
+struct TimeWindowColumn {
+  std::string key;
+  int column = -1;
+  bool session = false;
+};
+
+// The columns of a SESSION windowing table function (bind_time_window.cc): the
+// hidden session struct and what window_start, window_end and window_time read.
+struct SessionTvfColumns {
+  int session = -1;
+  int start = -1;
+  int end = -1;
+  int time = -1;
+};
+
 struct Relation {
   LogicalPlanPtr plan;
   std::vector<ColumnInfo> columns;  // one per plan output column
+  std::optional<TimeWindowColumn> time_window;
+  // Set while a SESSION(...) relation is not yet aggregated (it must be, by its
+  // window); joins refuse such a relation.
+  std::optional<SessionTvfColumns> session_tvf;
 
   int width() const { return static_cast<int>(columns.size()); }
 };
@@ -167,6 +188,12 @@ class ExprBinder {
   Result<ExprPtr> BindLike(const sql::SqlExpr& e);
   Result<ExprPtr> BindCast(const sql::SqlExpr& e);
   Result<ExprPtr> BindGrouping(const sql::SqlExpr& e);
+  // window() / session_window() (bind_time_window.cc): the input's window column
+  // when the call is the window the SELECT block was rewritten for.
+  Result<ExprPtr> BindTimeWindowCall(const sql::SqlExpr& e);
+  // The expression for input column `column` (the window column) named by `e`;
+  // AggregateBinder maps it onto the Aggregate's output.
+  virtual Result<ExprPtr> TimeWindowRef(int column, const sql::SqlExpr& e);
   // kScalarSubquery (bind_subquery.cc).
   Result<ExprPtr> BindScalarSubquery(const sql::SqlExpr& e);
   // kInSubquery / kExists outside a top-level conjunct (bind_subquery.cc): an
@@ -231,6 +258,8 @@ class Binder {
   Result<Relation> BindNamedTable(const sql::TableRef& ref);
   Result<Relation> BindJoin(const sql::TableRef& ref);
   Result<Relation> BindTableFunction(const sql::TableRef& ref);
+  // TUMBLE, HOP and SESSION (bind_time_window.cc); `name` is lower-case.
+  Result<Relation> BindWindowTableFunction(const sql::TableRef& ref, const std::string& name);
   Result<Relation> BindLateralView(Relation input, const sql::LateralView& view);
 
   // A constant non-negative integer (LIMIT, OFFSET, ntile, lag offsets): folds `e`.
@@ -350,7 +379,27 @@ Status BindGroupBy(Binder* binder, SelectState* state, const OuterScope* outer,
                    const std::vector<int>& extra);
 
 // Builds the Aggregate (and the Expand of grouping sets) over state.input.plan.
-LogicalPlanPtr BuildAggregate(const SelectState& state);
+Result<LogicalPlanPtr> BuildAggregate(const SelectState& state);
+
+// Time windows (bind_time_window.cc) -------------------------------------------
+
+// True for a window() / session_window() call.
+bool IsTimeWindowCall(const sql::SqlExpr& e);
+// Spark's TimeWindowing / SessionWindowing for one SELECT block: the window() or
+// session_window() call of its GROUP BY and SELECT list (at most one distinct
+// window) adds a `window` / `session_window` column to state->input. Runs after
+// WHERE, before GROUP BY is bound.
+Status ApplyTimeWindow(Binder* binder, SelectState* state, const OuterScope* outer);
+// After GROUP BY is bound: the checks of a session window or SESSION(...) input
+// (grouped by its window, no grouping sets).
+Status CheckSessionGrouping(const SelectState& state);
+// An error when `r` is an unaggregated SESSION(...) relation (at `pos`).
+Status RefuseSessionTvf(const Relation& r, SourcePosition pos);
+// The Aggregate of a SELECT block over a session window: session_window_group set,
+// and over a SESSION(...) input a Project that puts window_start / window_end /
+// window_time of the merged session where the binder expects the groups.
+Result<LogicalPlanPtr> BuildSessionAggregate(const SelectState& state,
+                                             const std::vector<std::string>& names);
 
 // Maps expressions onto the Aggregate's output: grouping expressions become its
 // group columns, aggregate calls its aggregate columns; anything else must be
@@ -368,6 +417,7 @@ class AggregateBinder final : public ExprBinder {
   Result<ExprPtr> BindColumn(const sql::SqlExpr& e) override;
   Result<ExprPtr> BindAggregateCall(const sql::SqlExpr& e) override;
   Result<ExprPtr> GroupingCall(const sql::SqlExpr& e, std::vector<ExprPtr> args) override;
+  Result<ExprPtr> TimeWindowRef(int column, const sql::SqlExpr& e) override;
   // An existence join over the Aggregate, applied when the Aggregate is built
   // (SelectState::existence); returns a kExistence placeholder.
   Result<ExprPtr> BindPredicateSubquery(const sql::SqlExpr& e) override;

@@ -123,6 +123,10 @@ bool Parser::CanStartExpression(size_t k) const {
   const Token& t = Peek(k);
   switch (t.kind) {
     case TokenKind::kIdentifier:
+      // `window(...)` and `window.start`: the time window function and its column.
+      if (t.Is("WINDOW") && (Is(TokenKind::kLeftParen, k + 1) || Is(TokenKind::kDot, k + 1))) {
+        return true;
+      }
       return !IsClauseKeyword(t);
     case TokenKind::kQuotedIdentifier:
     case TokenKind::kString:

@@ -109,6 +109,16 @@ Result<TableRefPtr> Parser::ParseRelationPrimary() {
         return Unsupported(pos(), "A second alias of an aliased table");
       }
     }
+  } else if (t.Is("TABLE") && Is(TokenKind::kLeftParen, 1) && IsName(2) &&
+             Is(TokenKind::kLeftParen, 3)) {
+    // Flink's TABLE(TUMBLE(...)): the same as the table function call inside.
+    Advance();
+    size_t open = pos();
+    Advance();
+    size_t first = pos();
+    ASSIGN_OR_RAISE(std::vector<std::string> names, ParseQualifiedName());
+    ASSIGN_OR_RAISE(ref, ParseTableFunction(std::move(names), first));
+    RETURN_NOT_OK(ExpectClose(open));
   } else if (IsName()) {
     size_t first = pos();
     ASSIGN_OR_RAISE(std::vector<std::string> names, ParseQualifiedName());

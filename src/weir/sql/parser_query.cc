@@ -203,6 +203,9 @@ Status Parser::ParseSelectList(QueryNode* node) {
   do {
     const Token& t = Peek();
     bool keyword = IsClauseKeyword(t) && !Is(TokenKind::kLeftParen, 1) && !Is(TokenKind::kDot, 1);
+    // `window` is a column (time windows name theirs so) unless a WINDOW clause
+    // (`WINDOW w AS (...)`) starts here.
+    if (keyword && t.Is("WINDOW") && !(IsName(1) && IsWord("AS", 2))) keyword = false;
     if (keyword || t.kind == TokenKind::kEnd || t.kind == TokenKind::kRightParen ||
         t.kind == TokenKind::kSemicolon) {
       if (Prev().kind == TokenKind::kComma) {

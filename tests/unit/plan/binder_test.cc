@@ -271,11 +271,13 @@ TEST(BinderFrom, RangeTableFunction) {
   EXPECT_EQ(SchemaOf("SELECT * FROM range(5)"), "id:BIGINT");
   ExpectError("SELECT * FROM range(1, 2, 0)",
               "[FAILED_FUNCTION_CALL] range(): the step must not be 0.", 1, 15);
-  ExpectError("SELECT * FROM TUMBLE(TABLE t, DESCRIPTOR(a), INTERVAL '10' SECOND)",
-              "[UNSUPPORTED_FEATURE.TABLE_VALUED_FUNCTION] The windowing table function tumble() "
-              "is not supported in batch queries yet; use window() or session_window() in GROUP "
-              "BY.",
-              1, 15, "", StatusCode::kUnsupported);
+  // TUMBLE, HOP and SESSION: time_window_binder_test.cc.
+  ExpectError(
+      "SELECT * FROM CUMULATE(TABLE t, DESCRIPTOR(a), INTERVAL '1' SECOND, INTERVAL '10' "
+      "SECOND)",
+      "[UNSUPPORTED_FEATURE.TABLE_VALUED_FUNCTION] The windowing table function CUMULATE "
+      "is not supported; use TUMBLE, HOP or SESSION.",
+      1, 15, "", StatusCode::kUnsupported);
   ExpectErrorPrefix("SELECT * FROM foo(1)",
                     "[UNRESOLVABLE_TABLE_VALUED_FUNCTION] Could not resolve `foo`", 1, 15);
 }
