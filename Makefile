@@ -41,6 +41,7 @@ bench: build
 	@$(BUILD_DIR)/bench/micro/format_benchmark
 	@$(BUILD_DIR)/bench/micro/query_benchmark
 	@$(BUILD_DIR)/bench/micro/stream_benchmark
+	@$(BUILD_DIR)/bench/micro/window_benchmark
 	@$(BUILD_DIR)/bench/micro/nexmark_benchmark
 
 format:

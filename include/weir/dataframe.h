@@ -40,6 +40,7 @@ struct DataFrameState;
 }  // namespace api
 
 class DataStreamWriter;
+class KeyValueGroupedDataFrame;
 
 class DataFrame {
  public:
@@ -71,9 +72,38 @@ class DataFrame {
   // per name).
   Result<DataFrame> Join(const DataFrame& right, const std::vector<std::string>& columns,
                          std::string_view how = "inner") const;
+  // Spark's groupBy(keys).agg(aggregates): one row per distinct value of `keys`
+  // (columns or SQL expressions, e.g. "window(ts, '10 seconds')"), with the keys
+  // then the `aggregates` (SQL aggregate expressions with optional aliases:
+  // "count(*) AS n"). On a stream it is a streaming aggregation (docs/streaming.md).
+  Result<DataFrame> GroupBy(const std::vector<std::string>& keys,
+                            const std::vector<std::string>& aggregates) const;
   // The same DataFrame whose columns can be qualified as `alias.col` (Spark's alias)
   // by the expressions of the next operation.
   DataFrame As(std::string_view alias) const;
+  // Spark's groupByKey: the rows grouped by the values of `keys` (columns or SQL
+  // expressions over this DataFrame's columns), for [Flat]MapGroupsWithState
+  // (group_state.h).
+  Result<KeyValueGroupedDataFrame> GroupByKey(const std::vector<std::string>& keys) const;
+
+  // Spark's withWatermark: `column` (a TIMESTAMP column) is the event time of this
+  // stream, and its watermark trails the largest event time seen by `delay` (an
+  // interval: "10 seconds", "1 minute 30 seconds"). Stateful operations above it drop
+  // rows at or before the watermark and evict state by it (docs/streaming.md). A
+  // batch DataFrame ignores it, as Spark does.
+  Result<DataFrame> WithWatermark(std::string_view column, std::string_view delay) const;
+  // Spark's dropDuplicates: the first row of each distinct value of `columns` (names,
+  // case-insensitive; every column when empty). On a stream, the keys seen are kept
+  // in state — bounded when a key column is an event-time column under a watermark —
+  // and rows at or before the watermark are dropped (docs/streaming.md,
+  // "Deduplication").
+  Result<DataFrame> DropDuplicates(const std::vector<std::string>& columns = {}) const;
+  // Spark's dropDuplicatesWithinWatermark: streams only, under a watermark; a key is
+  // kept until the watermark passes the event time of its first row plus the
+  // watermark's delay, so duplicates that close in event time are dropped. Refused
+  // when the query starts without a watermark, and when a batch query runs.
+  Result<DataFrame> DropDuplicatesWithinWatermark(
+      const std::vector<std::string>& columns = {}) const;
 
   // The output columns.
   const SchemaPtr& Schema() const;
@@ -99,6 +129,7 @@ class DataFrame {
 
  private:
   friend class DataStreamWriter;
+  friend class KeyValueGroupedDataFrame;
 
   std::shared_ptr<const api::DataFrameState> state_;  // never null
 };

@@ -120,6 +120,9 @@ using ForeachBatchFunction =
 //  - trigger(): Trigger::Default() unless given.
 //  - queryName(): the query's name; the memory sink's table name (required there),
 //    which Session::Sql("SELECT * FROM <name>") reads.
+//  - lateRows(): weir's addition: the rows the query's aggregation finds late go to
+//    a second sink (a connector and its options; a memory sink's table is named by
+//    its queryName option) instead of being dropped (docs/streaming.md).
 class DataStreamWriter {
  public:
   DataStreamWriter& format(std::string_view sink);
@@ -129,6 +132,8 @@ class DataStreamWriter {
   DataStreamWriter& trigger(const Trigger& trigger);
   DataStreamWriter& queryName(std::string_view name);
   DataStreamWriter& foreachBatch(ForeachBatchFunction fn);
+  DataStreamWriter& lateRows(std::string_view sink,
+                             std::vector<std::pair<std::string, std::string>> options = {});
   // Checks the query (unsupported operations are refused here), opens or resumes
   // its checkpoint and starts it on its own thread.
   Result<StreamingQueryPtr> start();
@@ -146,6 +151,8 @@ class DataStreamWriter {
   std::string trigger_ = "default";
   std::string query_name_;
   ForeachBatchFunction foreach_batch_;
+  std::string late_format_;
+  std::vector<std::pair<std::string, std::string>> late_options_;
 };
 
 // Rows added from C++ to a memory source (Spark's MemoryStream). Each AddData is one

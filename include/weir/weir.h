@@ -5,6 +5,7 @@
 //    builders, and rendering of batches as Spark's show() table, CSV and JSON lines.
 //  - Session (session.h): SQL, batch reads of files, streams; DataFrame
 //    (dataframe.h): queries as values; DataFrameReader (dataframe_reader.h);
+//    KeyValueGroupedDataFrame and GroupState (group_state.h): arbitrary state;
 //    DataStreamReader, DataStreamWriter, Trigger, StreamingQuery and MemoryStream
 //    (streaming.h), shaped like Spark Structured Streaming.
 //
@@ -16,6 +17,7 @@
 #include "weir/common/status.h"
 #include "weir/dataframe.h"
 #include "weir/dataframe_reader.h"
+#include "weir/group_state.h"
 #include "weir/session.h"
 #include "weir/streaming.h"
 #include "weir/types/batch.h"

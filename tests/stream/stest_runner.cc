@@ -55,6 +55,19 @@
 //   consume <topic> [rowsort]        the topic's committed records (read_committed),
 //   ----                             by partition and offset, as
 //   <rows>                           `<partition>\t<key or NULL>\t<value>`
+//   dataframe <query> [mode]         starts a query built with the C++ DataFrame API
+//   <sql>                            (what SQL has no syntax for): Session::Sql(<sql>)
+//   .<call>(<args>)                  (lines up to the first `.`), then one call per
+//   ...                              line — withWatermark(col, delay), dropDuplicates(
+//   ----                             [cols]), dropDuplicatesWithinWatermark([cols]),
+//   <substring>                      select(exprs), filter(cond) — written to a
+//                                    `recording` sink named <query> in <mode> (default
+//                                    append), checkpointed under the data dir so that
+//                                    `restart` resumes it. With ---- lines, building or
+//                                    starting must fail with each of them. The calls
+//                                    sessionize(...) and countByKey(...) apply built-in
+//                                    [flat]mapGroupsWithState functions
+//                                    (stest_state_demos.h).
 //
 // The runner registers a sink connector `recording`, which keeps every epoch's rows
 // by sink name, so scripts can check what each epoch produced. Queries run with
@@ -64,6 +77,10 @@
 // processing-time query waits for the clock. Paths: ${TMP} is a
 // fresh directory per file (the data dir is ${TMP}/data), ${STEST_DIR} the script's
 // directory.
+//
+// After each script the runner checks that no query's progress reported state rows
+// behind its eviction watermark (customMetrics.numRowsBehindWatermark), so state
+// stays bounded.
 //
 // Exit code 0 when every record passed; 1 with a report of each failure otherwise.
 
@@ -89,6 +106,9 @@
 #include "weir/types/builder.h"
 #include "weir/types/pretty.h"
 #include "weir/types/value.h"
+#include "weir/weir.h"
+
+#include "stest_state_demos.h"
 
 namespace weir {
 namespace {
@@ -276,7 +296,8 @@ class Runner {
     options.clock = &clock_;
     options.wait_for_clock = true;
     data_dir_ = options.data_dir;
-    session_ = std::make_unique<api::Session>(options);
+    frames_ = std::make_unique<Session>(Session::Open(options).ValueOrDie());
+    session_ = &frames_->sql_session();
     Recordings* recordings = &recordings_;
     session_->connectors().RegisterSink(
         "recording", [recordings](const stream::ConnectorContext& ctx) -> Result<stream::SinkPtr> {
@@ -287,6 +308,24 @@ class Runner {
   }
 
   // Runs one record; returns what went wrong, or "".
+  // After a script: no progress of any query reported state rows that its
+  // eviction watermark should have removed (state stays bounded).
+  std::string CheckStateBounded() const {
+    for (const auto& [name, q] : last_) {
+      for (const stream::QueryProgress& p : q->recent_progress()) {
+        for (const stream::StateOperatorProgress& op : p.state_operators) {
+          auto it = op.custom_metrics.find("numRowsBehindWatermark");
+          if (it != op.custom_metrics.end() && it->second != 0) {
+            return "query " + name + " epoch " + std::to_string(p.batch_id) + ": operator " +
+                   op.operator_name + " kept " + std::to_string(it->second) +
+                   " state rows behind the watermark";
+          }
+        }
+      }
+    }
+    return "";
+  }
+
   std::string Run(const Record& r) {
     const std::vector<std::string> w = Words(r.command);
     if (w.empty()) return "empty command";
@@ -331,6 +370,10 @@ class Runner {
     if (cmd == "produce" && w.size() >= 2) return Produce(r, w);
     if (cmd == "txn" && w.size() == 5) return EndTxn(w);
     if (cmd == "consume" && w.size() >= 2) return Consume(r, w);
+    if (cmd == "dataframe" && (w.size() == 2 || w.size() == 3)) {
+      frames_started_[w[1]] = r;
+      return StartFrame(r, w);
+    }
     if (cmd == "progress-contains" && w.size() >= 3) {
       stream::StreamingQueryPtr q = FindQuery(w[1]);
       if (q == nullptr) return "no query named " + w[1];
@@ -465,6 +508,13 @@ class Runner {
 
   std::string QueryCommand(const Record& r, const std::vector<std::string>& w) {
     const std::string& cmd = w[0];
+    if (cmd == "restart" && frames_started_.count(w[1])) {
+      if (stream::StreamingQueryPtr q = session_->queries().Get(w[1])) q->Stop();
+      const Record& start = frames_started_[w[1]];
+      restarted_.insert(w[1]);
+      const std::string problem = StartFrame(start, Words(start.command));
+      return problem.empty() ? "" : "restart failed: " + problem;
+    }
     if (cmd == "restart") {
       auto it = started_.find(w[1]);
       if (it == started_.end()) return "no query named " + w[1] + " was started";
@@ -605,6 +655,78 @@ class Runner {
     return CompareRows(got, r.expected, w.size() >= 3 && w[2] == "rowsort");
   }
 
+  // dataframe <query> [mode]: see the header comment.
+  std::string StartFrame(const Record& r, const std::vector<std::string>& w) {
+    std::vector<std::string> lines;
+    std::istringstream in(r.body);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    std::string sql;
+    size_t i = 0;
+    for (; i < lines.size() && (lines[i].empty() || lines[i][0] != '.'); ++i) {
+      sql += (sql.empty() ? "" : "\n") + lines[i];
+    }
+    Result<StreamingQueryPtr> started = [&]() -> Result<StreamingQueryPtr> {
+      ASSIGN_OR_RAISE(DataFrame df, frames_->Sql(sql));
+      for (; i < lines.size(); ++i) {
+        ASSIGN_OR_RAISE(df, ApplyCall(df, lines[i]));
+      }
+      return df.WriteStream()
+          .format("recording")
+          .queryName(w[1])
+          .outputMode(w.size() == 3 ? w[2] : "append")
+          .option("checkpointLocation", data_dir_ + "/checkpoints/" + w[1])
+          .start();
+    }();
+    for (const auto& q : started_queries_->Take()) {
+      if (!first_ids_.count(q->name())) first_ids_[q->name()] = {q->id(), q->run_id()};
+      last_[q->name()] = q;
+    }
+    if (!r.expected.empty()) {
+      if (started.ok()) return "the query started but an error was expected";
+      const std::string text = started.status().ToString();
+      for (const std::string& e : r.expected) {
+        if (text.find(e) == std::string::npos) return "error lacks '" + e + "':\n  " + text;
+      }
+      return "";
+    }
+    return started.ok() ? "" : "dataframe failed: " + started.status().ToString();
+  }
+
+  // One `.call(args)` line of a dataframe record; args split at top-level commas.
+  static Result<DataFrame> ApplyCall(const DataFrame& df, const std::string& line) {
+    const size_t open = line.find('(');
+    if (line.size() < 3 || line[0] != '.' || open == std::string::npos || line.back() != ')') {
+      return Status::InvalidArgument("not a .call(args) line: " + line);
+    }
+    const std::string name = line.substr(1, open - 1);
+    std::vector<std::string> args;
+    std::string arg;
+    int depth = 0;
+    for (char c : line.substr(open + 1, line.size() - open - 2)) {
+      if (c == ',' && depth == 0) {
+        args.push_back(arg);
+        arg.clear();
+        continue;
+      }
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      arg += c;
+    }
+    if (arg.find_first_not_of(' ') != std::string::npos || !args.empty()) args.push_back(arg);
+    for (std::string& a : args) {
+      a.erase(0, a.find_first_not_of(' '));
+      a.erase(a.find_last_not_of(' ') + 1);
+    }
+    if (name == "withWatermark" && args.size() == 2) return df.WithWatermark(args[0], args[1]);
+    if (name == "dropDuplicates") return df.DropDuplicates(args);
+    if (name == "dropDuplicatesWithinWatermark") return df.DropDuplicatesWithinWatermark(args);
+    if (name == "select" && !args.empty()) return df.SelectExprs(args);
+    if (name == "filter" && !args.empty()) {
+      return df.Filter(line.substr(open + 1, line.size() - open - 2));
+    }
+    if (stest::IsStateDemo(name)) return stest::ApplyStateDemo(df, name, args);
+    return Status::InvalidArgument("unknown call: " + line);
+  }
+
   // Active queries first; otherwise the last one started under that name.
   stream::StreamingQueryPtr FindQuery(const std::string& name) {
     if (stream::StreamingQueryPtr q = session_->queries().Get(name)) {
@@ -618,8 +740,10 @@ class Runner {
   ManualClock clock_;
   Recordings recordings_;
   std::shared_ptr<StartedQueries> started_queries_;
-  std::unique_ptr<api::Session> session_;
-  std::map<std::string, std::string> started_;  // query name -> INSERT text
+  std::unique_ptr<Session> frames_;  // the C++ API's session over session_
+  api::Session* session_ = nullptr;
+  std::map<std::string, Record> frames_started_;  // query name -> its dataframe record
+  std::map<std::string, std::string> started_;    // query name -> INSERT text
   std::map<std::string, stream::StreamingQueryPtr> last_;
   std::string data_dir_;
   std::map<std::string, std::pair<std::string, std::string>> first_ids_;  // id, runId
@@ -663,6 +787,12 @@ int main(int argc, char** argv) {
           ++failures;
           std::cerr << path << ":" << r.line << ": " << problem << "\n  " << r.command << "\n\n";
         }
+      }
+      ++total;
+      const std::string unbounded = runner.CheckStateBounded();
+      if (!unbounded.empty()) {
+        ++failures;
+        std::cerr << path << ": state not bounded: " << unbounded << "\n\n";
       }
     }
     std::filesystem::remove_all(tmp);

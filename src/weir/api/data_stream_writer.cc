@@ -83,6 +83,13 @@ DataStreamWriter& DataStreamWriter::queryName(std::string_view name) {
   return *this;
 }
 
+DataStreamWriter& DataStreamWriter::lateRows(
+    std::string_view sink, std::vector<std::pair<std::string, std::string>> options) {
+  late_format_ = std::string(sink);
+  late_options_ = std::move(options);
+  return *this;
+}
+
 DataStreamWriter& DataStreamWriter::foreachBatch(ForeachBatchFunction fn) {
   foreach_batch_ = std::move(fn);
   return *this;
@@ -116,10 +123,7 @@ Result<StreamingQueryPtr> DataStreamWriter::start() {
   } else {
     ASSIGN_OR_RAISE(spec.trigger, stream::ParseTrigger(trigger_));
   }
-  spec.eval = s.eval_options();
-  spec.shuffle_partitions = s.shuffle_partitions();
-  spec.memory_budget = s.memory_budget();
-  spec.wait_for_clock = s.options().wait_for_clock;
+  s.ApplyStreamingSettings(&spec);
   std::vector<const api::StreamInputDef*> streams;
   RETURN_NOT_OK(NumberStreams(frame, &spec.plan, &streams));
 
@@ -148,6 +152,7 @@ Result<StreamingQueryPtr> DataStreamWriter::start() {
       return made.status();
     }
     spec.sources.push_back(std::move(*made));
+    spec.watermarks.push_back(def.watermark);
   }
 
   if (foreach_batch_) {
@@ -174,10 +179,33 @@ Result<StreamingQueryPtr> DataStreamWriter::start() {
     }
     spec.sink = std::move(*made);
   }
+  if (!late_format_.empty()) {
+    std::vector<std::pair<std::string, std::string>> late_options = late_options_;
+    api::SetOptionValue(&late_options, "connector", AsciiLower(late_format_));
+    const std::string* late_name = api::FindOptionValue(late_options, "queryName");
+    stream::ConnectorContext ctx;
+    ctx.name = late_name != nullptr ? *late_name : "late rows";
+    ctx.options = stream::Options(late_options);
+    ctx.env = s.env();
+    ctx.clock = s.clock();
+    ctx.data_dir = s.options().data_dir;
+    ctx.local_tables = &s.local_tables();
+    ctx.query_name = late_name != nullptr ? *late_name : "";
+    Result<stream::SinkPtr> made = s.connectors().MakeSink(AsciiLower(late_format_), ctx);
+    if (!made.ok()) {
+      StopAll(spec.sources, spec.sink);
+      return made.status();
+    }
+    spec.late_rows_sink = std::move(*made);
+  }
   const std::vector<stream::SourcePtr> sources = spec.sources;
   const stream::SinkPtr sink = spec.sink;
+  const stream::SinkPtr late_sink = spec.late_rows_sink;
   Result<StreamingQueryPtr> started = s.queries().Start(std::move(spec));
-  if (!started.ok()) StopAll(sources, sink);
+  if (!started.ok()) {
+    StopAll(sources, sink);
+    if (late_sink != nullptr) late_sink->Stop();
+  }
   return started;
 }
 

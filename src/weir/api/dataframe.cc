@@ -262,6 +262,32 @@ Result<DataFrame> DataFrame::SelectExprs(const std::vector<std::string>& exprs) 
   return error;
 }
 
+Result<DataFrame> DataFrame::GroupBy(const std::vector<std::string>& keys,
+                                     const std::vector<std::string>& aggregates) const {
+  const api::DataFrameState& s = *state_;
+  const sql::ParseOptions options = ParseOptionsOf(*s.session);
+  std::vector<sql::SelectItem> items;
+  sql::GroupBy group_by;
+  for (const std::string& key : keys) {
+    ASSIGN_OR_RAISE(std::vector<sql::SelectItem> parsed, ParseSelectItems(key, options));
+    for (sql::SelectItem& item : parsed) items.push_back(std::move(item));
+    ASSIGN_OR_RAISE(sql::SqlExprPtr expr, sql::ParseExpression(key, options));
+    group_by.exprs.push_back(std::move(expr));
+  }
+  for (const std::string& agg : aggregates) {
+    ASSIGN_OR_RAISE(std::vector<sql::SelectItem> parsed, ParseSelectItems(agg, options));
+    for (sql::SelectItem& item : parsed) items.push_back(std::move(item));
+  }
+  if (items.empty()) return Status::InvalidArgument("GroupBy needs keys or aggregates.");
+  Composer composer(s.session);
+  ASSIGN_OR_RAISE(sql::TableRefPtr from, composer.From(s));
+  sql::QueryPtr query = SelectQuery(std::move(items), std::move(from));
+  query->body->group_by = std::move(group_by);
+  Result<plan::LogicalPlanPtr> bound = composer.Bind(*query);
+  if (!bound.ok()) return RelocateItemError(bound.status()).WithContext("GroupBy");
+  return api::MakeDataFrame(s.session, std::move(*bound), s.inputs);
+}
+
 Result<DataFrame> DataFrame::Filter(std::string_view condition) const {
   const api::DataFrameState& s = *state_;
   ASSIGN_OR_RAISE(sql::SqlExprPtr where,

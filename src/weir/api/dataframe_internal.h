@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +30,8 @@ struct StreamInputDef {
   std::string connector;  // the registry's name: rate, memory, file, ...
   std::vector<std::pair<std::string, std::string>> options;  // `connector` included
   SchemaPtr schema;  // the source's columns (declared, or the connector's own)
+  // A CREATE SOURCE's `WATERMARK FOR` (the query gets it as INSERT INTO's would).
+  std::optional<stream::WatermarkSpec> watermark;
 };
 
 struct DataFrameState;

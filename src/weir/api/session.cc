@@ -12,6 +12,8 @@
 #include "weir/sql/parser.h"
 #include "weir/types/builder.h"
 
+#include "weir/stream/stream_internal.h"
+
 namespace weir::api {
 
 namespace {
@@ -20,6 +22,8 @@ constexpr std::string_view kAnsiKey = "spark.sql.ansi.enabled";
 constexpr std::string_view kTimeZoneKey = "spark.sql.session.timezone";
 constexpr std::string_view kShufflePartitionsKey = "spark.sql.shuffle.partitions";
 constexpr std::string_view kMemoryBudgetKey = "weir.exec.memorybudget";
+constexpr std::string_view kWatermarkPolicyKey = "spark.sql.streaming.multiplewatermarkpolicy";
+constexpr std::string_view kIdleTimeoutKey = "weir.streaming.watermark.idletimeout";
 
 // The settings SET with no argument lists, with their defaults.
 const std::vector<std::pair<std::string, std::string>>& KnownSettings() {
@@ -28,6 +32,8 @@ const std::vector<std::pair<std::string, std::string>>& KnownSettings() {
       {"spark.sql.session.timeZone", "UTC"},
       {"spark.sql.shuffle.partitions", "0"},
       {"weir.exec.memoryBudget", "1g"},
+      {"spark.sql.streaming.multipleWatermarkPolicy", "min"},
+      {"weir.streaming.watermark.idleTimeout", "0"},
   };
   return *known;
 }
@@ -198,9 +204,35 @@ Status Session::SetSetting(std::string_view key, std::string_view value) {
     shuffle_partitions_ = static_cast<int>(n);
   } else if (k == kMemoryBudgetKey) {
     ASSIGN_OR_RAISE(memory_budget_, ParseBytes(key, value));
+  } else if (k == kWatermarkPolicyKey) {
+    const std::string v = AsciiLower(value);
+    if (v != "min" && v != "max") {
+      return Status::InvalidOption("[INVALID_CONF_VALUE] The value '" + std::string(value) +
+                                   "' in the config \"" + std::string(key) + "\" is invalid.")
+          .WithHint("use min or max");
+    }
+    max_watermark_policy_ = v == "max";
+  } else if (k == kIdleTimeoutKey) {
+    Result<int64_t> micros = stream::internal::ParseDurationMicros(value);
+    if (!micros.ok()) {
+      return Status::InvalidOption("[INVALID_CONF_VALUE] The value '" + std::string(value) +
+                                   "' in the config \"" + std::string(key) +
+                                   "\" is invalid: " + micros.status().message())
+          .WithHint("a duration such as '30 seconds' or '5 minutes'; 0 turns it off");
+    }
+    watermark_idle_timeout_micros_ = *micros;
   }
   settings_[k] = std::string(value);
   return Status::OK();
+}
+
+void Session::ApplyStreamingSettings(stream::QuerySpec* spec) const {
+  spec->eval = eval_;
+  spec->shuffle_partitions = shuffle_partitions_;
+  spec->memory_budget = memory_budget_;
+  spec->max_watermark_policy = max_watermark_policy_;
+  spec->watermark_idle_timeout_micros = watermark_idle_timeout_micros_;
+  spec->wait_for_clock = options_.wait_for_clock;
 }
 
 Result<StatementResult> Session::Execute(std::string_view sql) {
@@ -347,6 +379,8 @@ Result<StatementResult> Session::RunReset(const sql::Statement& stmt) {
     eval_ = EvalOptions{};
     shuffle_partitions_ = 0;
     memory_budget_ = int64_t{1} << 30;
+    max_watermark_policy_ = false;
+    watermark_idle_timeout_micros_ = 0;
     return StatementResult{};
   }
   settings_.erase(AsciiLower(stmt.key));

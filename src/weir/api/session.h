@@ -118,6 +118,9 @@ class Session {
   Clock* clock() const { return clock_; }
   int shuffle_partitions() const { return shuffle_partitions_; }
   int64_t memory_budget() const { return memory_budget_; }
+  // Copies the session's streaming settings (watermark policy and idle timeout,
+  // shuffle partitions, memory budget, evaluation options) into a query's spec.
+  void ApplyStreamingSettings(stream::QuerySpec* spec) const;
 
  private:
   Result<StatementResult> Run(const sql::Statement& stmt);
@@ -156,6 +159,8 @@ class Session {
   EvalOptions eval_;
   int shuffle_partitions_ = 0;
   int64_t memory_budget_ = int64_t{1} << 30;
+  bool max_watermark_policy_ = false;
+  int64_t watermark_idle_timeout_micros_ = 0;
   // The text of the statement being run (expressions' byte ranges index it).
   std::string_view current_sql_;
 };

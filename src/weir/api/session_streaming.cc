@@ -60,10 +60,7 @@ Result<stream::StreamingQueryPtr> Session::StartInsert(
     ASSIGN_OR_RAISE(spec.trigger, stream::ParseTrigger(OptionOr(sink, "trigger", "default")));
   }
   spec.plan = bound;
-  spec.eval = eval_;
-  spec.shuffle_partitions = shuffle_partitions_;
-  spec.memory_budget = memory_budget_;
-  spec.wait_for_clock = options_.wait_for_clock;
+  ApplyStreamingSettings(&spec);
 
   for (size_t i = 0; i < inputs.size(); ++i) {
     const CatalogObject& source = *inputs[i];
@@ -115,7 +112,44 @@ Result<stream::StreamingQueryPtr> Session::StartInsert(
     return made_sink.status();
   }
   spec.sink = *made_sink;
+  if (const std::string* late = FindOptionValue(sink.options, "late_rows_sink")) {
+    // The rows the query's aggregation finds late go to another declared sink.
+    const CatalogObject* target = catalog_.Find(*late);
+    Status problem;
+    if (target == nullptr || target->kind != ObjectKind::kSink) {
+      problem = Status::InvalidOption("The option late_rows_sink of sink `" + sink.name +
+                                      "` names `" + *late + "`, which is not a sink.")
+                    .WithHint("CREATE SINK " + *late + " WITH (connector = ...) first");
+    } else if (EqualsIgnoreCase(target->name, sink.name)) {
+      problem = Status::InvalidOption("The option late_rows_sink of sink `" + sink.name +
+                                      "` names the sink itself.");
+    } else {
+      stream::ConnectorContext late_ctx;
+      late_ctx.name = target->name;
+      if (target->schema->num_fields() > 0) late_ctx.schema = target->schema;
+      late_ctx.options = stream::Options(target->options);
+      late_ctx.env = env_;
+      late_ctx.clock = clock_;
+      late_ctx.data_dir = options_.data_dir;
+      late_ctx.local_tables = &local_tables_;
+      late_ctx.query_name = target->name;
+      Result<stream::SinkPtr> made_late =
+          connectors_.MakeSink(OptionOr(*target, "connector", ""), late_ctx);
+      if (made_late.ok()) {
+        spec.late_rows_sink = *made_late;
+      } else {
+        problem = made_late.status();
+      }
+    }
+    if (!problem.ok()) {
+      for (auto& s : spec.sources) s->Stop();
+      spec.sink->Stop();
+      return problem;
+    }
+  }
+  stream::SinkPtr late_sink = spec.late_rows_sink;
   Result<stream::StreamingQueryPtr> started = queries_->Start(std::move(spec));
+  if (!started.ok() && late_sink != nullptr) late_sink->Stop();
   return started;
 }
 

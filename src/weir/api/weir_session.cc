@@ -14,7 +14,8 @@ namespace {
 // The streams a plan bound under SessionCatalog's streaming bind reads: input i of
 // the bound StreamInputTables is the source `sources[i]`.
 Result<std::vector<api::StreamInputDef>> StreamInputsOf(
-    const plan::LogicalPlanPtr& plan, const std::vector<const api::CatalogObject*>& sources) {
+    const plan::LogicalPlanPtr& plan, const std::vector<const api::CatalogObject*>& sources,
+    const EvalOptions& eval) {
   std::vector<api::StreamInputDef> defs(sources.size());
   RETURN_NOT_OK(plan::TransformUp(
                     plan,
@@ -37,6 +38,9 @@ Result<std::vector<api::StreamInputDef>> StreamInputsOf(
                       def.connector = connector != nullptr ? *connector : "";
                       def.options = source.options;
                       def.schema = source.schema;
+                      if (!source.watermark_column.empty()) {
+                        ASSIGN_OR_RAISE(def.watermark, api::WatermarkOf(source, eval));
+                      }
                       return node;
                     })
                     .status());
@@ -81,7 +85,8 @@ Result<DataFrame> Session::Sql(std::string_view text) {
   Result<plan::LogicalPlanPtr> bound = plan::BindQuery(*stmt->query, s.catalog(), options);
   std::vector<const api::CatalogObject*> sources = s.catalog().EndStreamingBind();
   RETURN_NOT_OK(bound.status());
-  ASSIGN_OR_RAISE(std::vector<api::StreamInputDef> inputs, StreamInputsOf(*bound, sources));
+  ASSIGN_OR_RAISE(std::vector<api::StreamInputDef> inputs,
+                  StreamInputsOf(*bound, sources, s.eval_options()));
   return api::MakeDataFrame(&s, std::move(*bound), std::move(inputs));
 }
 

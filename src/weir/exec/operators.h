@@ -10,6 +10,7 @@
 //   Limit, Gather, Sort, global aggregate, set operations: one partition
 //   HashExchange, grouped HashAggregate: `partitions`
 //   HashJoin         the left (probe) child's partitions
+//   Deduplicate      the child's partitions
 //   Window           the child's partitions (the planner puts an exchange below)
 
 #pragma once
@@ -56,6 +57,19 @@ PhysicalOperatorPtr MakeGather(PhysicalOperatorPtr child);
 PhysicalOperatorPtr MakeHashAggregate(PhysicalOperatorPtr child, std::vector<ExprPtr> groups,
                                       std::vector<AggregateCall> aggregates, SchemaPtr schema,
                                       int partitions);
+
+// Deduplication (batch dropDuplicates): the first row of each distinct value of the
+// `keys` columns, per partition, in input order. REQUIRES: rows with equal keys are
+// in one child partition (the planner puts a hash exchange on the keys below).
+PhysicalOperatorPtr MakeDeduplicate(PhysicalOperatorPtr child, std::vector<int> keys);
+
+// Session window aggregation (plan::AggregateNode with session_window_group): output
+// = the groups, groups[session_group] being each merged session, then one column per
+// aggregate. REQUIRES: rows equal on the other groups are in one child partition.
+PhysicalOperatorPtr MakeSessionWindowAggregate(PhysicalOperatorPtr child,
+                                               std::vector<ExprPtr> groups, int session_group,
+                                               std::vector<AggregateCall> aggregates,
+                                               SchemaPtr schema);
 
 struct JoinKey {
   ExprPtr left;            // over the left input

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "weir/exec/exec_internal.h"
+#include "weir/exec/groups_with_state.h"
 #include "weir/exec/operators.h"
 
 namespace weir::exec {
@@ -196,6 +197,17 @@ class Planner {
         return MakeFilter(kids[0], static_cast<const plan::FilterNode&>(*node).predicate());
       case LogicalKind::kAggregate: {
         const auto& n = static_cast<const plan::AggregateNode&>(*node);
+        if (n.session_window_group() >= 0) {
+          // Sessions merge per key: every row of a key goes to one partition.
+          std::vector<ExprPtr> keys;
+          for (size_t j = 0; j < n.groups().size(); ++j) {
+            if (static_cast<int>(j) != n.session_window_group()) keys.push_back(n.groups()[j]);
+          }
+          PhysicalOperatorPtr child =
+              keys.empty() ? MakeGather(kids[0]) : MakeHashExchange(kids[0], keys, partitions_);
+          return MakeSessionWindowAggregate(child, n.groups(), n.session_window_group(),
+                                            n.aggregates(), schema);
+        }
         return MakeHashAggregate(kids[0], n.groups(), n.aggregates(), schema, partitions_);
       }
       case LogicalKind::kJoin: {
@@ -238,6 +250,35 @@ class Planner {
         const auto& n = static_cast<const plan::ExpandNode&>(*node);
         return MakeExpand(kids[0], n.projections(), schema);
       }
+      case LogicalKind::kDeduplicate: {
+        const auto& n = static_cast<const plan::DeduplicateNode&>(*node);
+        if (n.within_watermark()) {
+          // Spark's UnsupportedOperationChecker.checkForBatch (a streaming query
+          // replaces the node with its stateful operator before planning).
+          return Status::Unsupported(
+              "dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets");
+        }
+        std::vector<ExprPtr> keys;
+        for (int k : n.keys()) keys.push_back(ColumnRef(*schema, k));
+        PhysicalOperatorPtr child =
+            keys.empty() ? MakeGather(kids[0]) : MakeHashExchange(kids[0], keys, partitions_);
+        return MakeDeduplicate(std::move(child), n.keys());
+      }
+      case LogicalKind::kWatermark:
+        // Batch queries ignore watermarks (as Spark); a streaming query replaces the
+        // node with its own observer before planning.
+        return kids[0];
+      case LogicalKind::kExtension:
+        if (const auto* groups = dynamic_cast<const GroupsWithStateNode*>(node.get())) {
+          // [flat]mapGroupsWithState over batch data (over a stream, the streaming
+          // engine has replaced the node with its own).
+          return MakeGroupsWithState(kids[0], groups->shared_spec(), schema, partitions_);
+        }
+        if (!options_.plan_extension) {
+          return Status::Internal("no planner for the extension node " + node->Describe());
+        }
+        return options_.plan_extension(static_cast<const plan::ExtensionNode&>(*node),
+                                       std::move(kids), ctx_, partitions_);
     }
     return Status::Internal("unknown logical plan node");
   }

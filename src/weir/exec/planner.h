@@ -14,15 +14,27 @@
 
 #pragma once
 
+#include <functional>
+#include <vector>
+
 #include "weir/common/result.h"
 #include "weir/exec/operator.h"
 #include "weir/plan/logical_plan.h"
 
 namespace weir::exec {
 
+// Plans an extension node (plan::ExtensionNode) over its planned children;
+// `partitions` is the planner's exchange partition count.
+using ExtensionPlanner = std::function<Result<PhysicalOperatorPtr>(
+    const plan::ExtensionNode& node, std::vector<PhysicalOperatorPtr> children, ExecContext& ctx,
+    int partitions)>;
+
 struct PlannerOptions {
   // Partitions of exchanges (hash aggregate, hash join). 0: the pool's thread count.
   int shuffle_partitions = 0;
+  // Required when the plan has extension nodes (a streaming query's stateful
+  // operators).
+  ExtensionPlanner plan_extension;
 };
 
 Result<PhysicalOperatorPtr> PlanPhysical(const plan::LogicalPlanPtr& plan, ExecContext& ctx,

@@ -158,6 +158,10 @@ std::string QuoteId(const std::vector<std::string>& parts) {
 }
 
 std::string ItemName(const sql::SqlExpr& e, const ExprPtr& bound) {
+  if (IsTimeWindowCall(e) && bound->kind() == ExprKind::kColumnRef) {
+    // Spark names it after the attribute TimeWindowing adds: `window`, `session_window`.
+    return static_cast<const ColumnRefExpr&>(*bound).name();
+  }
   if (e.kind == sql::SqlExprKind::kColumn || e.kind == sql::SqlExprKind::kField) {
     // Spark names a column by its name in the schema, not as the query spelled it.
     if (bound->kind() == ExprKind::kColumnRef) {
@@ -249,6 +253,9 @@ void CollectNodeExprs(const LogicalPlan& plan, std::vector<ExprPtr>* out) {
     case LogicalKind::kValues:
     case LogicalKind::kLimit:
     case LogicalKind::kSetOp:
+    case LogicalKind::kWatermark:
+    case LogicalKind::kDeduplicate:
+    case LogicalKind::kExtension:
       break;
   }
 }

@@ -32,6 +32,7 @@ std::optional<int64_t> EstimateBytes(const LogicalPlan& plan) {
     case LogicalKind::kFilter:
     case LogicalKind::kProject:
     case LogicalKind::kSort:
+    case LogicalKind::kDeduplicate:
       return EstimateBytes(*plan.child(0));
     case LogicalKind::kLimit: {
       const auto& limit = static_cast<const LimitNode&>(plan);

@@ -262,11 +262,16 @@ LogicalPlanPtr FilterNode::WithChildren(std::vector<LogicalPlanPtr> children) co
 // AggregateNode ------------------------------------------------------------------
 
 AggregateNode::AggregateNode(LogicalPlanPtr child, std::vector<ExprPtr> groups,
-                             std::vector<AggregateCall> aggregates, std::vector<std::string> names)
+                             std::vector<AggregateCall> aggregates, std::vector<std::string> names,
+                             int session_window_group)
     : LogicalPlan(LogicalKind::kAggregate, AggregateSchema(groups, aggregates, names),
                   {std::move(child)}),
       groups_(std::move(groups)),
-      aggregates_(std::move(aggregates)) {}
+      aggregates_(std::move(aggregates)),
+      session_window_group_(session_window_group) {
+  WEIR_CHECK(session_window_group_ >= -1 &&
+             session_window_group_ < static_cast<int>(groups_.size()));
+}
 
 std::string AggregateNode::Describe() const {
   std::vector<std::string> outputs;
@@ -277,7 +282,11 @@ std::string AggregateNode::Describe() const {
     outputs.push_back(Aliased(aggregates_[i].ToString(),
                               schema()->field(static_cast<int>(groups_.size() + i)).name));
   }
-  return "Aggregate " + ExprList(groups_) + ", [" + Join(outputs) + "]";
+  std::string out = "Aggregate " + ExprList(groups_) + ", [" + Join(outputs) + "]";
+  if (session_window_group_ >= 0) {
+    out += ", session " + groups_[static_cast<size_t>(session_window_group_)]->ToString();
+  }
+  return out;
 }
 
 LogicalPlanPtr AggregateNode::WithChildren(std::vector<LogicalPlanPtr> children) const {
@@ -285,7 +294,7 @@ LogicalPlanPtr AggregateNode::WithChildren(std::vector<LogicalPlanPtr> children)
   std::vector<std::string> names;
   for (const Field& f : schema()->fields()) names.push_back(f.name);
   return std::make_shared<AggregateNode>(std::move(children[0]), groups_, aggregates_,
-                                         std::move(names));
+                                         std::move(names), session_window_group_);
 }
 
 // JoinNode -----------------------------------------------------------------------
@@ -482,6 +491,50 @@ std::string ExpandNode::Describe() const {
 LogicalPlanPtr ExpandNode::WithChildren(std::vector<LogicalPlanPtr> children) const {
   WEIR_CHECK_EQ(children.size(), 1u);
   return std::make_shared<ExpandNode>(std::move(children[0]), projections_, schema());
+}
+
+// WatermarkNode -------------------------------------------------------------------
+
+WatermarkNode::WatermarkNode(LogicalPlanPtr child, int column, int64_t delay_micros)
+    : LogicalPlan(LogicalKind::kWatermark, child->schema(), {child}),
+      column_(column),
+      delay_micros_(delay_micros) {
+  WEIR_CHECK(column >= 0 && column < child->schema()->num_fields());
+  WEIR_CHECK_GE(delay_micros, 0);
+}
+
+std::string WatermarkNode::Describe() const {
+  return "EventTimeWatermark " + schema()->field(column_).name + ", " +
+         std::to_string(delay_micros_ / 1000) + " ms";
+}
+
+LogicalPlanPtr WatermarkNode::WithChildren(std::vector<LogicalPlanPtr> children) const {
+  WEIR_CHECK_EQ(children.size(), 1u);
+  return std::make_shared<WatermarkNode>(std::move(children[0]), column_, delay_micros_);
+}
+
+// DeduplicateNode -----------------------------------------------------------------
+
+DeduplicateNode::DeduplicateNode(LogicalPlanPtr child, std::vector<int> keys, bool within_watermark)
+    : LogicalPlan(LogicalKind::kDeduplicate, child->schema(), {child}),
+      keys_(std::move(keys)),
+      within_watermark_(within_watermark) {
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    WEIR_CHECK(keys_[i] >= 0 && keys_[i] < schema()->num_fields());
+    for (size_t j = 0; j < i; ++j) WEIR_CHECK_NE(keys_[i], keys_[j]);
+  }
+}
+
+std::string DeduplicateNode::Describe() const {
+  std::vector<std::string> names;
+  for (int k : keys_) names.push_back(schema()->field(k).name);
+  return std::string(within_watermark_ ? "DeduplicateWithinWatermark" : "Deduplicate") + " [" +
+         Join(names) + "]";
+}
+
+LogicalPlanPtr DeduplicateNode::WithChildren(std::vector<LogicalPlanPtr> children) const {
+  WEIR_CHECK_EQ(children.size(), 1u);
+  return std::make_shared<DeduplicateNode>(std::move(children[0]), keys_, within_watermark_);
 }
 
 // ScalarSubqueryExpr -------------------------------------------------------------

@@ -36,18 +36,21 @@ namespace weir::plan {
 using sql::JoinType;
 
 enum class LogicalKind : uint8_t {
-  kScan,       // read a table (TableProvider)
-  kValues,     // literal rows
-  kProject,    // compute expressions
-  kFilter,     // keep rows where the predicate is TRUE
-  kAggregate,  // GROUP BY + aggregate calls (a DISTINCT is an aggregate with no calls)
-  kJoin,       // every join type; condition over left ++ right
-  kSort,       // ORDER BY
-  kLimit,      // LIMIT / OFFSET
-  kSetOp,      // UNION ALL (n-ary), INTERSECT [ALL], EXCEPT [ALL]
-  kWindow,     // window functions over one PARTITION BY / ORDER BY spec
-  kGenerate,   // explode & co: LATERAL VIEW or a generator in the SELECT list
-  kExpand,     // one output row per projection per input row (GROUPING SETS)
+  kScan,         // read a table (TableProvider)
+  kValues,       // literal rows
+  kProject,      // compute expressions
+  kFilter,       // keep rows where the predicate is TRUE
+  kAggregate,    // GROUP BY + aggregate calls (a DISTINCT is an aggregate with no calls)
+  kJoin,         // every join type; condition over left ++ right
+  kSort,         // ORDER BY
+  kLimit,        // LIMIT / OFFSET
+  kSetOp,        // UNION ALL (n-ary), INTERSECT [ALL], EXCEPT [ALL]
+  kWindow,       // window functions over one PARTITION BY / ORDER BY spec
+  kGenerate,     // explode & co: LATERAL VIEW or a generator in the SELECT list
+  kExpand,       // one output row per projection per input row (GROUPING SETS)
+  kWatermark,    // withWatermark / WATERMARK FOR: marks an event-time column (streaming)
+  kDeduplicate,  // dropDuplicates[WithinWatermark]: the first row of each key
+  kExtension,    // a node another layer defines (the streaming engine's stateful operators)
 };
 
 class LogicalPlan;
@@ -143,18 +146,29 @@ class FilterNode final : public LogicalPlan {
 // Output: one column per group expression, then one per aggregate, named by `names`
 // (groups.size() + aggregates.size() names). With no groups it is a global aggregate:
 // exactly one output row, even over empty input.
+//
+// session_window_group >= 0 makes it Spark's session window aggregate
+// (MergingSessionsExec): groups()[session_window_group] is a session struct
+// STRUCT<start: TIMESTAMP, end: TIMESTAMP> (the binder's __session_window call, each
+// row's initial session [ts, ts + gap)); rows equal on the other groups whose
+// sessions overlap or touch (start <= the end so far, in start order) merge into one
+// session, which is one output row whose session column is [min start, max end).
 class AggregateNode final : public LogicalPlan {
  public:
   AggregateNode(LogicalPlanPtr child, std::vector<ExprPtr> groups,
-                std::vector<AggregateCall> aggregates, std::vector<std::string> names);
+                std::vector<AggregateCall> aggregates, std::vector<std::string> names,
+                int session_window_group = -1);
   const std::vector<ExprPtr>& groups() const { return groups_; }
   const std::vector<AggregateCall>& aggregates() const { return aggregates_; }
+  // The index in groups() of the session window struct, or -1.
+  int session_window_group() const { return session_window_group_; }
   std::string Describe() const override;
   LogicalPlanPtr WithChildren(std::vector<LogicalPlanPtr> children) const override;
 
  private:
   std::vector<ExprPtr> groups_;
   std::vector<AggregateCall> aggregates_;
+  int session_window_group_;
 };
 
 // Output: left columns then right columns (left only for semi and anti joins). Outer
@@ -375,5 +389,56 @@ Result<LogicalPlanPtr> TransformExpressions(
 Result<LogicalPlanPtr> TransformUp(
     const LogicalPlanPtr& plan,
     const std::function<Result<LogicalPlanPtr>(const LogicalPlanPtr&)>& fn);
+
+// Spark's EventTimeWatermark (`withWatermark(col, delay)`, or a source's `WATERMARK
+// FOR col AS col - INTERVAL ...`): rows pass through unchanged; in a streaming query
+// the engine tracks the largest value of `column` and derives the watermark from it
+// (max - delay), and the column becomes an event-time column for the stateful
+// operators above. A batch query ignores it. The output schema is the child's.
+class WatermarkNode final : public LogicalPlan {
+ public:
+  // REQUIRES: column is a TIMESTAMP or TIMESTAMP_NTZ column of child; delay >= 0.
+  WatermarkNode(LogicalPlanPtr child, int column, int64_t delay_micros);
+  int column() const { return column_; }
+  int64_t delay_micros() const { return delay_micros_; }
+  std::string Describe() const override;
+  LogicalPlanPtr WithChildren(std::vector<LogicalPlanPtr> children) const override;
+
+ private:
+  int column_;
+  int64_t delay_micros_;
+};
+
+// Spark's Deduplicate and DeduplicateWithinWatermark (`dropDuplicates(cols)`,
+// `dropDuplicatesWithinWatermark(cols)`): the first row of each distinct value of the
+// `keys` columns (indices into the child's output; keys compare as GROUP BY's: NULL
+// equals NULL). The output schema is the child's. A batch query keeps one row per key
+// (which one, when the input has several partitions, is unspecified, as in Spark); a
+// streaming query keeps the keys it has seen in state (docs/streaming.md,
+// "Deduplication"). `within_watermark` is only for streams: a batch query with it
+// fails when it runs, as Spark's does.
+class DeduplicateNode final : public LogicalPlan {
+ public:
+  // REQUIRES: every key indexes a column of child, and appears once.
+  DeduplicateNode(LogicalPlanPtr child, std::vector<int> keys, bool within_watermark = false);
+  const std::vector<int>& keys() const { return keys_; }
+  bool within_watermark() const { return within_watermark_; }
+  std::string Describe() const override;
+  LogicalPlanPtr WithChildren(std::vector<LogicalPlanPtr> children) const override;
+
+ private:
+  std::vector<int> keys_;
+  bool within_watermark_;
+};
+
+// A node defined by a higher layer (the streaming engine wraps its stateful
+// operators in these); rewrites treat it as opaque: they rewrite its children but
+// never move anything across it, and it reads every column of its children. The
+// physical planner hands it to PlannerOptions::plan_extension.
+class ExtensionNode : public LogicalPlan {
+ public:
+  ExtensionNode(SchemaPtr schema, std::vector<LogicalPlanPtr> children)
+      : LogicalPlan(LogicalKind::kExtension, std::move(schema), std::move(children)) {}
+};
 
 }  // namespace weir::plan

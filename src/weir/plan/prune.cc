@@ -235,7 +235,7 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> used) {
         calls.push_back(std::move(m));
       }
       return Pruned{std::make_shared<AggregateNode>(child.plan, std::move(groups), std::move(calls),
-                                                    Names(*a.schema())),
+                                                    Names(*a.schema()), a.session_window_group()),
                     Identity(a.schema()->num_fields())};
     }
     case LogicalKind::kSetOp: {
@@ -261,6 +261,27 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> used) {
       }
       return Pruned{std::make_shared<ExpandNode>(child.plan, std::move(projections), x.schema()),
                     Identity(x.schema()->num_fields())};
+    }
+    case LogicalKind::kWatermark: {
+      const auto& w = static_cast<const WatermarkNode&>(*plan);
+      used.insert(w.column());
+      ASSIGN_OR_RAISE(Pruned child, Prune(w.child(), std::move(used)));
+      return Pruned{std::make_shared<WatermarkNode>(
+                        child.plan, child.map[static_cast<size_t>(w.column())], w.delay_micros()),
+                    child.map};
+    }
+    case LogicalKind::kDeduplicate:
+      // Reads every column of its child: on a stream, the event-time column below it
+      // judges late rows and expiry even when nothing above reads it.
+    case LogicalKind::kExtension: {
+      // Opaque: reads every column of its children.
+      std::vector<LogicalPlanPtr> children;
+      for (const LogicalPlanPtr& c : plan->children()) {
+        ASSIGN_OR_RAISE(Pruned p, Prune(c, All(*c)));
+        children.push_back(p.plan);
+      }
+      return Pruned{plan->WithChildren(std::move(children)),
+                    Identity(plan->schema()->num_fields())};
     }
     case LogicalKind::kWindow:
     case LogicalKind::kGenerate: {

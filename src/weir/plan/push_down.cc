@@ -113,7 +113,10 @@ Result<LogicalPlanPtr> PushAggregate(const AggregateNode& a, Preds preds) {
     if (ok) {
       std::vector<int> cols;
       ColumnsRead(e, &cols);
-      for (int c : cols) ok = ok && Pushable(a.groups()[static_cast<size_t>(c)]);
+      for (int c : cols) {
+        // A merged session is not any row's session: a condition on it stays above.
+        ok = ok && c != a.session_window_group() && Pushable(a.groups()[static_cast<size_t>(c)]);
+      }
     }
     if (!ok) {
       keep.push_back(std::move(e));
@@ -239,7 +242,13 @@ Result<LogicalPlanPtr> Push(const LogicalPlanPtr& plan, Preds preds) {
     case LogicalKind::kValues:
     case LogicalKind::kLimit:
     case LogicalKind::kWindow:
-    case LogicalKind::kExpand: {
+    case LogicalKind::kExpand:
+    // Barriers: a filter below a watermark would change the event times it sees, one
+    // below a deduplication which row of a key is first (and what a stream's state
+    // and late-row counts hold), and an extension is opaque.
+    case LogicalKind::kWatermark:
+    case LogicalKind::kDeduplicate:
+    case LogicalKind::kExtension: {
       ASSIGN_OR_RAISE(LogicalPlanPtr node, Recurse(plan));
       return Wrap(node, preds);
     }

@@ -53,6 +53,9 @@ Result<LogicalPlanPtr> TransformExpressions(const LogicalPlanPtr& plan, const Ex
     case LogicalKind::kValues:
     case LogicalKind::kLimit:
     case LogicalKind::kSetOp:
+    case LogicalKind::kWatermark:    // its column is an index, not an expression
+    case LogicalKind::kDeduplicate:  // its keys are indices
+    case LogicalKind::kExtension:    // opaque
       return plan;
     case LogicalKind::kProject: {
       const auto& n = static_cast<const ProjectNode&>(*plan);
@@ -73,7 +76,7 @@ Result<LogicalPlanPtr> TransformExpressions(const LogicalPlanPtr& plan, const Ex
         calls.push_back(std::move(mapped));
       }
       return std::make_shared<AggregateNode>(n.child(), std::move(groups), std::move(calls),
-                                             Names(*n.schema()));
+                                             Names(*n.schema()), n.session_window_group());
     }
     case LogicalKind::kJoin: {
       const auto& n = static_cast<const JoinNode&>(*plan);

@@ -8,6 +8,7 @@
 #include "weir/common/logging.h"
 #include "weir/exec/planner.h"
 #include "weir/plan/optimizer.h"
+#include "weir/state/state_store.h"
 #include "weir/stream/stream_internal.h"
 
 namespace weir::stream::internal {
@@ -20,116 +21,39 @@ constexpr int64_t kRetainedEpochs = 100;                     // minBatchesToReta
 
 int64_t NanosToMs(int64_t nanos) { return nanos / 1'000'000; }
 
-// Event-time statistics of one source over one epoch (Spark's EventTimeStats), in
-// microseconds; merged from every reader, once per batch.
-struct EventTimeStats {
-  std::mutex mu;
-  int64_t min = std::numeric_limits<int64_t>::max();  // guarded by mu
-  int64_t max = std::numeric_limits<int64_t>::min();  // guarded by mu
-  double sum = 0;                                     // guarded by mu
-  int64_t count = 0;                                  // guarded by mu
-};
-
 // Counts the rows every reader of a table yields (numInputRows per source, counted
-// per batch), and for a watermarked source gathers the event-time column's
-// statistics — reading that column even when the query does not, and leaving it
-// out of what it returns.
+// per batch).
 class CountingReader final : public plan::BatchReader {
  public:
-  CountingReader(plan::BatchReaderPtr inner, std::shared_ptr<std::atomic<int64_t>> rows,
-                 std::shared_ptr<EventTimeStats> stats, int stats_column, SchemaPtr strip_to)
-      : inner_(std::move(inner)),
-        rows_(std::move(rows)),
-        stats_(std::move(stats)),
-        stats_column_(stats_column),
-        strip_to_(std::move(strip_to)) {}
+  CountingReader(plan::BatchReaderPtr inner, std::shared_ptr<std::atomic<int64_t>> rows)
+      : inner_(std::move(inner)), rows_(std::move(rows)) {}
 
   Result<bool> Next(Batch* out) override {
     ASSIGN_OR_RAISE(bool more, inner_->Next(out));
-    if (!more) return false;
-    rows_->fetch_add(out->num_rows(), std::memory_order_relaxed);
-    if (stats_column_ < 0) return true;
-    GatherStats(*out);
-    if (strip_to_ != nullptr) {
-      if (strip_to_->num_fields() == 0) {
-        *out = Batch::MakeRowsOnly(out->num_rows());
-      } else {
-        std::vector<ColumnPtr> columns(out->columns().begin(),
-                                       out->columns().begin() + strip_to_->num_fields());
-        ASSIGN_OR_RAISE(*out, Batch::Make(strip_to_, std::move(columns), out->selection()));
-      }
-    }
-    return true;
+    if (more) rows_->fetch_add(out->num_rows(), std::memory_order_relaxed);
+    return more;
   }
 
  private:
-  void GatherStats(const Batch& batch) {
-    const Column& ts = *batch.column(stats_column_);
-    const int64_t* values = ts.values<int64_t>();
-    int64_t mn = std::numeric_limits<int64_t>::max();
-    int64_t mx = std::numeric_limits<int64_t>::min();
-    double sum = 0;
-    int64_t count = 0;
-    for (int64_t r = 0; r < batch.num_rows(); ++r) {
-      const int64_t i = batch.RowIndex(r);
-      if (ts.IsNull(i)) continue;
-      mn = std::min(mn, values[i]);
-      mx = std::max(mx, values[i]);
-      sum += static_cast<double>(values[i]);
-      ++count;
-    }
-    if (count == 0) return;
-    std::lock_guard<std::mutex> lock(stats_->mu);
-    stats_->min = std::min(stats_->min, mn);
-    stats_->max = std::max(stats_->max, mx);
-    stats_->sum += sum;
-    stats_->count += count;
-  }
-
   plan::BatchReaderPtr inner_;
   std::shared_ptr<std::atomic<int64_t>> rows_;
-  std::shared_ptr<EventTimeStats> stats_;
-  int stats_column_;    // index of the event-time column in the inner reader's batches
-  SchemaPtr strip_to_;  // when set, the requested columns (the event time was added)
 };
 
 class CountingTable final : public plan::TableProvider {
  public:
-  // `event_time_column` < 0: no statistics.
-  CountingTable(plan::TableProviderPtr inner, std::shared_ptr<std::atomic<int64_t>> rows,
-                int event_time_column, std::shared_ptr<EventTimeStats> stats)
-      : inner_(std::move(inner)),
-        rows_(std::move(rows)),
-        event_time_column_(event_time_column),
-        stats_(std::move(stats)) {}
+  CountingTable(plan::TableProviderPtr inner, std::shared_ptr<std::atomic<int64_t>> rows)
+      : inner_(std::move(inner)), rows_(std::move(rows)) {}
   const SchemaPtr& schema() const override { return inner_->schema(); }
   std::string Describe() const override { return inner_->Describe(); }
   int NumPartitions() const override { return inner_->NumPartitions(); }
   Result<plan::BatchReaderPtr> Open(int partition, const std::vector<int>& columns) const override {
-    std::vector<int> read = columns;
-    int stats_column = -1;
-    SchemaPtr strip_to;
-    if (event_time_column_ >= 0) {
-      auto it = std::find(read.begin(), read.end(), event_time_column_);
-      if (it == read.end()) {
-        std::vector<Field> fields;
-        for (int c : columns) fields.push_back(inner_->schema()->field(c));
-        strip_to = MakeSchema(std::move(fields));
-        read.push_back(event_time_column_);
-        it = read.end() - 1;
-      }
-      stats_column = static_cast<int>(it - read.begin());
-    }
-    ASSIGN_OR_RAISE(plan::BatchReaderPtr reader, inner_->Open(partition, read));
-    return plan::BatchReaderPtr(std::make_unique<CountingReader>(
-        std::move(reader), rows_, stats_, stats_column, std::move(strip_to)));
+    ASSIGN_OR_RAISE(plan::BatchReaderPtr reader, inner_->Open(partition, columns));
+    return plan::BatchReaderPtr(std::make_unique<CountingReader>(std::move(reader), rows_));
   }
 
  private:
   plan::TableProviderPtr inner_;
   std::shared_ptr<std::atomic<int64_t>> rows_;
-  int event_time_column_;
-  std::shared_ptr<EventTimeStats> stats_;
 };
 
 // The sink contract: every batch carries the query's output schema. Operators may
@@ -156,10 +80,12 @@ struct MicroBatchExecution::EpochTimings {
 };
 
 MicroBatchExecution::MicroBatchExecution(std::shared_ptr<ManagerShared> manager, QuerySpec spec,
+                                         PreparedPlan prepared,
                                          std::unique_ptr<Checkpoint> checkpoint, ResumePoint resume,
                                          bool temporary_checkpoint)
     : manager_(std::move(manager)),
       spec_(std::move(spec)),
+      prepared_(std::move(prepared)),
       id_(checkpoint->metadata().id),
       run_id_(RandomUuid()),
       clock_(manager_->options.clock),
@@ -189,6 +115,7 @@ void MicroBatchExecution::Run() {
     WEIR_LOG(ERROR) << st.ToString();
   }
   spec_.sink->Stop();
+  if (spec_.late_rows_sink != nullptr) spec_.late_rows_sink->Stop();
   for (const SourcePtr& source : spec_.sources) source->Stop();
   if (st.ok() && temporary_checkpoint_) {
     // Nothing will restart from a checkpoint no one named; leave no records behind.
@@ -202,6 +129,7 @@ void MicroBatchExecution::Run() {
     }
     env->DeleteFile(checkpoint_->MetadataPath()).IgnoreError();
     env->DeleteDir(checkpoint_->dir()).IgnoreError();
+    state::InMemoryStateStores()->Drop(spec_.checkpoint_location);
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -234,7 +162,9 @@ Status MicroBatchExecution::Initialize() {
   }
   next_batch_id_ = resume_.next_batch_id;
   watermark_ms_ = resume_.watermark_ms;
-  source_watermark_ms_.assign(n, std::nullopt);
+  previous_watermark_ms_ = resume_.watermark_ms;
+  observer_watermark_ms_.assign(prepared_.watermarks.size(), std::nullopt);
+  observer_last_rows_nanos_.assign(prepared_.watermarks.size(), clock_->MonotonicNanos());
   if (resume_.committed_end.has_value()) {
     start_offsets_ = *resume_.committed_end;
     // As Spark does on restart: the last committed epoch is processed, so the sources
@@ -306,6 +236,25 @@ Status MicroBatchExecution::RunLoop() {
   return Status::OK();
 }
 
+bool MicroBatchExecution::NeedsNoDataEpoch() const {
+  if (next_batch_id_ == 0) return false;
+  // Processing-time timeouts: Spark's shouldRunAnotherBatch is always true for them
+  // (an epoch at every trigger); weir runs one only when a key's timeout is before
+  // this trigger's batch timestamp: the same keys time out at the same triggers,
+  // without the epochs that would find nothing due.
+  for (const auto& op : prepared_.operators) {
+    if (op->next_processing_timeout_ms != nullptr &&
+        op->next_processing_timeout_ms->load() < trigger_start_micros_ / 1000) {
+      return true;
+    }
+  }
+  if (watermark_ms_ <= previous_watermark_ms_) return false;
+  for (const auto& op : prepared_.operators) {
+    if (op->evicts_by_watermark) return true;
+  }
+  return false;
+}
+
 Status MicroBatchExecution::RunTrigger(bool* ran) {
   *ran = false;
   int64_t drain_generation;
@@ -357,8 +306,10 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   // getBatch: each source's rows for [start, end], counted as they are scanned.
   int64_t t = clock_->MonotonicNanos();
   std::vector<std::shared_ptr<std::atomic<int64_t>>> counters(n);
-  std::vector<std::shared_ptr<EventTimeStats>> stats(n);
   std::vector<plan::TableProviderPtr> inputs(n);
+  for (const WatermarkObserverInfo& w : prepared_.watermarks) w.stats->Reset();
+  if (prepared_.late_rows != nullptr) prepared_.late_rows->Take();  // a failed epoch's
+  for (const auto& op : prepared_.operators) op->metrics->Reset();
   for (size_t i = 0; i < n; ++i) {
     const SourceOffsets& o = epoch.offsets[i];
     ASSIGN_OR_RAISE(plan::TableProviderPtr table, spec_.sources[i]->Read(o.start, o.end));
@@ -367,10 +318,7 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
                               " read a table whose schema is not the source's schema");
     }
     counters[i] = std::make_shared<std::atomic<int64_t>>(0);
-    const std::optional<WatermarkSpec>& wm = Watermark(i);
-    stats[i] = std::make_shared<EventTimeStats>();
-    inputs[i] = std::make_shared<CountingTable>(std::move(table), counters[i], wm ? wm->column : -1,
-                                                stats[i]);
+    inputs[i] = std::make_shared<CountingTable>(std::move(table), counters[i]);
   }
   int64_t now = clock_->MonotonicNanos();
   timings->get_batch_nanos = now - t;
@@ -380,7 +328,7 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   ASSIGN_OR_RAISE(
       plan::LogicalPlanPtr logical,
       plan::TransformUp(
-          spec_.plan, [&](const plan::LogicalPlanPtr& node) -> Result<plan::LogicalPlanPtr> {
+          prepared_.plan, [&](const plan::LogicalPlanPtr& node) -> Result<plan::LogicalPlanPtr> {
             if (node->kind() != plan::LogicalKind::kScan) return node;
             const auto& scan = static_cast<const plan::ScanNode&>(*node);
             const auto* input = dynamic_cast<const StreamInputTable*>(scan.table().get());
@@ -399,6 +347,16 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   ASSIGN_OR_RAISE(plan::LogicalPlanPtr optimized, plan::Optimize(logical, eval_ctx));
   exec::PlannerOptions planner_options;
   planner_options.shuffle_partitions = checkpoint_->metadata().shuffle_partitions;
+  EpochPlanContext epoch_ctx;
+  epoch_ctx.batch_id = epoch.batch_id;
+  epoch_ctx.mode = spec_.output_mode;
+  epoch_ctx.watermark_ms = epoch.watermark_ms;
+  epoch_ctx.previous_watermark_ms = previous_watermark_ms_;
+  planner_options.plan_extension = [&epoch_ctx](const plan::ExtensionNode& node,
+                                                std::vector<exec::PhysicalOperatorPtr> children,
+                                                exec::ExecContext& exec_ctx, int) {
+    return PlanExtension(node, std::move(children), exec_ctx, epoch_ctx);
+  };
   ASSIGN_OR_RAISE(exec::PhysicalOperatorPtr physical,
                   exec::PlanPhysical(optimized, ctx, planner_options));
   now = clock_->MonotonicNanos();
@@ -414,48 +372,30 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
     ASSIGN_OR_RAISE(b, WithSchema(std::move(b), schema));
   }
   RETURN_NOT_OK(spec_.sink->AddBatch(epoch.batch_id, schema, output, spec_.output_mode));
+  if (spec_.late_rows_sink != nullptr && prepared_.late_rows != nullptr) {
+    // The epoch's late rows, keyed by the same epoch (a re-run epoch replaces them).
+    std::vector<Batch> late = prepared_.late_rows->Take();
+    for (Batch& b : late) {
+      ASSIGN_OR_RAISE(b, WithSchema(std::move(b), prepared_.late_rows_schema));
+    }
+    RETURN_NOT_OK(spec_.late_rows_sink->AddBatch(epoch.batch_id, prepared_.late_rows_schema, late,
+                                                 OutputMode::kAppend));
+  }
   now = clock_->MonotonicNanos();
   timings->add_batch_nanos = now - t;
 
-  // The watermark the next epoch runs with (each watermarked source's max event time
-  // minus its delay; the minimum over sources with data; never backwards).
+  // The watermark the next epoch runs with (Spark's WatermarkTracker): each
+  // watermark's largest event time (ms) minus its delay, never backwards; the
+  // query's is the minimum (or, by policy, the maximum) over watermarks, counting one
+  // that has seen no data as 0, and never moves back. A watermark whose inputs have
+  // been idle for the idle timeout is left out.
   std::map<std::string, std::string> event_time;
-  int64_t next_watermark_ms = epoch.watermark_ms;
-  {
-    EventTimeStats merged;
-    bool any_watermark = false;
-    std::optional<int64_t> global;
-    for (size_t i = 0; i < n; ++i) {
-      const std::optional<WatermarkSpec>& wm = Watermark(i);
-      if (!wm) continue;
-      any_watermark = true;
-      if (stats[i]->count > 0) {
-        const int64_t candidate = (stats[i]->max - wm->delay_micros) / 1000;
-        source_watermark_ms_[i] = std::max(source_watermark_ms_[i].value_or(candidate), candidate);
-        merged.min = std::min(merged.min, stats[i]->min);
-        merged.max = std::max(merged.max, stats[i]->max);
-        merged.sum += stats[i]->sum;
-        merged.count += stats[i]->count;
-      }
-      if (source_watermark_ms_[i]) {
-        global = std::min(global.value_or(*source_watermark_ms_[i]), *source_watermark_ms_[i]);
-      }
-    }
-    if (global) next_watermark_ms = std::max(next_watermark_ms, *global);
-    if (any_watermark) {
-      if (merged.count > 0) {
-        event_time["min"] = FormatIsoMillis(merged.min);
-        event_time["max"] = FormatIsoMillis(merged.max);
-        event_time["avg"] =
-            FormatIsoMillis(static_cast<int64_t>(merged.sum / static_cast<double>(merged.count)));
-      }
-      event_time["watermark"] = FormatIsoMillis(epoch.watermark_ms * 1000);
-    }
-  }
+  const int64_t next_watermark_ms = NextWatermark(epoch, &event_time);
 
   // commitOffsets: the commit record, then the sources may drop what is processed.
   t = now;
   RETURN_NOT_OK(checkpoint_->WriteCommit(CommitRecord{epoch.batch_id, next_watermark_ms}));
+  previous_watermark_ms_ = epoch.watermark_ms;
   watermark_ms_ = next_watermark_ms;
   for (size_t i = 0; i < n; ++i) RETURN_NOT_OK(spec_.sources[i]->Commit(epoch.offsets[i].end));
   RETURN_NOT_OK(checkpoint_->Purge(kRetainedEpochs));
@@ -467,6 +407,48 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   for (size_t i = 0; i < n; ++i) rows[i] = counters[i]->load(std::memory_order_relaxed);
   ReportProgress(epoch, *timings, rows, output_rows, std::move(event_time));
   return Status::OK();
+}
+
+int64_t MicroBatchExecution::NextWatermark(const PlannedEpoch& epoch,
+                                           std::map<std::string, std::string>* event_time) {
+  if (prepared_.watermarks.empty()) return epoch.watermark_ms;
+  const int64_t now = clock_->MonotonicNanos();
+  int64_t mn = std::numeric_limits<int64_t>::max();
+  int64_t mx = std::numeric_limits<int64_t>::min();
+  double sum = 0;
+  int64_t count = 0;
+  std::optional<int64_t> chosen;
+  for (size_t i = 0; i < prepared_.watermarks.size(); ++i) {
+    EventTimeStats& stats = *prepared_.watermarks[i].stats;
+    std::lock_guard<std::mutex> lock(stats.mu);
+    if (stats.count > 0) {
+      // Spark: event times in ms (truncated), the delay in ms.
+      const int64_t candidate = stats.max / 1000 - prepared_.watermarks[i].delay_micros / 1000;
+      std::optional<int64_t>& wm = observer_watermark_ms_[i];
+      if (!wm.has_value() || candidate > *wm) wm = candidate;
+      observer_last_rows_nanos_[i] = now;
+      mn = std::min(mn, stats.min);
+      mx = std::max(mx, stats.max);
+      sum += stats.sum;
+      count += stats.count;
+    } else if (spec_.watermark_idle_timeout_micros > 0 &&
+               now - observer_last_rows_nanos_[i] >= spec_.watermark_idle_timeout_micros * 1000) {
+      continue;  // idle: does not hold the watermark back
+    }
+    const int64_t value = observer_watermark_ms_[i].value_or(0);
+    if (!chosen.has_value()) {
+      chosen = value;
+    } else {
+      chosen = spec_.max_watermark_policy ? std::max(*chosen, value) : std::min(*chosen, value);
+    }
+  }
+  if (count > 0) {
+    (*event_time)["min"] = FormatIsoMillis(mn);
+    (*event_time)["max"] = FormatIsoMillis(mx);
+    (*event_time)["avg"] = FormatIsoMillis(static_cast<int64_t>(sum / static_cast<double>(count)));
+  }
+  (*event_time)["watermark"] = FormatIsoMillis(epoch.watermark_ms * 1000);
+  return chosen.has_value() ? std::max(epoch.watermark_ms, *chosen) : epoch.watermark_ms;
 }
 
 void MicroBatchExecution::ReportProgress(const PlannedEpoch& epoch, const EpochTimings& timings,
@@ -518,6 +500,29 @@ void MicroBatchExecution::ReportProgress(const PlannedEpoch& epoch, const EpochT
     p.input_rows_per_second += s.input_rows_per_second;
     p.processed_rows_per_second += s.processed_rows_per_second;
     p.sources.push_back(std::move(s));
+  }
+  const int shuffle_partitions = checkpoint_->metadata().shuffle_partitions;
+  for (const auto& op : prepared_.operators) {
+    const exec::StatefulMetrics& m = *op->metrics;
+    StateOperatorProgress s;
+    s.operator_name = op->name;
+    s.num_rows_total = m.num_rows_total.load();
+    s.num_rows_updated = m.num_rows_updated.load();
+    s.all_updates_time_ms = NanosToMs(m.all_updates_time_ns.load());
+    s.num_rows_removed = m.num_rows_removed.load();
+    s.all_removals_time_ms = NanosToMs(m.all_removals_time_ns.load());
+    s.commit_time_ms = NanosToMs(m.commit_time_ns.load());
+    s.memory_used_bytes = m.memory_used_bytes.load();
+    s.num_rows_dropped_by_watermark = m.num_rows_dropped_by_watermark.load();
+    s.num_shuffle_partitions = shuffle_partitions;
+    s.num_state_store_instances = m.num_state_store_instances.load();
+    if (op->evicts_by_watermark) {
+      // weir's: state rows the eviction watermark should have removed (always 0 unless
+      // state is leaking).
+      s.custom_metrics["numRowsBehindWatermark"] = m.num_keys_behind_watermark.load();
+    }
+    for (const auto& [name, value] : op->custom_metrics) s.custom_metrics[name] = value;
+    p.state_operators.push_back(std::move(s));
   }
   p.sink.description = spec_.sink->Describe();
   p.sink.num_output_rows = output_rows;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "weir/stream/checkpoint.h"
+#include "weir/stream/incremental.h"
 #include "weir/stream/streaming_query.h"
 
 namespace weir::stream::internal {
@@ -66,7 +67,7 @@ class MicroBatchExecution final : public StreamingQuery {
  public:
   // `temporary_checkpoint`: the checkpoint was made up for this run and is deleted
   // when the query stops without error.
-  MicroBatchExecution(std::shared_ptr<ManagerShared> manager, QuerySpec spec,
+  MicroBatchExecution(std::shared_ptr<ManagerShared> manager, QuerySpec spec, PreparedPlan prepared,
                       std::unique_ptr<Checkpoint> checkpoint, ResumePoint resume,
                       bool temporary_checkpoint);
   ~MicroBatchExecution() override;
@@ -97,15 +98,12 @@ class MicroBatchExecution final : public StreamingQuery {
   // whether an epoch ran.
   Status RunTrigger(bool* ran);
   Status RunEpoch(const PlannedEpoch& epoch, EpochTimings* timings);
-  // Spark's no-data micro-batches (an epoch without new input, to advance the
-  // watermark and emit and evict state). Stateless queries never need one; the
-  // stateful issue decides here.
-  bool NeedsNoDataEpoch() const { return false; }
-  // The watermark declaration of source i, if any.
-  const std::optional<WatermarkSpec>& Watermark(size_t i) const {
-    static const std::optional<WatermarkSpec> kNone;
-    return i < spec_.watermarks.size() ? spec_.watermarks[i] : kNone;
-  }
+  // Spark's no-data micro-batches (an epoch without new input, so that state the
+  // advanced watermark closes is emitted and evicted): needed when the watermark
+  // has moved past the one the last epoch ran with and an operator evicts by it.
+  bool NeedsNoDataEpoch() const;
+  // The watermark after `epoch` (see RunEpoch); fills progress's eventTime.
+  int64_t NextWatermark(const PlannedEpoch& epoch, std::map<std::string, std::string>* event_time);
   void ReportProgress(const PlannedEpoch& epoch, const EpochTimings& timings,
                       const std::vector<int64_t>& rows_per_source, int64_t output_rows,
                       std::map<std::string, std::string> event_time);
@@ -124,6 +122,7 @@ class MicroBatchExecution final : public StreamingQuery {
 
   const std::shared_ptr<ManagerShared> manager_;
   const QuerySpec spec_;
+  const PreparedPlan prepared_;
   const std::string id_;
   const std::string run_id_;
   Clock* const clock_;
@@ -137,12 +136,13 @@ class MicroBatchExecution final : public StreamingQuery {
   std::vector<Offset> latest_offsets_;  // what LatestOffset last returned, per source
   std::vector<SourceMetrics> last_metrics_;
   int64_t next_batch_id_ = 0;
-  // The query's event-time watermark (ms), and each watermarked source's own: the
-  // largest event time it has seen minus its delay. The query's watermark is the
-  // minimum over sources that have seen data, and never moves back (Spark's
-  // WatermarkTracker with the default "min" policy).
+  // The query's event-time watermark (ms) for the next epoch, the one the last
+  // epoch ran with, and each watermark node's own (its largest event time minus its
+  // delay; unset before it has seen data), with when it last saw rows.
   int64_t watermark_ms_ = 0;
-  std::vector<std::optional<int64_t>> source_watermark_ms_;
+  int64_t previous_watermark_ms_ = 0;
+  std::vector<std::optional<int64_t>> observer_watermark_ms_;
+  std::vector<int64_t> observer_last_rows_nanos_;
   int64_t trigger_start_nanos_ = 0;
   int64_t trigger_start_micros_ = 0;  // wall clock
   int64_t last_data_trigger_nanos_ = -1;

@@ -158,7 +158,7 @@ Result<StreamingQueryPtr> StreamingQueryManager::Start(QuerySpec spec) {
     if (source == nullptr) return Status::InvalidArgument("a streaming query source is null");
   }
   RETURN_NOT_OK(CheckStreamInputs(spec));
-  RETURN_NOT_OK(CheckStreamingPlan(spec.plan, spec.output_mode));
+  ASSIGN_OR_RAISE(internal::PreparedPlan prepared, internal::PrepareStreamingPlan(spec));
   if (spec.trigger.kind == Trigger::Kind::kProcessingTime && spec.trigger.interval_micros < 0) {
     return Status::InvalidOption("the trigger interval must not be negative");
   }
@@ -220,8 +220,11 @@ Result<StreamingQueryPtr> StreamingQueryManager::Start(QuerySpec spec) {
     }
   }
   ASSIGN_OR_RAISE(internal::ResumePoint resume, internal::ComputeResumePoint(checkpoint.get()));
-  auto query = std::make_shared<MicroBatchExecution>(
-      impl_->shared, std::move(spec), std::move(checkpoint), std::move(resume), temporary);
+  RETURN_NOT_OK(
+      internal::AttachStateStores(&prepared, spec.checkpoint_location, meta.shuffle_partitions));
+  auto query =
+      std::make_shared<MicroBatchExecution>(impl_->shared, std::move(spec), std::move(prepared),
+                                            std::move(checkpoint), std::move(resume), temporary);
   {
     std::lock_guard<std::mutex> lock(impl_->shared->mu);
     impl_->shared->active.push_back(query);

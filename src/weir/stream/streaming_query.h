@@ -81,7 +81,16 @@ struct QuerySpec {
   std::vector<SourcePtr> sources;
   // Empty, or one entry per source (unset for a source without a watermark).
   std::vector<std::optional<WatermarkSpec>> watermarks;
+  // spark.sql.streaming.multipleWatermarkPolicy = max (default min).
+  bool max_watermark_policy = false;
+  // A watermark whose input has had no rows for this long (processing time) stops
+  // holding the query's watermark back; 0: never (Spark's behaviour).
+  int64_t watermark_idle_timeout_micros = 0;
   SinkPtr sink;
+  // Optional: where the rows a stateful aggregation finds late go (each epoch's late
+  // rows, as the aggregation's input rows, appended in that epoch), instead of being
+  // dropped. Needs an aggregation fed by the sources with an event-time key.
+  SinkPtr late_rows_sink;
   OutputMode output_mode = OutputMode::kAppend;
   Trigger trigger;
   // Where the offset and commit logs and metadata live (docs/checkpoint_format.md).

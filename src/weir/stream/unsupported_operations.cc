@@ -1,5 +1,9 @@
 #include "weir/stream/unsupported_operations.h"
 
+#include <algorithm>
+
+#include "weir/stream/incremental.h"
+#include "weir/stream/stream_join_analysis.h"
 #include "weir/stream/streaming_query.h"
 
 namespace weir::stream {
@@ -44,17 +48,95 @@ Status CheckSubqueries(const plan::LogicalPlanPtr& node) {
   return Status::OK();
 }
 
-Status CheckJoin(const plan::JoinNode& join, bool left, bool right, OutputMode mode) {
+bool HasAggregate(const LogicalPlan& node);
+
+// Spark's checkForStreamStreamJoinWatermark: an outer or semi join of two streams
+// needs a watermark in its join keys, or a time-range condition that bounds the
+// state of the side whose unmatched rows it outputs (of either side, for a full
+// outer join, as Spark checks it).
+Status CheckStreamStreamJoinWatermark(const plan::JoinNode& join) {
   using sql::JoinType;
-  if (left && right) {
-    if (mode != OutputMode::kAppend) {
-      return Refuse(join, "Join between two streaming DataFrames/Datasets is not supported in " +
-                              std::string(OutputModeName(mode)) +
-                              " output mode, only in Append output mode");
-    }
-    return Refuse(join,
-                  std::string("A join between two streaming DataFrames/Datasets") + kStatefulLater);
+  const LogicalPlan& l = *join.child(0);
+  const LogicalPlan& r = *join.child(1);
+  const int num_left = l.schema()->num_fields();
+  ASSIGN_OR_RAISE(internal::JoinConditionParts parts,
+                  internal::SplitJoinCondition(join.condition(), num_left));
+  const std::vector<internal::EventTimeKind> left_kinds = internal::EventTimeColumns(l);
+  const std::vector<internal::EventTimeKind> right_kinds = internal::EventTimeColumns(r);
+  if (internal::WatermarkJoinKey(parts, left_kinds, right_kinds).index >= 0) return Status::OK();
+  std::vector<DataType> left_types, right_types;
+  for (const Field& f : l.schema()->fields()) left_types.push_back(f.type);
+  for (const Field& f : r.schema()->fields()) right_types.push_back(f.type);
+  auto bounded = [&](bool side_left) {
+    return internal::FindStateValueBound(join.condition(), num_left, side_left, left_kinds,
+                                         right_kinds, left_types, right_types)
+        .has_value();
+  };
+  const char* name = "LeftOuter";
+  bool valid = false;
+  switch (join.join_type()) {
+    case JoinType::kLeftOuter:
+    case JoinType::kLeftSemi:
+      name = join.join_type() == JoinType::kLeftOuter ? "LeftOuter" : "LeftSemi";
+      valid = bounded(true);
+      break;
+    case JoinType::kRightOuter:
+      name = "RightOuter";
+      valid = bounded(false);
+      break;
+    default:
+      name = "FullOuter";
+      valid = bounded(true) || bounded(false);
+      break;
   }
+  if (valid) return Status::OK();
+  return Refuse(join, "Stream-stream " + std::string(name) +
+                          " join between two streaming DataFrame/Datasets is not supported "
+                          "without a watermark in the join keys, or a watermark on the nullable "
+                          "side and an appropriate range condition");
+}
+
+// A join of two streams (`left` and `right` say which inputs are streams):
+// Spark's rules; `below_aggregate` says whether a streaming aggregation is above it.
+Status CheckStreamStreamJoin(const plan::JoinNode& join, OutputMode mode, bool below_aggregate) {
+  using sql::JoinType;
+  const JoinType type = join.join_type();
+  const bool inner = type == JoinType::kInner || type == JoinType::kCross;
+  // Spark allows stream-stream joins in Append mode only. weir also runs an inner
+  // join (whose output only ever adds rows) under an aggregation in Update or
+  // Complete mode, when no aggregation is below it (NEXMARK q4).
+  const bool feeds_aggregation =
+      below_aggregate && !HasAggregate(*join.child(0)) && !HasAggregate(*join.child(1));
+  if (mode != OutputMode::kAppend && !(inner && feeds_aggregation)) {
+    return Refuse(join, "Join between two streaming DataFrames/Datasets is not supported in " +
+                            std::string(OutputModeName(mode)) +
+                            " output mode, only in Append output mode");
+  }
+  switch (type) {
+    case JoinType::kInner:
+    case JoinType::kCross:
+      return Status::OK();
+    case JoinType::kLeftOuter:
+    case JoinType::kLeftSemi:
+    case JoinType::kRightOuter:
+    case JoinType::kFullOuter:
+      return CheckStreamStreamJoinWatermark(join);
+    case JoinType::kLeftAnti:
+      return Refuse(join,
+                    "LeftAnti joins with a streaming DataFrame/Dataset on the right are not "
+                    "supported");
+    case JoinType::kExistence:
+      return Refuse(join,
+                    "ExistenceJoin with a streaming DataFrame/Dataset on the right (an IN or "
+                    "EXISTS subquery over a stream) is not supported");
+  }
+  return Status::OK();
+}
+
+Status CheckJoin(const plan::JoinNode& join, bool left, bool right, OutputMode mode,
+                 bool below_aggregate) {
+  using sql::JoinType;
+  if (left && right) return CheckStreamStreamJoin(join, mode, below_aggregate);
   switch (join.join_type()) {
     case JoinType::kInner:
     case JoinType::kCross:
@@ -104,7 +186,9 @@ Status CheckJoin(const plan::JoinNode& join, bool left, bool right, OutputMode m
   return Status::OK();
 }
 
-Status CheckAggregate(const plan::AggregateNode& agg) {
+bool IsTimeWindowExpand(const LogicalPlan& node);
+
+Status CheckAggregate(const plan::AggregateNode& agg, OutputMode mode) {
   for (const AggregateCall& call : agg.aggregates()) {
     if (call.distinct) {
       return Refuse(agg,
@@ -112,15 +196,24 @@ Status CheckAggregate(const plan::AggregateNode& agg) {
                     "Consider using approx_count_distinct() instead.");
     }
   }
-  if (agg.child()->kind() == LogicalKind::kExpand) {
+  if (agg.child()->kind() == LogicalKind::kExpand && !IsTimeWindowExpand(*agg.child())) {
     return Refuse(agg, "Grouping Sets is not supported on streaming DataFrames/Datasets");
   }
-  if (agg.aggregates().empty()) {
-    return Refuse(agg, std::string("Deduplication (DISTINCT, dropDuplicates) on a streaming "
-                                   "DataFrame/Dataset") +
-                           kStatefulLater);
+  if (mode == OutputMode::kAppend) {
+    // Spark: the aggregation must group by an event-time column (or a window of
+    // one), so that the watermark tells when a group is final.
+    const std::vector<internal::EventTimeKind> kinds = internal::EventTimeColumns(agg);
+    bool keyed = false;
+    for (size_t i = 0; i < agg.groups().size(); ++i) {
+      keyed = keyed || kinds[i] != internal::EventTimeKind::kNone;
+    }
+    if (!keyed) {
+      return Refuse(agg,
+                    "Append output mode not supported when there are streaming aggregations on "
+                    "streaming DataFrames/DataSets without watermark");
+    }
   }
-  return Refuse(agg, std::string("Aggregation on a streaming DataFrame/Dataset") + kStatefulLater);
+  return Status::OK();
 }
 
 Status CheckWindow(const plan::WindowNode& window) {
@@ -139,14 +232,53 @@ Status CheckWindow(const plan::WindowNode& window) {
                     "the WINDOW function.");
 }
 
+bool HasAggregate(const LogicalPlan& node);
+
+// Spark's rules for Deduplicate and DeduplicateWithinWatermark over a stream: the
+// latter needs a watermark on its input; and either, when its state is bounded by
+// event time (an event-time key, or within the watermark), must not follow an
+// aggregation that emits rows in Update or Complete mode, whose rows may be late for
+// it (checkStreamingQueryGlobalWatermarkLimit).
+Status CheckDeduplicate(const plan::DeduplicateNode& dedup, OutputMode mode) {
+  const std::vector<internal::EventTimeKind> kinds = internal::EventTimeColumns(*dedup.child());
+  const bool watermarked = std::any_of(kinds.begin(), kinds.end(), [](internal::EventTimeKind k) {
+    return k != internal::EventTimeKind::kNone;
+  });
+  if (dedup.within_watermark() && !watermarked) {
+    return Refuse(dedup,
+                  "dropDuplicatesWithinWatermark is not supported on streaming "
+                  "DataFrames/DataSets without watermark");
+  }
+  bool by_event_time = dedup.within_watermark();
+  for (int k : dedup.keys()) {
+    by_event_time =
+        by_event_time || kinds[static_cast<size_t>(k)] != internal::EventTimeKind::kNone;
+  }
+  if (by_event_time && mode != OutputMode::kAppend && HasAggregate(*dedup.child())) {
+    return Refuse(dedup,
+                  "Detected pattern of possible 'correctness' issue due to global watermark. The "
+                  "query contains stateful operation which can emit rows older than the current "
+                  "watermark plus allowed late record delay, which are \"late rows\" in "
+                  "downstream stateful operations and these rows can be discarded. Please refer "
+                  "the programming guide doc for more details. If you understand the possible "
+                  "risk of correctness issue and still need to run the query, you can disable "
+                  "this check by setting the config "
+                  "`spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.");
+  }
+  return Status::OK();
+}
+
 // Checks `node`'s subtree bottom-up, like Spark's foreachUp; sets *streaming to
 // whether it reads a stream.
-Status CheckNode(const plan::LogicalPlanPtr& node_ptr, OutputMode mode, bool* streaming) {
+// `below_aggregate`: a streaming aggregation is above `node`.
+Status CheckNode(const plan::LogicalPlanPtr& node_ptr, OutputMode mode, bool* streaming,
+                 bool below_aggregate = false) {
   const LogicalPlan& node = *node_ptr;
   std::vector<bool> child_streaming;
+  const bool aggregate = node.kind() == LogicalKind::kAggregate && IsStreamingPlan(node);
   for (const plan::LogicalPlanPtr& child : node.children()) {
     bool s = false;
-    RETURN_NOT_OK(CheckNode(child, mode, &s));
+    RETURN_NOT_OK(CheckNode(child, mode, &s, below_aggregate || aggregate));
     child_streaming.push_back(s);
   }
   bool any = false;
@@ -160,12 +292,12 @@ Status CheckNode(const plan::LogicalPlanPtr& node_ptr, OutputMode mode, bool* st
   if (!any) return Status::OK();
   switch (node.kind()) {
     case LogicalKind::kAggregate:
-      return CheckAggregate(static_cast<const plan::AggregateNode&>(node));
+      return CheckAggregate(static_cast<const plan::AggregateNode&>(node), mode);
     case LogicalKind::kJoin:
       return CheckJoin(static_cast<const plan::JoinNode&>(node), child_streaming[0],
-                       child_streaming[1], mode);
+                       child_streaming[1], mode, below_aggregate);
     case LogicalKind::kSort:
-      // An aggregate below was refused already, so the data is never complete here.
+      if (mode == OutputMode::kComplete && HasAggregate(node)) return Status::OK();
       return Refuse(node,
                     "Sorting is not supported on streaming DataFrames/Datasets, unless it is on "
                     "aggregated DataFrame/Dataset in Complete output mode");
@@ -179,6 +311,8 @@ Status CheckNode(const plan::LogicalPlanPtr& node_ptr, OutputMode mode, bool* st
                       "Limits are not supported on streaming DataFrames/Datasets in Update "
                       "output mode");
       }
+      // Complete mode: the limit applies to the whole result of each epoch.
+      if (mode == OutputMode::kComplete && HasAggregate(node)) return Status::OK();
       return Refuse(node, std::string("Limit on a streaming DataFrame/Dataset in ") +
                               std::string(OutputModeName(mode)) + " output mode" + kStatefulLater);
     }
@@ -205,6 +339,8 @@ Status CheckNode(const plan::LogicalPlanPtr& node_ptr, OutputMode mode, bool* st
     }
     case LogicalKind::kWindow:
       return CheckWindow(static_cast<const plan::WindowNode&>(node));
+    case LogicalKind::kDeduplicate:
+      return CheckDeduplicate(static_cast<const plan::DeduplicateNode&>(node), mode);
     default:
       return Status::OK();
   }
@@ -216,6 +352,19 @@ bool HasAggregate(const LogicalPlan& node) {
     if (HasAggregate(*child)) return true;
   }
   return false;
+}
+
+int CountAggregates(const LogicalPlan& node) {
+  int n = node.kind() == LogicalKind::kAggregate && IsStreamingPlan(node) ? 1 : 0;
+  for (const plan::LogicalPlanPtr& child : node.children()) n += CountAggregates(*child);
+  return n;
+}
+
+// The Expand of a sliding time window (window() with a slide shorter than the
+// window), which is not a grouping set.
+bool IsTimeWindowExpand(const LogicalPlan& node) {
+  const std::vector<internal::EventTimeKind> kinds = internal::EventTimeColumns(node);
+  return std::find(kinds.begin(), kinds.end(), internal::EventTimeKind::kWindow) != kinds.end();
 }
 
 }  // namespace
@@ -242,6 +391,11 @@ Status CheckStreamingPlan(const plan::LogicalPlanPtr& plan_ptr, OutputMode mode)
     return Refuse(plan,
                   "Complete output mode not supported when there are no streaming aggregations "
                   "on streaming DataFrames/Datasets");
+  }
+  if (mode == OutputMode::kUpdate && CountAggregates(plan) > 1) {
+    return Refuse(plan,
+                  "Multiple streaming aggregations are not supported with streaming "
+                  "DataFrames/Datasets in Update output mode");
   }
   bool streaming = false;
   return CheckNode(plan_ptr, mode, &streaming);

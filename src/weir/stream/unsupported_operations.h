@@ -17,7 +17,10 @@
 //  - stream-static joins: inner is allowed; left outer and left semi only with the
 //    stream on the left; right outer only with the stream on the right; full outer,
 //    and left anti with the stream on the right, are refused;
-//  - a scalar subquery over a stream.
+//  - a scalar subquery over a stream;
+//  - dropDuplicatesWithinWatermark without a watermark on its input, and a
+//    deduplication bounded by event time after an aggregation in Update or Complete
+//    mode (Spark's global-watermark correctness check).
 //
 // Thread-safety: pure function.
 

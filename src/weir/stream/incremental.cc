@@ -1,0 +1,539 @@
+#include "weir/stream/incremental.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "weir/plan/optimizer.h"
+#include "weir/plan/plan_exprs.h"
+#include "weir/state/state_store.h"
+#include "weir/stream/incremental_internal.h"
+#include "weir/stream/unsupported_operations.h"
+
+namespace weir::stream::internal {
+
+void EventTimeStats::Reset() {
+  std::lock_guard<std::mutex> lock(mu);
+  min = std::numeric_limits<int64_t>::max();
+  max = std::numeric_limits<int64_t>::min();
+  sum = 0;
+  count = 0;
+}
+
+void EventTimeStats::Merge(int64_t mn, int64_t mx, double s, int64_t c) {
+  if (c == 0) return;
+  std::lock_guard<std::mutex> lock(mu);
+  min = std::min(min, mn);
+  max = std::max(max, mx);
+  sum += s;
+  count += c;
+}
+
+namespace {
+
+using plan::LogicalKind;
+using plan::LogicalPlan;
+using plan::LogicalPlanPtr;
+
+// ---- Event time ---------------------------------------------------------------------
+
+bool IsWindowFunction(const Expr& e) {
+  if (e.kind() != ExprKind::kCall) return false;
+  const std::string& name = static_cast<const CallExpr&>(e).function().name();
+  return name == "__time_window" || name == "__session_window";
+}
+
+EventTimeKind Classify(const ExprPtr& e, const std::vector<EventTimeKind>& in) {
+  if (e->kind() == ExprKind::kColumnRef) {
+    const int i = static_cast<const ColumnRefExpr&>(*e).index();
+    return i >= 0 && static_cast<size_t>(i) < in.size() ? in[static_cast<size_t>(i)]
+                                                        : EventTimeKind::kNone;
+  }
+  if (IsWindowFunction(*e) && !e->children().empty() &&
+      Classify(e->children()[0], in) == EventTimeKind::kTimestamp) {
+    return EventTimeKind::kWindow;
+  }
+  if (const auto* field = dynamic_cast<const plan::GetFieldExpr*>(e.get())) {
+    if ((field->ordinal() == 0 || field->ordinal() == 1) &&
+        Classify(e->children()[0], in) == EventTimeKind::kWindow) {
+      return EventTimeKind::kTimestamp;
+    }
+  }
+  return EventTimeKind::kNone;
+}
+
+std::vector<EventTimeKind> None(const LogicalPlan& plan) {
+  return std::vector<EventTimeKind>(static_cast<size_t>(plan.schema()->num_fields()),
+                                    EventTimeKind::kNone);
+}
+
+}  // namespace
+
+std::vector<EventTimeKind> EventTimeColumns(const LogicalPlan& plan) {
+  std::vector<EventTimeKind> out = None(plan);
+  switch (plan.kind()) {
+    case LogicalKind::kScan:
+    case LogicalKind::kValues:
+      break;
+    case LogicalKind::kProject: {
+      const auto& p = static_cast<const plan::ProjectNode&>(plan);
+      const std::vector<EventTimeKind> in = EventTimeColumns(*p.child());
+      for (size_t i = 0; i < p.exprs().size(); ++i) out[i] = Classify(p.exprs()[i], in);
+      break;
+    }
+    case LogicalKind::kFilter:
+    case LogicalKind::kSort:
+    case LogicalKind::kLimit:
+    case LogicalKind::kDeduplicate:
+      out = EventTimeColumns(*plan.child());
+      break;
+    case LogicalKind::kAggregate: {
+      const auto& a = static_cast<const plan::AggregateNode&>(plan);
+      const std::vector<EventTimeKind> in = EventTimeColumns(*a.child());
+      for (size_t i = 0; i < a.groups().size(); ++i) out[i] = Classify(a.groups()[i], in);
+      break;
+    }
+    case LogicalKind::kJoin: {
+      std::vector<EventTimeKind> left = EventTimeColumns(*plan.child(0));
+      std::vector<EventTimeKind> right = EventTimeColumns(*plan.child(1));
+      left.insert(left.end(), right.begin(), right.end());
+      for (size_t i = 0; i < out.size() && i < left.size(); ++i) out[i] = left[i];
+      break;
+    }
+    case LogicalKind::kSetOp: {
+      // Spark: a union's output attributes are its first child's.
+      const std::vector<EventTimeKind> first = EventTimeColumns(*plan.child(0));
+      for (size_t i = 0; i < out.size() && i < first.size(); ++i) out[i] = first[i];
+      break;
+    }
+    case LogicalKind::kWindow:
+    case LogicalKind::kGenerate: {
+      const std::vector<EventTimeKind> in = EventTimeColumns(*plan.child());
+      for (size_t i = 0; i < in.size() && i < out.size(); ++i) out[i] = in[i];
+      break;
+    }
+    case LogicalKind::kExpand: {
+      const auto& x = static_cast<const plan::ExpandNode&>(plan);
+      const std::vector<EventTimeKind> in = EventTimeColumns(*x.child());
+      for (size_t i = 0; i < out.size(); ++i) {
+        std::optional<EventTimeKind> kind;
+        for (const auto& projection : x.projections()) {
+          const EventTimeKind k = Classify(projection[i], in);
+          if (kind.has_value() && *kind != k) {
+            kind = EventTimeKind::kNone;
+            break;
+          }
+          kind = k;
+        }
+        out[i] = kind.value_or(EventTimeKind::kNone);
+      }
+      break;
+    }
+    case LogicalKind::kWatermark: {
+      const auto& w = static_cast<const plan::WatermarkNode&>(plan);
+      out = EventTimeColumns(*w.child());
+      out[static_cast<size_t>(w.column())] = EventTimeKind::kTimestamp;
+      break;
+    }
+    case LogicalKind::kExtension:
+      if (const auto* node = dynamic_cast<const StreamNode*>(&plan)) out = node->OutputEventTime();
+      break;
+  }
+  return out;
+}
+
+namespace {
+
+// ---- Watermark observer -----------------------------------------------------------
+
+// Passes its child's batches through and merges the event-time column's statistics
+// (µs) into `stats`, once per batch.
+class WatermarkObserverOp final : public exec::PhysicalOperator {
+ public:
+  WatermarkObserverOp(exec::PhysicalOperatorPtr child, int column,
+                      std::shared_ptr<EventTimeStats> stats)
+      : PhysicalOperator(child->schema(), {child}), column_(column), stats_(std::move(stats)) {}
+
+  int num_partitions() const override { return children()[0]->num_partitions(); }
+
+  Result<exec::BatchStreamPtr> Execute(exec::ExecContext& ctx, int partition) override {
+    ASSIGN_OR_RAISE(exec::BatchStreamPtr inner, children()[0]->Execute(ctx, partition));
+    return exec::BatchStreamPtr(std::make_unique<Stream>(std::move(inner), column_, stats_.get()));
+  }
+
+  std::string Describe() const override {
+    return "EventTimeWatermark(" + schema()->field(column_).name + ")";
+  }
+
+ private:
+  class Stream final : public exec::BatchStream {
+   public:
+    Stream(exec::BatchStreamPtr inner, int column, EventTimeStats* stats)
+        : inner_(std::move(inner)), column_(column), stats_(stats) {}
+    Result<bool> Next(Batch* out) override {
+      ASSIGN_OR_RAISE(bool more, inner_->Next(out));
+      if (!more) return false;
+      const Column& ts = *out->column(column_);
+      const int64_t* values = ts.values<int64_t>();
+      int64_t mn = std::numeric_limits<int64_t>::max();
+      int64_t mx = std::numeric_limits<int64_t>::min();
+      double sum = 0;
+      int64_t count = 0;
+      for (int64_t r = 0; r < out->num_rows(); ++r) {
+        const int64_t i = out->RowIndex(r);
+        if (ts.IsNull(i)) continue;
+        mn = std::min(mn, values[i]);
+        mx = std::max(mx, values[i]);
+        sum += static_cast<double>(values[i]);
+        ++count;
+      }
+      stats_->Merge(mn, mx, sum, count);
+      return true;
+    }
+
+   private:
+    exec::BatchStreamPtr inner_;
+    int column_;
+    EventTimeStats* stats_;
+  };
+
+  int column_;
+  std::shared_ptr<EventTimeStats> stats_;
+};
+
+class WatermarkObserverNode final : public StreamNode {
+ public:
+  WatermarkObserverNode(LogicalPlanPtr child, int column, int64_t delay_micros, int id,
+                        std::shared_ptr<EventTimeStats> stats)
+      : StreamNode(child->schema(), {child}),
+        column_(column),
+        delay_micros_(delay_micros),
+        id_(id),
+        stats_(std::move(stats)) {}
+
+  int column() const { return column_; }
+  int64_t delay_micros() const { return delay_micros_; }
+  std::string Describe() const override {
+    return "EventTimeWatermark " + schema()->field(column_).name + ", " +
+           std::to_string(delay_micros_ / 1000) + " ms (watermark " + std::to_string(id_) + ")";
+  }
+  LogicalPlanPtr WithChildren(std::vector<LogicalPlanPtr> children) const override {
+    return std::make_shared<WatermarkObserverNode>(std::move(children[0]), column_, delay_micros_,
+                                                   id_, stats_);
+  }
+  std::vector<EventTimeKind> OutputEventTime() const override {
+    std::vector<EventTimeKind> out = EventTimeColumns(*child());
+    out[static_cast<size_t>(column_)] = EventTimeKind::kTimestamp;
+    return out;
+  }
+  Result<exec::PhysicalOperatorPtr> Plan(std::vector<exec::PhysicalOperatorPtr> children,
+                                         exec::ExecContext&,
+                                         const EpochPlanContext&) const override {
+    return exec::PhysicalOperatorPtr(
+        std::make_shared<WatermarkObserverOp>(std::move(children[0]), column_, stats_));
+  }
+
+ private:
+  int column_;
+  int64_t delay_micros_;
+  int id_;
+  std::shared_ptr<EventTimeStats> stats_;
+};
+
+// ---- Stateful aggregation -----------------------------------------------------------
+
+class StatefulAggregateNode final : public StreamNode {
+ public:
+  StatefulAggregateNode(std::shared_ptr<const plan::AggregateNode> aggregate,
+                        exec::EventTimeKey event_time, std::shared_ptr<StatefulOperator> op,
+                        std::shared_ptr<exec::LateRows> late_rows = nullptr)
+      : StreamNode(aggregate->schema(), aggregate->children()),
+        aggregate_(std::move(aggregate)),
+        event_time_(event_time),
+        op_(std::move(op)),
+        late_rows_(std::move(late_rows)) {}
+  const StatefulOperator& op() const { return *op_; }
+
+  std::string Describe() const override {
+    return "StatefulAggregate [operator " + std::to_string(op_->id) + "] " + aggregate_->Describe();
+  }
+  LogicalPlanPtr WithChildren(std::vector<LogicalPlanPtr> children) const override {
+    auto agg = std::static_pointer_cast<const plan::AggregateNode>(
+        aggregate_->WithChildren(std::move(children)));
+    return std::make_shared<StatefulAggregateNode>(std::move(agg), event_time_, op_,
+                                                   late_rows_);
+  }
+  std::vector<EventTimeKind> OutputEventTime() const override {
+    return EventTimeColumns(*aggregate_);
+  }
+  Result<exec::PhysicalOperatorPtr> Plan(std::vector<exec::PhysicalOperatorPtr> children,
+                                         exec::ExecContext&,
+                                         const EpochPlanContext& epoch) const override {
+    exec::StatefulContext context;
+    context.operator_id = op_->id;
+    context.batch_id = epoch.batch_id;
+    context.providers = op_->providers;
+    if (aggregate_->groups().empty()) context.providers.resize(1);  // one global group
+    context.mode = ModeOf(epoch.mode);
+    context.late_watermark_ms = LateWatermark(*op_, *this, epoch);
+    context.eviction_watermark_ms = EvictionWatermark(*this, epoch);
+    context.metrics = op_->metrics;
+    context.late_rows = late_rows_;
+    if (aggregate_->session_window_group() >= 0) {
+      return exec::MakeStatefulSessionAggregate(
+          std::move(children[0]), aggregate_->groups(), aggregate_->session_window_group(),
+          aggregate_->aggregates(), aggregate_->schema(), std::move(context));
+    }
+    return exec::MakeStatefulAggregate(std::move(children[0]), aggregate_->groups(),
+                                       aggregate_->aggregates(), aggregate_->schema(), event_time_,
+                                       std::move(context));
+  }
+
+ private:
+  std::shared_ptr<const plan::AggregateNode> aggregate_;
+  exec::EventTimeKey event_time_;
+  std::shared_ptr<StatefulOperator> op_;
+  std::shared_ptr<exec::LateRows> late_rows_;  // null: late rows are dropped
+};
+
+// Whether a stateful aggregation is in the subtree: in Complete mode it outputs its
+// whole result every epoch (a stream-stream join below outputs only new rows).
+// Whether `plan` outputs its whole result every epoch in Complete mode: a stateful
+// aggregation does, and so does an aggregation over such a result, through
+// stateless operators. A join, a deduplication or a stream scan output only what is
+// new.
+bool EmitsWholeResult(const LogicalPlan& plan) {
+  if (dynamic_cast<const StatefulAggregateNode*>(&plan) != nullptr) return true;
+  switch (plan.kind()) {
+    case LogicalKind::kAggregate:  // left stateless because its input is whole
+    case LogicalKind::kProject:
+    case LogicalKind::kFilter:
+    case LogicalKind::kSort:
+    case LogicalKind::kLimit:
+    case LogicalKind::kWindow:
+    case LogicalKind::kGenerate:
+    case LogicalKind::kExpand:
+      return IsStreamingPlan(plan) && EmitsWholeResult(*plan.child());
+    default:
+      return false;
+  }
+}
+
+// ---- Preparation --------------------------------------------------------------------
+
+// Step 1: a WatermarkNode above the scan of every source that declares one.
+Result<LogicalPlanPtr> InsertSourceWatermarks(const QuerySpec& spec) {
+  return plan::TransformUp(spec.plan, [&](const LogicalPlanPtr& node) -> Result<LogicalPlanPtr> {
+    if (node->kind() != LogicalKind::kScan) return node;
+    const auto& scan = static_cast<const plan::ScanNode&>(*node);
+    const auto* input = dynamic_cast<const StreamInputTable*>(scan.table().get());
+    if (input == nullptr) return node;
+    const size_t i = static_cast<size_t>(input->input());
+    if (i >= spec.watermarks.size() || !spec.watermarks[i].has_value()) return node;
+    const WatermarkSpec& wm = *spec.watermarks[i];
+    const auto& columns = scan.columns();
+    auto it = std::find(columns.begin(), columns.end(), wm.column);
+    if (it != columns.end()) {
+      return LogicalPlanPtr(std::make_shared<plan::WatermarkNode>(
+          node, static_cast<int>(it - columns.begin()), wm.delay_micros));
+    }
+    // The scan does not read the event-time column: read it for the watermark, and
+    // leave it out above.
+    std::vector<int> wider = columns;
+    wider.push_back(wm.column);
+    auto widened = std::make_shared<plan::ScanNode>(scan.table(), wider, scan.filters());
+    auto marked = std::make_shared<plan::WatermarkNode>(widened, static_cast<int>(columns.size()),
+                                                        wm.delay_micros);
+    std::vector<ExprPtr> exprs;
+    std::vector<std::string> names;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const Field& f = node->schema()->field(static_cast<int>(c));
+      exprs.push_back(ColumnRef(static_cast<int>(c), f.name, f.type, f.nullable));
+      names.push_back(f.name);
+    }
+    return LogicalPlanPtr(
+        std::make_shared<plan::ProjectNode>(marked, std::move(exprs), std::move(names)));
+  });
+}
+
+}  // namespace
+
+// The watermark below which an operator's input rows are late. An operator fed by
+// the sources directly uses the epoch's watermark (what Spark's guide describes);
+// one fed by another stateful operator uses the watermark the previous epoch ran
+// with, because its input includes rows the upstream operator emitted as that
+// watermark moved (Spark 3.4+'s eventTimeWatermarkForLateEvents for chained
+// operators).
+int64_t LateWatermark(const StatefulOperator& op, const EpochPlanContext& epoch) {
+  return op.downstream_of_stateful ? epoch.previous_watermark_ms : epoch.watermark_ms;
+}
+
+std::optional<int64_t> OutputWatermarkOf(const LogicalPlan& plan, int64_t query_watermark_ms) {
+  if (dynamic_cast<const WatermarkObserverNode*>(&plan) != nullptr) return query_watermark_ms;
+  std::optional<int64_t> in;
+  for (const LogicalPlanPtr& c : plan.children()) {
+    std::optional<int64_t> w = OutputWatermarkOf(*c, query_watermark_ms);
+    if (w.has_value()) in = in.has_value() ? std::min(*in, *w) : *w;
+  }
+  const auto* stream_node = dynamic_cast<const StreamNode*>(&plan);
+  if (stream_node == nullptr || !in.has_value()) return in;
+  return stream_node->OutputWatermark(*in);
+}
+
+std::optional<int64_t> InputWatermark(const LogicalPlan& node, int64_t query_watermark_ms) {
+  std::optional<int64_t> in;
+  for (const LogicalPlanPtr& c : node.children()) {
+    std::optional<int64_t> w = OutputWatermarkOf(*c, query_watermark_ms);
+    if (w.has_value()) in = in.has_value() ? std::min(*in, *w) : *w;
+  }
+  if (!in.has_value()) return std::nullopt;
+  return std::max<int64_t>(*in, 0);
+}
+
+std::optional<int64_t> LateWatermark(const StatefulOperator& op, const LogicalPlan& node,
+                                     const EpochPlanContext& epoch) {
+  return InputWatermark(
+      node, op.downstream_of_stateful ? epoch.previous_watermark_ms : epoch.watermark_ms);
+}
+
+std::optional<int64_t> EvictionWatermark(const LogicalPlan& node, const EpochPlanContext& epoch) {
+  return InputWatermark(node, epoch.watermark_ms);
+}
+
+exec::StatefulOutputMode ModeOf(OutputMode mode) {
+  switch (mode) {
+    case OutputMode::kAppend:
+      return exec::StatefulOutputMode::kAppend;
+    case OutputMode::kUpdate:
+      return exec::StatefulOutputMode::kUpdate;
+    case OutputMode::kComplete:
+      return exec::StatefulOutputMode::kComplete;
+  }
+  return exec::StatefulOutputMode::kAppend;
+}
+
+std::optional<std::pair<int, int64_t>> ObservedWatermark(const LogicalPlan& node) {
+  const auto* observer = dynamic_cast<const WatermarkObserverNode*>(&node);
+  if (observer == nullptr) return std::nullopt;
+  return std::make_pair(observer->column(), observer->delay_micros());
+}
+
+bool ContainsStatefulNode(const LogicalPlan& plan) {
+  if (dynamic_cast<const StreamNode*>(&plan) != nullptr &&
+      dynamic_cast<const WatermarkObserverNode*>(&plan) == nullptr) {
+    return true;
+  }
+  for (const LogicalPlanPtr& c : plan.children()) {
+    if (ContainsStatefulNode(*c)) return true;
+  }
+  return false;
+}
+
+Result<PreparedPlan> PrepareStreamingPlan(const QuerySpec& spec) {
+  ASSIGN_OR_RAISE(LogicalPlanPtr marked, InsertSourceWatermarks(spec));
+  RETURN_NOT_OK(CheckStreamingPlan(marked, spec.output_mode));
+  EvalContext eval_ctx(spec.eval);
+  ASSIGN_OR_RAISE(LogicalPlanPtr optimized, plan::Optimize(marked, eval_ctx));
+
+  PreparedPlan prepared;
+  PrepareContext prepare(spec, &prepared);
+  ASSIGN_OR_RAISE(
+      prepared.plan,
+      plan::TransformUp(optimized, [&](const LogicalPlanPtr& node) -> Result<LogicalPlanPtr> {
+        if (node->kind() == LogicalKind::kWatermark) {
+          const auto& w = static_cast<const plan::WatermarkNode&>(*node);
+          WatermarkObserverInfo info;
+          info.delay_micros = w.delay_micros();
+          const int id = static_cast<int>(prepared.watermarks.size());
+          prepared.watermarks.push_back(info);
+          return LogicalPlanPtr(std::make_shared<WatermarkObserverNode>(
+              w.child(), w.column(), w.delay_micros(), id, info.stats));
+        }
+        if (!IsStreamingPlan(*node)) return node;
+        for (const StatefulWrapper& wrap :
+             {WrapStreamStreamJoin, WrapDeduplicate, WrapGroupsWithState}) {
+          ASSIGN_OR_RAISE(std::optional<LogicalPlanPtr> wrapped, wrap(node, &prepare));
+          if (wrapped.has_value()) return *wrapped;
+        }
+        if (node->kind() != LogicalKind::kAggregate) return node;
+        // In Complete mode an aggregation over another aggregation's output sees that
+        // aggregation's whole result every epoch, so it needs no state of its own.
+        if (spec.output_mode == OutputMode::kComplete && EmitsWholeResult(*node->child())) {
+          return node;
+        }
+        auto agg = std::static_pointer_cast<const plan::AggregateNode>(node);
+        exec::EventTimeKey key;
+        const std::vector<EventTimeKind> kinds = EventTimeColumns(*agg);
+        for (size_t i = 0; i < agg->groups().size(); ++i) {
+          if (kinds[i] == EventTimeKind::kNone) continue;
+          const bool window = kinds[i] == EventTimeKind::kWindow;
+          if (key.index < 0) {
+            key.index = static_cast<int>(i);
+            key.window_struct = window;
+          } else {
+            key.more.emplace_back(static_cast<int>(i), window);
+          }
+        }
+        std::shared_ptr<StatefulOperator> op = prepare.NewOperator("stateStoreSave", *agg);
+        op->evicts_by_watermark = key.index >= 0 && spec.output_mode != OutputMode::kComplete;
+        std::shared_ptr<exec::LateRows> late_rows;
+        if (spec.late_rows_sink != nullptr && op->evicts_by_watermark &&
+            !op->downstream_of_stateful && agg->session_window_group() < 0) {
+          if (prepared.late_rows != nullptr) {
+            return Status::Unsupported(
+                "A query can route the late rows of one aggregation to a sink; this one has "
+                "several aggregations over its sources");
+          }
+          prepared.late_rows = std::make_shared<exec::LateRows>();
+          prepared.late_rows_schema = agg->child()->schema();
+          late_rows = prepared.late_rows;
+        }
+        return LogicalPlanPtr(
+            std::make_shared<StatefulAggregateNode>(std::move(agg), key, op, late_rows));
+      }));
+  if (spec.late_rows_sink != nullptr && prepared.late_rows == nullptr) {
+    return Status::Unsupported(
+               "The query has a late-rows sink but no stateful aggregation that drops late "
+               "rows: that needs an aggregation over the sources, in Append or Update mode, "
+               "grouped by an event-time column or window")
+        .WithHint("remove the late_rows_sink option, or group by a watermarked column");
+  }
+  return prepared;
+}
+
+Status AttachStateStores(PreparedPlan* prepared, const std::string& checkpoint_location,
+                         int partitions) {
+  for (const auto& op : prepared->operators) {
+    op->providers.clear();
+    for (int p = 0; p < partitions; ++p) {
+      ASSIGN_OR_RAISE(state::StateStoreProviderPtr provider,
+                      state::InMemoryStateStores()->GetProvider(checkpoint_location, op->id, p));
+      op->providers.push_back(std::move(provider));
+    }
+  }
+  return Status::OK();
+}
+
+std::shared_ptr<StatefulOperator> PrepareContext::NewOperator(std::string name,
+                                                              const LogicalPlan& node) {
+  auto op = std::make_shared<StatefulOperator>();
+  op->id = static_cast<int>(prepared_->operators.size());
+  op->name = std::move(name);
+  for (const LogicalPlanPtr& child : node.children()) {
+    op->downstream_of_stateful = op->downstream_of_stateful || ContainsStatefulNode(*child);
+  }
+  prepared_->operators.push_back(op);
+  return op;
+}
+
+Result<exec::PhysicalOperatorPtr> PlanExtension(const plan::ExtensionNode& node,
+                                                std::vector<exec::PhysicalOperatorPtr> children,
+                                                exec::ExecContext& ctx,
+                                                const EpochPlanContext& epoch) {
+  const auto* stream_node = dynamic_cast<const StreamNode*>(&node);
+  if (stream_node == nullptr) {
+    return Status::Internal("the streaming engine cannot plan " + node.Describe());
+  }
+  return stream_node->Plan(std::move(children), ctx, epoch);
+}
+
+}  // namespace weir::stream::internal
