@@ -112,6 +112,27 @@ exec::EventTimeKey EventTimeColumnsOf(const std::vector<EventTimeKind>& kinds) {
   return key;
 }
 
+Result<exec::StreamJoinType> StreamJoinTypeOf(const plan::JoinNode& join) {
+  switch (join.join_type()) {
+    case plan::JoinType::kInner:
+    case plan::JoinType::kCross:
+      return exec::StreamJoinType::kInner;
+    case plan::JoinType::kLeftOuter:
+      return exec::StreamJoinType::kLeftOuter;
+    case plan::JoinType::kRightOuter:
+      return exec::StreamJoinType::kRightOuter;
+    case plan::JoinType::kFullOuter:
+      return exec::StreamJoinType::kFullOuter;
+    case plan::JoinType::kLeftSemi:
+      return exec::StreamJoinType::kLeftSemi;
+    default:
+      // The start-time checks refuse the others first.
+      return Status::Unsupported("Join type " + std::string(sql::JoinTypeName(join.join_type())) +
+                                 " is not supported with streaming DataFrame/Dataset;\n" +
+                                 join.Describe());
+  }
+}
+
 std::vector<DataType> TypesOf(const Schema& schema) {
   std::vector<DataType> out;
   for (const Field& f : schema.fields()) out.push_back(f.type);
@@ -129,29 +150,7 @@ Result<std::optional<LogicalPlanPtr>> WrapStreamStreamJoin(const LogicalPlanPtr&
   auto join = std::static_pointer_cast<const plan::JoinNode>(node);
   auto jp = std::make_shared<JoinPlan>();
   exec::StreamJoinSpec& spec = jp->spec;
-  switch (join->join_type()) {
-    case plan::JoinType::kInner:
-    case plan::JoinType::kCross:
-      spec.type = exec::StreamJoinType::kInner;
-      break;
-    case plan::JoinType::kLeftOuter:
-      spec.type = exec::StreamJoinType::kLeftOuter;
-      break;
-    case plan::JoinType::kRightOuter:
-      spec.type = exec::StreamJoinType::kRightOuter;
-      break;
-    case plan::JoinType::kFullOuter:
-      spec.type = exec::StreamJoinType::kFullOuter;
-      break;
-    case plan::JoinType::kLeftSemi:
-      spec.type = exec::StreamJoinType::kLeftSemi;
-      break;
-    default:
-      // The start-time checks refuse these first.
-      return Status::Unsupported("Join type " + std::string(sql::JoinTypeName(join->join_type())) +
-                                 " is not supported with streaming DataFrame/Dataset;\n" +
-                                 join->Describe());
-  }
+  ASSIGN_OR_RAISE(spec.type, StreamJoinTypeOf(*join));
   const LogicalPlan& left = *join->child(0);
   const LogicalPlan& right = *join->child(1);
   const int num_left = left.schema()->num_fields();
