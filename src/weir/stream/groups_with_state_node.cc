@@ -220,8 +220,9 @@ class GroupsWithStateStreamNode final : public StreamNode {
     context.stateful.batch_id = epoch.batch_id;
     context.stateful.providers = op_->providers;
     context.stateful.mode = ModeOf(epoch.mode);
-    context.stateful.late_watermark_ms = LateWatermark(*op_, epoch);
-    context.stateful.eviction_watermark_ms = epoch.watermark_ms;
+    // The operator's own input watermark (lower below a stream-stream join).
+    context.stateful.late_watermark_ms = LateWatermark(*op_, *this, epoch);
+    context.stateful.eviction_watermark_ms = EvictionWatermark(*this, epoch);
     context.stateful.metrics = op_->metrics;
     // The epoch's batch timestamp: the micro-batch loop fixes current_timestamp() to it.
     context.batch_timestamp_ms = ctx.eval.current_timestamp_micros / 1000;
