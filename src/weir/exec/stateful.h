@@ -117,6 +117,24 @@ PhysicalOperatorPtr MakeStatefulAggregate(PhysicalOperatorPtr child, std::vector
                                           std::vector<AggregateCall> aggregates, SchemaPtr schema,
                                           EventTimeKey event_time, StatefulContext context);
 
+// Sliding windows computed from panes: groups()[window_group] is each row's pane,
+// the tumbling window of size slide_micros holding it (the sliding window's
+// __time_window call with the window size replaced by the slide), and the output
+// has, at that index, the windows of size window_micros (a multiple of the slide)
+// merged from their panes, so that each row is aggregated once whatever the number
+// of windows holding it. Modes, late rows and eviction as MakeStatefulAggregate,
+// with a window's end as its event time (stateful_paned.cc).
+struct PaneSpec {
+  int window_group = -1;
+  int64_t window_micros = 0;
+  int64_t slide_micros = 0;
+};
+PhysicalOperatorPtr MakeStatefulPanedAggregate(PhysicalOperatorPtr child,
+                                               std::vector<ExprPtr> groups,
+                                               std::vector<AggregateCall> aggregates,
+                                               SchemaPtr schema, PaneSpec panes,
+                                               StatefulContext context);
+
 // Streaming session window aggregation: groups()[session_group] is each row's
 // initial session STRUCT<start, end> (the binder's __session_window); a key's
 // sessions (the other groups) that overlap or touch merge across epochs, as in the

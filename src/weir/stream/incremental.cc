@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "weir/functions/registry.h"
+#include "weir/functions/time_window.h"
 #include "weir/plan/optimizer.h"
 #include "weir/plan/plan_exprs.h"
 #include "weir/state/state_store.h"
@@ -245,12 +247,14 @@ class StatefulAggregateNode final : public StreamNode {
  public:
   StatefulAggregateNode(std::shared_ptr<const plan::AggregateNode> aggregate,
                         exec::EventTimeKey event_time, std::shared_ptr<StatefulOperator> op,
-                        std::shared_ptr<exec::LateRows> late_rows = nullptr)
+                        std::shared_ptr<exec::LateRows> late_rows = nullptr,
+                        std::optional<exec::PaneSpec> panes = std::nullopt)
       : StreamNode(aggregate->schema(), aggregate->children()),
         aggregate_(std::move(aggregate)),
         event_time_(event_time),
         op_(std::move(op)),
-        late_rows_(std::move(late_rows)) {}
+        late_rows_(std::move(late_rows)),
+        panes_(panes) {}
   const StatefulOperator& op() const { return *op_; }
 
   std::string Describe() const override {
@@ -259,8 +263,8 @@ class StatefulAggregateNode final : public StreamNode {
   LogicalPlanPtr WithChildren(std::vector<LogicalPlanPtr> children) const override {
     auto agg = std::static_pointer_cast<const plan::AggregateNode>(
         aggregate_->WithChildren(std::move(children)));
-    return std::make_shared<StatefulAggregateNode>(std::move(agg), event_time_, op_,
-                                                   late_rows_);
+    return std::make_shared<StatefulAggregateNode>(std::move(agg), event_time_, op_, late_rows_,
+                                                   panes_);
   }
   std::vector<EventTimeKind> OutputEventTime() const override {
     return EventTimeColumns(*aggregate_);
@@ -278,6 +282,11 @@ class StatefulAggregateNode final : public StreamNode {
     context.eviction_watermark_ms = EvictionWatermark(*this, epoch);
     context.metrics = op_->metrics;
     context.late_rows = late_rows_;
+    if (panes_.has_value()) {
+      return exec::MakeStatefulPanedAggregate(std::move(children[0]), aggregate_->groups(),
+                                              aggregate_->aggregates(), aggregate_->schema(),
+                                              *panes_, std::move(context));
+    }
     if (aggregate_->session_window_group() >= 0) {
       return exec::MakeStatefulSessionAggregate(
           std::move(children[0]), aggregate_->groups(), aggregate_->session_window_group(),
@@ -293,7 +302,87 @@ class StatefulAggregateNode final : public StreamNode {
   exec::EventTimeKey event_time_;
   std::shared_ptr<StatefulOperator> op_;
   std::shared_ptr<exec::LateRows> late_rows_;  // null: late rows are dropped
+  std::optional<exec::PaneSpec> panes_;        // a sliding window computed from panes
 };
+
+bool ReadsColumn(const ExprPtr& e, int column) {
+  if (e->kind() == ExprKind::kColumnRef) {
+    return static_cast<const ColumnRefExpr&>(*e).index() == column;
+  }
+  for (const ExprPtr& c : e->children()) {
+    if (ReadsColumn(c, column)) return true;
+  }
+  return false;
+}
+
+// A literal's BIGINT value.
+std::optional<int64_t> Int64Literal(const ExprPtr& e) {
+  const auto* lit = dynamic_cast<const LiteralExpr*>(e.get());
+  if (lit == nullptr || lit->value().is_null() || lit->value().type().id() != TypeId::kInt64) {
+    return std::nullopt;
+  }
+  return lit->value().int64();
+}
+
+// The sliding window of `agg` computed from panes, when its input has the binder's
+// shape for window(ts, W, S, T) with S dividing W (Filter(ts IS NOT NULL) over an
+// Expand of __time_window(ts, W, S, T, i) for i < W / S) and its window is the group
+// at `group`: the aggregation over a Project computing each row's pane instead —
+// __time_window(ts, S, S, T, 0) — so that every row is aggregated once. Otherwise
+// unset.
+std::optional<std::pair<std::shared_ptr<const plan::AggregateNode>, exec::PaneSpec>> ToPanes(
+    const std::shared_ptr<const plan::AggregateNode>& agg, int group) {
+  const ExprPtr& key = agg->groups()[static_cast<size_t>(group)];
+  if (key->kind() != ExprKind::kColumnRef) return std::nullopt;
+  const int column = static_cast<const ColumnRefExpr&>(*key).index();
+  const LogicalPlanPtr& below = agg->child();
+  if (below->kind() != LogicalKind::kFilter) return std::nullopt;
+  const auto& filter = static_cast<const plan::FilterNode&>(*below);
+  if (ReadsColumn(filter.predicate(), column)) return std::nullopt;
+  if (filter.child()->kind() != LogicalKind::kExpand) return std::nullopt;
+  const auto& expand = static_cast<const plan::ExpandNode&>(*filter.child());
+  const auto& projections = expand.projections();
+  std::optional<int64_t> window, slide, start;
+  ExprPtr pane;
+  for (size_t i = 0; i < projections.size(); ++i) {
+    const ExprPtr& e = projections[i][static_cast<size_t>(column)];
+    if (e->kind() != ExprKind::kCall ||
+        static_cast<const CallExpr&>(*e).function().name() != time_window::kTimeWindowFunction ||
+        e->children().size() != 5) {
+      return std::nullopt;
+    }
+    const auto& args = e->children();
+    std::optional<int64_t> w = Int64Literal(args[1]), s = Int64Literal(args[2]),
+                           t = Int64Literal(args[3]), n = Int64Literal(args[4]);
+    if (!w || !s || !t || !n || *n != static_cast<int64_t>(i) || *s <= 0 || *w <= *s ||
+        *w % *s != 0 || (window && (*w != *window || *s != *slide || *t != *start))) {
+      return std::nullopt;
+    }
+    window = w;
+    slide = s;
+    start = t;
+    if (i == 0) {
+      // The call's durations are bound into its function: resolve a new one.
+      Result<ExprPtr> call = FunctionRegistry::Builtins().Resolve(
+          time_window::kTimeWindowFunction,
+          {args[0], Literal(Value::Int64(*s)), Literal(Value::Int64(*s)), Literal(Value::Int64(*t)),
+           Literal(Value::Int64(0))});
+      if (!call.ok() || !((*call)->type() == e->type())) return std::nullopt;
+      pane = *call;
+    }
+  }
+  if (!window || static_cast<int64_t>(projections.size()) != *window / *slide) return std::nullopt;
+  std::vector<ExprPtr> exprs = projections[0];
+  exprs[static_cast<size_t>(column)] = pane;
+  std::vector<std::string> names;
+  for (const Field& f : expand.schema()->fields()) names.push_back(f.name);
+  auto project =
+      std::make_shared<plan::ProjectNode>(expand.child(), std::move(exprs), std::move(names));
+  if (!(*project->schema() == *expand.schema())) return std::nullopt;
+  auto panes = std::static_pointer_cast<const plan::AggregateNode>(
+      agg->WithChildren({filter.WithChildren({project})}));
+  return std::make_pair(std::move(panes), exec::PaneSpec{group, *window, *slide});
+}
 
 // Whether a stateful aggregation is in the subtree: in Complete mode it outputs its
 // whole result every epoch (a stream-stream join below outputs only new rows).
@@ -486,6 +575,14 @@ Result<PreparedPlan> PrepareStreamingPlan(const QuerySpec& spec) {
           prepared.late_rows = std::make_shared<exec::LateRows>();
           prepared.late_rows_schema = agg->child()->schema();
           late_rows = prepared.late_rows;
+        }
+        // A sliding window() shares its work across windows through panes.
+        if (key.index >= 0 && key.window_struct && key.more.empty() && late_rows == nullptr &&
+            agg->session_window_group() < 0) {
+          if (auto paned = ToPanes(agg, key.index)) {
+            return LogicalPlanPtr(std::make_shared<StatefulAggregateNode>(
+                std::move(paned->first), key, op, nullptr, paned->second));
+          }
         }
         return LogicalPlanPtr(
             std::make_shared<StatefulAggregateNode>(std::move(agg), key, op, late_rows));

@@ -1,0 +1,412 @@
+// Sliding-window streaming aggregation over panes (see stateful.h): windows of W
+// sliding every S, with S dividing W, share their work. Each row is aggregated once,
+// into its pane (the tumbling window of size S holding it); a window is the merge
+// of its n = W / S panes, computed only when it is output.
+//
+// State layout, per pane and key: key = the pane's end as an order-preserving 8-byte
+// prefix (state_codec.h) ++ the other group keys in KeyEncoder bytes; value = the
+// aggregate states (SerializeStates). One more entry, under the key kEmittedKey
+// (which sorts after every pane), holds how far Append mode has output windows:
+// every window ending at or before it was output.
+//
+// Per epoch and state partition (keys are partitioned by the other group keys, so a
+// key's panes are in one partition):
+//  - each pane of the epoch is merged into its stored state; a pane all of whose
+//    windows end at or before the late-rows watermark is dropped; the late (window,
+//    key) groups are counted, as Spark counts them;
+//  - Update: every window holding a changed pane that is not late is output, merged
+//    from its panes in state;
+//  - Append: the windows ending after the last output and at or before the eviction
+//    watermark are output, merged by one scan over the panes they hold;
+//  - Complete: every window of every stored pane is output;
+//  - panes whose last window ends at or before the eviction watermark are removed
+//    (not in Complete mode).
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <limits>
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include "weir/exec/exec_internal.h"
+#include "weir/exec/hash_aggregate_internal.h"
+#include "weir/exec/state_codec.h"
+#include "weir/exec/stateful.h"
+
+namespace weir::exec {
+
+namespace {
+
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Sorts after every pane key (whose prefix is an event time, never all 0xff).
+const std::string& EmittedKey() {
+  static const std::string* key = new std::string(std::string(8, '\xff') + "emitted");
+  return *key;
+}
+
+// The windows being output in one partition: (window start, other keys) -> a row of
+// `states`.
+class WindowTable {
+ public:
+  explicit WindowTable(const std::vector<AggregateCall>* calls) : states_(calls) {}
+
+  // The state row of window `start` for the encoded other keys `key`.
+  uint32_t Row(int64_t start, std::string_view key) {
+    scratch_.clear();
+    AppendEventTimePrefix(start, &scratch_);
+    scratch_.append(key);
+    auto [it, inserted] = rows_.try_emplace(scratch_, states_.size());
+    if (inserted) {
+      states_.Grow(states_.size() + 1);
+      keys_.push_back(scratch_);
+    }
+    return it->second;
+  }
+  AggregateStates& states() { return states_; }
+  // Window start and other keys of row r.
+  int64_t start(uint32_t r) const { return DecodeEventTimePrefix(keys_[r]).value_or(0); }
+  std::string_view other(uint32_t r) const {
+    return std::string_view(keys_[r]).substr(kEventTimePrefixBytes);
+  }
+  uint32_t size() const { return states_.size(); }
+
+ private:
+  AggregateStates states_;
+  absl::flat_hash_map<std::string, uint32_t> rows_;
+  std::vector<std::string> keys_;
+  std::string scratch_;
+};
+
+class StatefulPanedAggregateOp final : public PhysicalOperator {
+ public:
+  StatefulPanedAggregateOp(PhysicalOperatorPtr child, std::vector<ExprPtr> groups,
+                           std::vector<AggregateCall> aggregates, SchemaPtr schema, PaneSpec panes,
+                           StatefulContext context)
+      : PhysicalOperator(std::move(schema), {std::move(child)}),
+        core_(groups, aggregates, 1),
+        panes_(panes),
+        context_(std::move(context)) {
+    for (size_t i = 0; i < groups.size(); ++i) {
+      if (static_cast<int>(i) != panes_.window_group) other_types_.push_back(groups[i]->type());
+    }
+    window_type_ = groups[static_cast<size_t>(panes_.window_group)]->type();
+  }
+
+  int num_partitions() const override { return static_cast<int>(context_.providers.size()); }
+
+  Status Prepare(ExecContext& ctx) override {
+    RETURN_NOT_OK(PhysicalOperator::Prepare(ctx));
+    if (context_.providers.empty()) return Status::Internal("paned aggregate without state");
+    if (panes_.slide_micros <= 0 || panes_.window_micros % panes_.slide_micros != 0) {
+      return Status::Internal("paned aggregate: the slide must divide the window");
+    }
+    const int64_t start = NowNanos();
+    RETURN_NOT_OK(core_.Build(*children()[0], ctx));
+    AggTable& t = *core_.tables()[0];
+    const uint32_t n = t.groups.num_groups();
+    std::vector<uint32_t> ids(n);
+    for (uint32_t g = 0; g < n; ++g) ids[g] = g;
+    ASSIGN_OR_RAISE(std::vector<ColumnPtr> key_cols, t.groups.KeyColumns(ids));
+    std::vector<Datum> others;
+    for (size_t i = 0; i < key_cols.size(); ++i) {
+      if (static_cast<int>(i) != panes_.window_group) others.push_back(Datum::Flat(key_cols[i]));
+    }
+    KeyEncoder encoder;
+    encoder.Encode(others, RowSet(n));
+    const Column& pane = *key_cols[static_cast<size_t>(panes_.window_group)];
+    const int parts = num_partitions();
+    std::vector<std::vector<uint32_t>> by_partition(static_cast<size_t>(parts));
+    for (uint32_t g = 0; g < n; ++g) {
+      if (pane.IsNull(g) || pane.child(1)->IsNull(g)) continue;  // ts IS NOT NULL upstream
+      const uint64_t h = Mix64(std::hash<std::string_view>{}(encoder.key(g)));
+      by_partition[(h >> 32) % static_cast<uint64_t>(parts)].push_back(g);
+    }
+    const int64_t* pane_ends = pane.child(1)->values<int64_t>();
+    outputs_.assign(static_cast<size_t>(parts), {});
+    TaskGroup group(ctx.pool);
+    for (int p = 0; p < parts; ++p) {
+      group.Spawn([&, p]() -> Status {
+        return RunPartition(ctx, p, t, encoder, pane_ends, by_partition[static_cast<size_t>(p)]);
+      });
+    }
+    RETURN_NOT_OK(group.Wait());
+    if (context_.metrics) {
+      context_.metrics->all_updates_time_ns.fetch_add(NowNanos() - start - removal_ns_.load() -
+                                                      commit_ns_.load());
+      context_.metrics->all_removals_time_ns.fetch_add(removal_ns_.load());
+      context_.metrics->commit_time_ns.fetch_add(commit_ns_.load());
+    }
+    prepared_ = true;
+    return Status::OK();
+  }
+
+  Result<BatchStreamPtr> Execute(ExecContext&, int p) override {
+    if (!prepared_) return Status::Internal("StatefulPanedAggregate executed before Prepare");
+    auto batches =
+        std::make_shared<const std::vector<Batch>>(std::move(outputs_[static_cast<size_t>(p)]));
+    return BatchStreamPtr(std::make_unique<VectorStream>(std::move(batches)));
+  }
+
+  std::string Describe() const override {
+    std::string fns;
+    for (size_t i = 0; i < core_.aggregates().size(); ++i) {
+      fns += (i > 0 ? ", " : "") + core_.aggregates()[i].ToString();
+    }
+    return "StatefulPanedAggregate(keys=[" + ExprList(core_.groups()) +
+           "], window=" + std::to_string(panes_.window_micros) +
+           "us, slide=" + std::to_string(panes_.slide_micros) + "us, functions=[" + fns +
+           "], operator=" + std::to_string(context_.operator_id) + ")";
+  }
+
+ private:
+  int64_t W() const { return panes_.window_micros; }
+  int64_t S() const { return panes_.slide_micros; }
+  int64_t PanesPerWindow() const { return W() / S(); }
+
+  // Merges the stored state `bytes` of a pane into window row `row`.
+  Status MergeStored(EvalContext& ectx, std::string_view bytes, WindowTable* table, uint32_t row,
+                     AggregateStates* scratch) const {
+    const auto& calls = core_.aggregates();
+    scratch->Clear();
+    scratch->Grow(1);
+    RETURN_NOT_OK(DeserializeStates(calls, bytes, *scratch, 0));
+    for (size_t c = 0; c < calls.size(); ++c) {
+      RETURN_NOT_OK(
+          calls[c].function->Merge(ectx, table->states().state(row, c), scratch->state(0, c)));
+    }
+    return Status::OK();
+  }
+
+  Status RunPartition(ExecContext& ctx, int p, AggTable& t, const KeyEncoder& encoder,
+                      const int64_t* pane_ends, const std::vector<uint32_t>& groups) {
+    EvalContext ectx(ctx.eval);
+    const auto& calls = core_.aggregates();
+    StatefulMetrics* metrics = context_.metrics.get();
+    ASSIGN_OR_RAISE(state::StateStorePtr store,
+                    context_.providers[static_cast<size_t>(p)]->GetStore(context_.batch_id));
+    const bool complete = context_.mode == StatefulOutputMode::kComplete;
+    const bool append = context_.mode == StatefulOutputMode::kAppend;
+    const bool filter_late = !complete && context_.late_watermark_ms.has_value();
+    const int64_t late = filter_late ? *context_.late_watermark_ms * 1000 : 0;
+
+    // Merge the epoch's panes into state.
+    AggregateStates merged(&calls);
+    std::string key, value, stored;
+    int64_t dropped = 0, updated = 0;
+    absl::flat_hash_set<std::string> late_groups;          // (window start, keys) counted late
+    std::vector<std::pair<int64_t, std::string>> touched;  // (pane end, other keys)
+    for (uint32_t g : groups) {
+      const int64_t pane_end = pane_ends[g];
+      const int64_t last_window_end = pane_end - S() + W();
+      if (filter_late) {
+        // Spark counts the late (window, key) groups of the epoch's rows.
+        for (int64_t j = 0; j < PanesPerWindow(); ++j) {
+          const int64_t wstart = pane_end - S() - j * S();
+          if (wstart + W() > late) continue;
+          key.clear();
+          AppendEventTimePrefix(wstart, &key);
+          key.append(encoder.key(g));
+          if (late_groups.insert(key).second) ++dropped;
+        }
+        if (last_window_end <= late) continue;  // every window of the pane is late
+      }
+      key.clear();
+      AppendEventTimePrefix(pane_end, &key);
+      key.append(encoder.key(g));
+      merged.Clear();
+      merged.Grow(1);
+      ASSIGN_OR_RAISE(bool found, store->Get(key, &stored));
+      if (found) RETURN_NOT_OK(DeserializeStates(calls, stored, merged, 0));
+      for (size_t c = 0; c < calls.size(); ++c) {
+        RETURN_NOT_OK(calls[c].function->Merge(ectx, merged.state(0, c), t.states.state(g, c)));
+      }
+      value.clear();
+      SerializeStates(calls, merged, 0, &value);
+      RETURN_NOT_OK(store->Put(key, value));
+      ++updated;
+      if (context_.mode == StatefulOutputMode::kUpdate) {
+        touched.emplace_back(pane_end, std::string(encoder.key(g)));
+      }
+    }
+
+    WindowTable out(&calls);
+    AggregateStates scratch(&calls);
+    if (context_.mode == StatefulOutputMode::kUpdate) {
+      // Every window holding a changed pane, unless late; merged from state.
+      for (const auto& [pane_end, other] : touched) {
+        const int64_t pane_start = pane_end - S();
+        for (int64_t j = 0; j < PanesPerWindow(); ++j) {
+          const int64_t wstart = pane_start - j * S();
+          if (filter_late && wstart + W() <= late) continue;
+          const uint32_t before = out.size();
+          const uint32_t row = out.Row(wstart, other);
+          if (row < before) continue;  // already merged
+          for (int64_t q = 1; q <= PanesPerWindow(); ++q) {
+            key.clear();
+            AppendEventTimePrefix(wstart + q * S(), &key);
+            key.append(other);
+            ASSIGN_OR_RAISE(bool found, store->Get(key, &stored));
+            if (found) RETURN_NOT_OK(MergeStored(ectx, stored, &out, row, &scratch));
+          }
+        }
+      }
+    }
+
+    const int64_t removal_start = NowNanos();
+    int64_t removed = 0;
+    if (append && context_.eviction_watermark_ms.has_value()) {
+      // The windows ending after the last output and at or before the watermark.
+      const int64_t wm = *context_.eviction_watermark_ms * 1000;
+      int64_t emitted = std::numeric_limits<int64_t>::min();
+      ASSIGN_OR_RAISE(bool has_emitted, store->Get(EmittedKey(), &stored));
+      if (has_emitted && stored.size() == 8) std::memcpy(&emitted, stored.data(), 8);
+      if (wm > emitted) {
+        Status bad;
+        RETURN_NOT_OK(store->Iterate([&](std::string_view k, std::string_view v) {
+          std::optional<int64_t> pane_end = DecodeEventTimePrefix(k);
+          if (!pane_end.has_value() || *pane_end > wm) return false;
+          const std::string_view other = k.substr(kEventTimePrefixBytes);
+          for (int64_t j = 0; j < PanesPerWindow(); ++j) {
+            const int64_t wstart = *pane_end - S() - j * S();
+            const int64_t wend = wstart + W();
+            if (wend <= emitted || wend > wm) continue;
+            const uint32_t row = out.Row(wstart, other);
+            Status st = MergeStored(ectx, v, &out, row, &scratch);
+            if (!st.ok()) {
+              bad = st;
+              return false;
+            }
+          }
+          return true;
+        }));
+        RETURN_NOT_OK(bad);
+        std::string bytes(8, '\0');
+        std::memcpy(bytes.data(), &wm, 8);
+        RETURN_NOT_OK(store->Put(EmittedKey(), bytes));
+      }
+    } else if (complete) {
+      Status bad;
+      RETURN_NOT_OK(store->Iterate([&](std::string_view k, std::string_view v) {
+        std::optional<int64_t> pane_end = DecodeEventTimePrefix(k);
+        if (!pane_end.has_value()) return false;
+        const std::string_view other = k.substr(kEventTimePrefixBytes);
+        for (int64_t j = 0; j < PanesPerWindow(); ++j) {
+          const uint32_t row = out.Row(*pane_end - S() - j * S(), other);
+          Status st = MergeStored(ectx, v, &out, row, &scratch);
+          if (!st.ok()) {
+            bad = st;
+            return false;
+          }
+        }
+        return true;
+      }));
+      RETURN_NOT_OK(bad);
+    }
+    if (!complete && context_.eviction_watermark_ms.has_value()) {
+      // Panes whose last window has ended.
+      const int64_t limit = *context_.eviction_watermark_ms * 1000 + S() - W();
+      std::vector<std::string> gone;
+      RETURN_NOT_OK(store->Iterate([&](std::string_view k, std::string_view) {
+        std::optional<int64_t> pane_end = DecodeEventTimePrefix(k);
+        if (!pane_end.has_value() || *pane_end > limit) return false;
+        gone.emplace_back(k);
+        return true;
+      }));
+      for (const std::string& k : gone) RETURN_NOT_OK(store->Remove(k));
+      removed = static_cast<int64_t>(gone.size());
+      if (metrics != nullptr) {
+        int64_t behind = 0;
+        RETURN_NOT_OK(store->Iterate([&](std::string_view k, std::string_view) {
+          std::optional<int64_t> pane_end = DecodeEventTimePrefix(k);
+          if (!pane_end.has_value() || *pane_end > limit) return false;
+          ++behind;
+          return true;
+        }));
+        metrics->num_keys_behind_watermark.fetch_add(behind);
+      }
+    }
+    removal_ns_.fetch_add(NowNanos() - removal_start);
+    RETURN_NOT_OK(Emit(ectx, out, &outputs_[static_cast<size_t>(p)]));
+
+    state::StateStoreMetrics sm = store->metrics();
+    ASSIGN_OR_RAISE(bool bookkeeping, store->Get(EmittedKey(), &stored));
+    if (bookkeeping) sm.num_keys -= 1;  // not a row of state
+    const int64_t commit_start = NowNanos();
+    RETURN_NOT_OK(store->Commit().status());
+    commit_ns_.fetch_add(NowNanos() - commit_start);
+    if (metrics != nullptr) {
+      metrics->num_rows_total.fetch_add(sm.num_keys);
+      metrics->memory_used_bytes.fetch_add(sm.memory_used_bytes);
+      metrics->num_rows_updated.fetch_add(updated);
+      metrics->num_rows_removed.fetch_add(removed);
+      metrics->num_rows_dropped_by_watermark.fetch_add(dropped);
+      metrics->num_state_store_instances.fetch_add(1);
+    }
+    return Status::OK();
+  }
+
+  Status Emit(EvalContext& ectx, WindowTable& table, std::vector<Batch>* out) const {
+    const uint32_t total = table.size();
+    for (uint32_t begin = 0; begin < total; begin += static_cast<uint32_t>(kDefaultBatchRows)) {
+      const uint32_t end = std::min(total, begin + static_cast<uint32_t>(kDefaultBatchRows));
+      std::vector<std::string_view> keys;
+      for (uint32_t r = begin; r < end; ++r) keys.push_back(table.other(r));
+      std::vector<ColumnPtr> others;
+      RETURN_NOT_OK(DecodeKeys(keys, other_types_, &others));
+      StructBuilder window(window_type_);
+      auto* starts = static_cast<PrimitiveBuilder<int64_t>*>(window.field_builder(0));
+      auto* ends = static_cast<PrimitiveBuilder<int64_t>*>(window.field_builder(1));
+      std::vector<uint32_t> rows;
+      for (uint32_t r = begin; r < end; ++r) {
+        window.Append();
+        starts->Append(table.start(r));
+        ends->Append(table.start(r) + W());
+        rows.push_back(r);
+      }
+      std::vector<ColumnPtr> cols;
+      size_t next_other = 0;
+      for (size_t g = 0; g < other_types_.size() + 1; ++g) {
+        if (static_cast<int>(g) == panes_.window_group) {
+          cols.push_back(window.Finish());
+        } else {
+          cols.push_back(others[next_other++]);
+        }
+      }
+      RETURN_NOT_OK(core_.FinalizeStates(ectx, table.states(), rows, &cols));
+      ASSIGN_OR_RAISE(Batch b, Batch::Make(schema(), std::move(cols)));
+      out->push_back(std::move(b));
+    }
+    return Status::OK();
+  }
+
+  AggregationCore core_;
+  PaneSpec panes_;
+  StatefulContext context_;
+  std::vector<DataType> other_types_;
+  DataType window_type_;
+  std::vector<std::vector<Batch>> outputs_;
+  std::atomic<int64_t> removal_ns_{0};
+  std::atomic<int64_t> commit_ns_{0};
+  bool prepared_ = false;
+};
+
+}  // namespace
+
+PhysicalOperatorPtr MakeStatefulPanedAggregate(PhysicalOperatorPtr child,
+                                               std::vector<ExprPtr> groups,
+                                               std::vector<AggregateCall> aggregates,
+                                               SchemaPtr schema, PaneSpec panes,
+                                               StatefulContext context) {
+  return std::make_shared<StatefulPanedAggregateOp>(std::move(child), std::move(groups),
+                                                    std::move(aggregates), std::move(schema), panes,
+                                                    std::move(context));
+}
+
+}  // namespace weir::exec
