@@ -55,6 +55,17 @@ class AggregateStates {
     }
   }
 
+  // Destroys (when needed) and re-Inits the states of group g, so that a scratch
+  // row can be reused without reallocating. REQUIRES: g < size().
+  void ResetRow(uint32_t g) {
+    uint8_t* r = row(g);
+    for (size_t a = 0; a < calls_->size(); ++a) {
+      const auto& f = (*calls_)[a].function;
+      if (f->needs_destroy()) f->Destroy(r + offsets_[a]);
+      f->Init(r + offsets_[a]);
+    }
+  }
+
   // Destroys every state (for functions that need it) and forgets them.
   void Clear() {
     if (destroy_) {

@@ -174,8 +174,11 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
   Status MergeStored(EvalContext& ectx, std::string_view bytes, WindowTable* table, uint32_t row,
                      AggregateStates* scratch) const {
     const auto& calls = core_.aggregates();
-    scratch->Clear();
-    scratch->Grow(1);
+    if (scratch->size() == 0) {
+      scratch->Grow(1);
+    } else {
+      scratch->ResetRow(0);
+    }
     RETURN_NOT_OK(DeserializeStates(calls, bytes, *scratch, 0));
     for (size_t c = 0; c < calls.size(); ++c) {
       RETURN_NOT_OK(
@@ -220,8 +223,11 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
       key.clear();
       AppendEventTimePrefix(pane_end, &key);
       key.append(encoder.key(g));
-      merged.Clear();
-      merged.Grow(1);
+      if (merged.size() == 0) {
+        merged.Grow(1);
+      } else {
+        merged.ResetRow(0);
+      }
       ASSIGN_OR_RAISE(bool found, store->Get(key, &stored));
       if (found) RETURN_NOT_OK(DeserializeStates(calls, stored, merged, 0));
       for (size_t c = 0; c < calls.size(); ++c) {

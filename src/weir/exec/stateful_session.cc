@@ -174,6 +174,7 @@ class StatefulSessionAggregateOp final : public PhysicalOperator {
       return c != 0 ? c < 0 : starts[a] < starts[b];
     });
     AggregateStates out_states(&calls);  // one row per output row
+    AggregateStates restored(&calls);    // scratch: one stored session's states
     std::vector<OutputRow> out_rows;
     int64_t dropped = 0, updated = 0, removed = 0;
     std::string state_key, value;
@@ -225,8 +226,11 @@ class StatefulSessionAggregateOp final : public PhysicalOperator {
           for (size_t x = a; x < b; ++x) {
             const Piece& piece = pieces[x];
             if (piece.stored >= 0) {
-              AggregateStates restored(&calls);
-              restored.Grow(1);
+              if (restored.size() == 0) {
+                restored.Grow(1);
+              } else {
+                restored.ResetRow(0);
+              }
               RETURN_NOT_OK(DeserializeStates(
                   calls, stored[static_cast<size_t>(piece.stored)].states, restored, 0));
               for (size_t c = 0; c < calls.size(); ++c) {

@@ -4,6 +4,7 @@
 
 #include "weir/common/logging.h"
 #include "weir/functions/registry.h"
+#include "weir/state/state_store.h"
 #include "weir/stream/micro_batch_execution.h"
 #include "weir/stream/stream_internal.h"
 #include "weir/stream/unsupported_operations.h"
@@ -220,6 +221,11 @@ Result<StreamingQueryPtr> StreamingQueryManager::Start(QuerySpec spec) {
     }
   }
   ASSIGN_OR_RAISE(internal::ResumePoint resume, internal::ComputeResumePoint(checkpoint.get()));
+  if (resume.next_batch_id == 0) {
+    // Nothing committed: any state kept under this location belongs to an earlier
+    // query whose checkpoint is gone, not to this one.
+    state::InMemoryStateStores()->Drop(spec.checkpoint_location);
+  }
   RETURN_NOT_OK(
       internal::AttachStateStores(&prepared, spec.checkpoint_location, meta.shuffle_partitions));
   auto query =
