@@ -154,6 +154,8 @@ class DeduplicateStreamNode final : public StreamNode {
     return exec::MakeStatefulDeduplicate(std::move(children[0]), spec_, std::move(context));
   }
 
+  StatefulOperator* stateful_operator() const override { return op_.get(); }
+
  private:
   std::shared_ptr<const plan::DeduplicateNode> dedup_;
   exec::DeduplicateSpec spec_;

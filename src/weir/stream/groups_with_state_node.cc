@@ -233,6 +233,8 @@ class GroupsWithStateStreamNode final : public StreamNode {
                                              std::move(context));
   }
 
+  StatefulOperator* stateful_operator() const override { return op_.get(); }
+
  private:
   std::shared_ptr<const exec::GroupsWithStateNode> node_;
   exec::EventTimeKey late_column_;

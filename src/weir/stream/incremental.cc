@@ -297,6 +297,8 @@ class StatefulAggregateNode final : public StreamNode {
                                        std::move(context));
   }
 
+  StatefulOperator* stateful_operator() const override { return op_.get(); }
+
  private:
   std::shared_ptr<const plan::AggregateNode> aggregate_;
   exec::EventTimeKey event_time_;
@@ -629,6 +631,9 @@ Result<exec::PhysicalOperatorPtr> PlanExtension(const plan::ExtensionNode& node,
   const auto* stream_node = dynamic_cast<const StreamNode*>(&node);
   if (stream_node == nullptr) {
     return Status::Internal("the streaming engine cannot plan " + node.Describe());
+  }
+  if (StatefulOperator* op = stream_node->stateful_operator()) {
+    op->watermark_ms = EvictionWatermark(node, epoch);
   }
   return stream_node->Plan(std::move(children), ctx, epoch);
 }

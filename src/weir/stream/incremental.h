@@ -32,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,9 @@ struct StatefulOperator {
   // Whether a watermark advance alone gives it work (emit or evict), so that a
   // no-data epoch should run (Spark's shouldRunAnotherBatch).
   bool evicts_by_watermark = false;
+  // Its input watermark for eviction in the epoch being planned (ms; unset when no
+  // watermark reaches it), for progress.
+  std::optional<int64_t> watermark_ms;
   // Whether another stateful operator feeds it (which watermark its late rows are
   // judged by: see LateWatermark in incremental.cc).
   bool downstream_of_stateful = false;

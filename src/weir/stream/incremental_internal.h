@@ -28,6 +28,8 @@ class StreamNode : public plan::ExtensionNode {
   using plan::ExtensionNode::ExtensionNode;
   // Per output column, whether it carries event time (see EventTimeColumns).
   virtual std::vector<EventTimeKind> OutputEventTime() const = 0;
+  // The stateful operator the node runs; null for a watermark observer.
+  virtual StatefulOperator* stateful_operator() const { return nullptr; }
   // The physical operator of one epoch, over the planned children.
   virtual Result<exec::PhysicalOperatorPtr> Plan(std::vector<exec::PhysicalOperatorPtr> children,
                                                  exec::ExecContext& ctx,

@@ -309,7 +309,10 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   std::vector<plan::TableProviderPtr> inputs(n);
   for (const WatermarkObserverInfo& w : prepared_.watermarks) w.stats->Reset();
   if (prepared_.late_rows != nullptr) prepared_.late_rows->Take();  // a failed epoch's
-  for (const auto& op : prepared_.operators) op->metrics->Reset();
+  for (const auto& op : prepared_.operators) {
+    op->metrics->Reset();
+    op->watermark_ms.reset();
+  }
   for (size_t i = 0; i < n; ++i) {
     const SourceOffsets& o = epoch.offsets[i];
     ASSIGN_OR_RAISE(plan::TableProviderPtr table, spec_.sources[i]->Read(o.start, o.end));
@@ -522,6 +525,7 @@ void MicroBatchExecution::ReportProgress(const PlannedEpoch& epoch, const EpochT
       s.custom_metrics["numRowsBehindWatermark"] = m.num_keys_behind_watermark.load();
     }
     for (const auto& [name, value] : op->custom_metrics) s.custom_metrics[name] = value;
+    if (op->watermark_ms.has_value()) s.watermark = FormatIsoMillis(*op->watermark_ms * 1000);
     p.state_operators.push_back(std::move(s));
   }
   p.sink.description = spec_.sink->Describe();

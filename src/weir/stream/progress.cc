@@ -76,6 +76,7 @@ void AppendStateOperator(const StateOperatorProgress& op, std::string* out) {
     for (const auto& [k, v] : op.custom_metrics) m.Int(k, v);
     m.Close();
   }
+  if (!op.watermark.empty()) o.String("watermark", op.watermark);
   o.Close();
 }
 

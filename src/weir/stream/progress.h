@@ -58,6 +58,9 @@ struct StateOperatorProgress {
   int64_t num_shuffle_partitions = 0;
   int64_t num_state_store_instances = 0;
   std::map<std::string, int64_t> custom_metrics;
+  // weir's: the operator's input watermark in the epoch, ISO-8601 UTC (empty: none),
+  // printed after customMetrics as "watermark".
+  std::string watermark;
 };
 
 struct SinkProgress {

@@ -81,6 +81,8 @@ class StreamJoinNode final : public StreamNode {
                                       std::move(spec), schema(), std::move(context));
   }
 
+  StatefulOperator* stateful_operator() const override { return op_.get(); }
+
  private:
   // Each side's state watermark for input watermark `w` (Spark's getStateWatermark).
   std::pair<std::optional<int64_t>, std::optional<int64_t>> StateWatermarks(int64_t w) const {
