@@ -91,6 +91,11 @@ for ((cycle = 1; cycle <= CYCLES; cycle++)); do
   mkfifo "$fifo"
   feed "$next" >"$fifo" &
   feeder=$!
+  # Emptied here, not only by the redirections below: a kill that lands after the
+  # fork but before the child opens them would leave the previous cycle's
+  # acknowledgements in place, to be counted again.
+  : >"$tmp/acks"
+  : >"$tmp/err"
   # Not through w(): $! must be weir itself, not a subshell around it.
   "$WEIR" --data-dir "$D" produce crash --acks --idempotent --producer-id 7 --first-sequence "$next" \
     <"$fifo" >"$tmp/acks" 2>"$tmp/err" &
