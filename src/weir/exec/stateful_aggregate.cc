@@ -21,6 +21,7 @@
 #include "weir/exec/hash_aggregate_internal.h"
 #include "weir/exec/state_codec.h"
 #include "weir/exec/stateful.h"
+#include "weir/exec/stateful_internal.h"
 
 namespace weir::exec {
 
@@ -42,12 +43,6 @@ std::optional<int64_t> EventTimeOf(const Column& column, int64_t row, bool windo
 }
 
 namespace {
-
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Passes the on-time rows of its child through and puts the late ones (event time,
 // the latest of the key's event-time columns, at or before `late_micros`) into
@@ -159,7 +154,7 @@ class StatefulAggregateOp final : public PhysicalOperator {
                               " state partitions for " + std::to_string(core_.partitions()) +
                               " output partitions");
     }
-    const int64_t start = NowNanos();
+    EpochTimer timer;
     PhysicalOperatorPtr input = children()[0];
     if (RoutesLateRows()) {
       input = std::make_shared<LateRowSplitOp>(input, core_.groups(), event_time_,
@@ -170,15 +165,10 @@ class StatefulAggregateOp final : public PhysicalOperator {
     outputs_.assign(static_cast<size_t>(core_.partitions()), PartitionOutput{});
     TaskGroup group(ctx.pool);
     for (int p = 0; p < core_.partitions(); ++p) {
-      group.Spawn([this, &ctx, p]() { return RunPartition(ctx, p); });
+      group.Spawn([this, &ctx, p, &timer]() { return RunPartition(ctx, p, &timer); });
     }
     RETURN_NOT_OK(group.Wait());
-    if (context_.metrics) {
-      context_.metrics->all_updates_time_ns.fetch_add(
-          NowNanos() - start - removal_ns_.load() - commit_ns_.load(), std::memory_order_relaxed);
-      context_.metrics->all_removals_time_ns.fetch_add(removal_ns_.load());
-      context_.metrics->commit_time_ns.fetch_add(commit_ns_.load());
-    }
+    timer.Report(context_.metrics.get());
     prepared_ = true;
     return Status::OK();
   }
@@ -213,7 +203,7 @@ class StatefulAggregateOp final : public PhysicalOperator {
     return DecodeEventTimePrefix(key);
   }
 
-  Status RunPartition(ExecContext& ctx, int p) {
+  Status RunPartition(ExecContext& ctx, int p, EpochTimer* timer) {
     EvalContext ectx(ctx.eval);
     StatefulMetrics* metrics = context_.metrics.get();
     const auto& calls = core_.aggregates();
@@ -285,7 +275,7 @@ class StatefulAggregateOp final : public PhysicalOperator {
 
     // Eviction (Append: with output), or Complete's full output.
     std::vector<std::string> out_keys, out_values;
-    const int64_t removal_start = NowNanos();
+    const int64_t removal_start = StatefulNowNanos();
     int64_t removed = 0;
     if (context_.mode != StatefulOutputMode::kComplete && HasEventTime() &&
         context_.eviction_watermark_ms.has_value()) {
@@ -319,22 +309,15 @@ class StatefulAggregateOp final : public PhysicalOperator {
       }));
     }
     if (!out_keys.empty()) RETURN_NOT_OK(EmitStored(ectx, out_keys, out_values, &out));
-    const int64_t removal_ns = NowNanos() - removal_start;
+    const int64_t removal_ns = StatefulNowNanos() - removal_start;
 
     const state::StateStoreMetrics sm = store->metrics();
-    const int64_t commit_start = NowNanos();
+    const int64_t commit_start = StatefulNowNanos();
     ASSIGN_OR_RAISE(int64_t version, store->Commit());
     (void)version;
-    commit_ns_.fetch_add(NowNanos() - commit_start);
-    removal_ns_.fetch_add(removal_ns);
-    if (metrics != nullptr) {
-      metrics->num_rows_total.fetch_add(sm.num_keys);
-      metrics->memory_used_bytes.fetch_add(sm.memory_used_bytes);
-      metrics->num_rows_updated.fetch_add(num_updated);
-      metrics->num_rows_removed.fetch_add(removed);
-      metrics->num_rows_dropped_by_watermark.fetch_add(dropped);
-      metrics->num_state_store_instances.fetch_add(1);
-    }
+    timer->AddCommit(StatefulNowNanos() - commit_start);
+    timer->AddRemoval(removal_ns);
+    AddPartitionMetrics(metrics, sm, num_updated, removed, dropped);
     return Status::OK();
   }
 
@@ -399,8 +382,6 @@ class StatefulAggregateOp final : public PhysicalOperator {
   EventTimeKey event_time_;
   StatefulContext context_;
   std::vector<PartitionOutput> outputs_;
-  std::atomic<int64_t> removal_ns_{0};
-  std::atomic<int64_t> commit_ns_{0};
   bool prepared_ = false;
 };
 

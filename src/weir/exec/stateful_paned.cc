@@ -34,16 +34,11 @@
 #include "weir/exec/hash_aggregate_internal.h"
 #include "weir/exec/state_codec.h"
 #include "weir/exec/stateful.h"
+#include "weir/exec/stateful_internal.h"
 
 namespace weir::exec {
 
 namespace {
-
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Sorts after every pane key (whose prefix is an event time, never all 0xff).
 const std::string& EmittedKey() {
@@ -107,42 +102,23 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
     if (panes_.slide_micros <= 0 || panes_.window_micros % panes_.slide_micros != 0) {
       return Status::Internal("paned aggregate: the slide must divide the window");
     }
-    const int64_t start = NowNanos();
+    EpochTimer timer;
     RETURN_NOT_OK(core_.Build(*children()[0], ctx));
     AggTable& t = *core_.tables()[0];
-    const uint32_t n = t.groups.num_groups();
-    std::vector<uint32_t> ids(n);
-    for (uint32_t g = 0; g < n; ++g) ids[g] = g;
-    ASSIGN_OR_RAISE(std::vector<ColumnPtr> key_cols, t.groups.KeyColumns(ids));
-    std::vector<Datum> others;
-    for (size_t i = 0; i < key_cols.size(); ++i) {
-      if (static_cast<int>(i) != panes_.window_group) others.push_back(Datum::Flat(key_cols[i]));
-    }
-    KeyEncoder encoder;
-    encoder.Encode(others, RowSet(n));
-    const Column& pane = *key_cols[static_cast<size_t>(panes_.window_group)];
     const int parts = num_partitions();
-    std::vector<std::vector<uint32_t>> by_partition(static_cast<size_t>(parts));
-    for (uint32_t g = 0; g < n; ++g) {
-      if (pane.IsNull(g) || pane.child(1)->IsNull(g)) continue;  // ts IS NOT NULL upstream
-      const uint64_t h = Mix64(std::hash<std::string_view>{}(encoder.key(g)));
-      by_partition[(h >> 32) % static_cast<uint64_t>(parts)].push_back(g);
-    }
+    ASSIGN_OR_RAISE(GroupsByOtherKeys split, SplitByOtherKeys(t, panes_.window_group, parts));
+    const Column& pane = *split.key_columns[static_cast<size_t>(panes_.window_group)];
     const int64_t* pane_ends = pane.child(1)->values<int64_t>();
     outputs_.assign(static_cast<size_t>(parts), {});
     TaskGroup group(ctx.pool);
     for (int p = 0; p < parts; ++p) {
       group.Spawn([&, p]() -> Status {
-        return RunPartition(ctx, p, t, encoder, pane_ends, by_partition[static_cast<size_t>(p)]);
+        return RunPartition(ctx, p, t, split.others, pane_ends,
+                            split.by_partition[static_cast<size_t>(p)], &timer);
       });
     }
     RETURN_NOT_OK(group.Wait());
-    if (context_.metrics) {
-      context_.metrics->all_updates_time_ns.fetch_add(NowNanos() - start - removal_ns_.load() -
-                                                      commit_ns_.load());
-      context_.metrics->all_removals_time_ns.fetch_add(removal_ns_.load());
-      context_.metrics->commit_time_ns.fetch_add(commit_ns_.load());
-    }
+    timer.Report(context_.metrics.get());
     prepared_ = true;
     return Status::OK();
   }
@@ -188,7 +164,8 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
   }
 
   Status RunPartition(ExecContext& ctx, int p, AggTable& t, const KeyEncoder& encoder,
-                      const int64_t* pane_ends, const std::vector<uint32_t>& groups) {
+                      const int64_t* pane_ends, const std::vector<uint32_t>& groups,
+                      EpochTimer* timer) {
     EvalContext ectx(ctx.eval);
     const auto& calls = core_.aggregates();
     StatefulMetrics* metrics = context_.metrics.get();
@@ -265,7 +242,7 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
       }
     }
 
-    const int64_t removal_start = NowNanos();
+    const int64_t removal_start = StatefulNowNanos();
     int64_t removed = 0;
     if (append && context_.eviction_watermark_ms.has_value()) {
       // The windows ending after the last output and at or before the watermark.
@@ -338,23 +315,16 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
         metrics->num_keys_behind_watermark.fetch_add(behind);
       }
     }
-    removal_ns_.fetch_add(NowNanos() - removal_start);
+    timer->AddRemoval(StatefulNowNanos() - removal_start);
     RETURN_NOT_OK(Emit(ectx, out, &outputs_[static_cast<size_t>(p)]));
 
     state::StateStoreMetrics sm = store->metrics();
     ASSIGN_OR_RAISE(bool bookkeeping, store->Get(EmittedKey(), &stored));
     if (bookkeeping) sm.num_keys -= 1;  // not a row of state
-    const int64_t commit_start = NowNanos();
+    const int64_t commit_start = StatefulNowNanos();
     RETURN_NOT_OK(store->Commit().status());
-    commit_ns_.fetch_add(NowNanos() - commit_start);
-    if (metrics != nullptr) {
-      metrics->num_rows_total.fetch_add(sm.num_keys);
-      metrics->memory_used_bytes.fetch_add(sm.memory_used_bytes);
-      metrics->num_rows_updated.fetch_add(updated);
-      metrics->num_rows_removed.fetch_add(removed);
-      metrics->num_rows_dropped_by_watermark.fetch_add(dropped);
-      metrics->num_state_store_instances.fetch_add(1);
-    }
+    timer->AddCommit(StatefulNowNanos() - commit_start);
+    AddPartitionMetrics(metrics, sm, updated, removed, dropped);
     return Status::OK();
   }
 
@@ -398,8 +368,6 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
   std::vector<DataType> other_types_;
   DataType window_type_;
   std::vector<std::vector<Batch>> outputs_;
-  std::atomic<int64_t> removal_ns_{0};
-  std::atomic<int64_t> commit_ns_{0};
   bool prepared_ = false;
 };
 

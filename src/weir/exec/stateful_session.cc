@@ -26,16 +26,11 @@
 #include "weir/exec/hash_aggregate_internal.h"
 #include "weir/exec/state_codec.h"
 #include "weir/exec/stateful.h"
+#include "weir/exec/stateful_internal.h"
 
 namespace weir::exec {
 
 namespace {
-
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 void PutFixed64(int64_t v, std::string* out) {
   char b[8];
@@ -87,46 +82,24 @@ class StatefulSessionAggregateOp final : public PhysicalOperator {
   Status Prepare(ExecContext& ctx) override {
     RETURN_NOT_OK(PhysicalOperator::Prepare(ctx));
     if (context_.providers.empty()) return Status::Internal("session aggregate without state");
-    const int64_t start = NowNanos();
+    EpochTimer timer;
     RETURN_NOT_OK(core_.Build(*children()[0], ctx));
     AggTable& t = *core_.tables()[0];
-    const uint32_t n = t.groups.num_groups();
-    std::vector<uint32_t> ids(n);
-    for (uint32_t g = 0; g < n; ++g) ids[g] = g;
-    ASSIGN_OR_RAISE(std::vector<ColumnPtr> key_cols, t.groups.KeyColumns(ids));
-    std::vector<Datum> others;
-    for (size_t i = 0; i < key_cols.size(); ++i) {
-      if (static_cast<int>(i) != session_group_) others.push_back(Datum::Flat(key_cols[i]));
-    }
-    KeyEncoder encoder;
-    encoder.Encode(others, RowSet(n));
-    const Column& session = *key_cols[static_cast<size_t>(session_group_)];
+    const int parts = num_partitions();
+    ASSIGN_OR_RAISE(GroupsByOtherKeys split, SplitByOtherKeys(t, session_group_, parts));
+    const Column& session = *split.key_columns[static_cast<size_t>(session_group_)];
     const int64_t* starts = session.child(0)->values<int64_t>();
     const int64_t* ends = session.child(1)->values<int64_t>();
-
-    // Each key's new sessions, by state partition.
-    const int parts = num_partitions();
-    std::vector<std::vector<uint32_t>> by_partition(static_cast<size_t>(parts));
-    for (uint32_t g = 0; g < n; ++g) {
-      if (session.IsNull(g)) continue;  // the binder's filter keeps these out
-      const std::string_view k = encoder.key(g);
-      const uint64_t h = Mix64(std::hash<std::string_view>{}(k));
-      by_partition[(h >> 32) % static_cast<uint64_t>(parts)].push_back(g);
-    }
     outputs_.assign(static_cast<size_t>(parts), {});
     TaskGroup group(ctx.pool);
     for (int p = 0; p < parts; ++p) {
       group.Spawn([&, p]() -> Status {
-        return RunPartition(ctx, p, t, encoder, starts, ends, by_partition[static_cast<size_t>(p)]);
+        return RunPartition(ctx, p, t, split.others, starts, ends,
+                            split.by_partition[static_cast<size_t>(p)], &timer);
       });
     }
     RETURN_NOT_OK(group.Wait());
-    if (context_.metrics) {
-      context_.metrics->all_updates_time_ns.fetch_add(NowNanos() - start - removal_ns_.load() -
-                                                      commit_ns_.load());
-      context_.metrics->all_removals_time_ns.fetch_add(removal_ns_.load());
-      context_.metrics->commit_time_ns.fetch_add(commit_ns_.load());
-    }
+    timer.Report(context_.metrics.get());
     prepared_ = true;
     return Status::OK();
   }
@@ -157,7 +130,7 @@ class StatefulSessionAggregateOp final : public PhysicalOperator {
 
   Status RunPartition(ExecContext& ctx, int p, AggTable& t, const KeyEncoder& encoder,
                       const int64_t* starts, const int64_t* ends,
-                      const std::vector<uint32_t>& groups) {
+                      const std::vector<uint32_t>& groups, EpochTimer* timer) {
     EvalContext ectx(ctx.eval);
     const auto& calls = core_.aggregates();
     StatefulMetrics* metrics = context_.metrics.get();
@@ -261,7 +234,7 @@ class StatefulSessionAggregateOp final : public PhysicalOperator {
     if (context_.mode == StatefulOutputMode::kUpdate) emit = out_rows;
 
     // Eviction (Append: with output) or Complete's whole state.
-    const int64_t removal_start = NowNanos();
+    const int64_t removal_start = StatefulNowNanos();
     const bool evict = !complete && context_.eviction_watermark_ms.has_value();
     const int64_t wm = evict ? *context_.eviction_watermark_ms * 1000 : 0;
     AggregateStates stored_states(&calls);
@@ -301,21 +274,14 @@ class StatefulSessionAggregateOp final : public PhysicalOperator {
         metrics->num_keys_behind_watermark.fetch_add(behind);
       }
     }
-    removal_ns_.fetch_add(NowNanos() - removal_start);
+    timer->AddRemoval(StatefulNowNanos() - removal_start);
     RETURN_NOT_OK(Emit(ectx, emit, out_states, stored_states, &outputs_[static_cast<size_t>(p)]));
 
     const state::StateStoreMetrics sm = store->metrics();
-    const int64_t commit_start = NowNanos();
+    const int64_t commit_start = StatefulNowNanos();
     RETURN_NOT_OK(store->Commit().status());
-    commit_ns_.fetch_add(NowNanos() - commit_start);
-    if (metrics != nullptr) {
-      metrics->num_rows_total.fetch_add(sm.num_keys);
-      metrics->memory_used_bytes.fetch_add(sm.memory_used_bytes);
-      metrics->num_rows_updated.fetch_add(updated);
-      metrics->num_rows_removed.fetch_add(removed);
-      metrics->num_rows_dropped_by_watermark.fetch_add(dropped);
-      metrics->num_state_store_instances.fetch_add(1);
-    }
+    timer->AddCommit(StatefulNowNanos() - commit_start);
+    AddPartitionMetrics(metrics, sm, updated, removed, dropped);
     return Status::OK();
   }
 
@@ -373,8 +339,6 @@ class StatefulSessionAggregateOp final : public PhysicalOperator {
   std::vector<DataType> other_types_;
   DataType session_type_;
   std::vector<std::vector<Batch>> outputs_;
-  std::atomic<int64_t> removal_ns_{0};
-  std::atomic<int64_t> commit_ns_{0};
   bool prepared_ = false;
 };
 
