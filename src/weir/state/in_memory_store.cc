@@ -1,74 +1,109 @@
 // The in-memory StateStore backend (state_store.h).
 //
-// Layout. The provider holds the latest committed version in an ordered map (the
-// base) and, for each of the last `retained_versions` commits, an undo record: the
-// value each key the commit wrote had before it (nullopt: absent). The undo records
-// cover a contiguous run of versions ending at the latest, so the oldest version that
-// can be reopened is latest - (number of undo records).
+// Layout. The provider holds the latest committed version (the base,
+// in_memory_base.h): a hash set of nodes, one per key with its value, for point
+// reads, and an ordered index of the nodes, for scans, which changes only when a key
+// is added or erased.
 //
-// An open store writes into a delta (key -> value, nullopt: removed) overlaid on the
-// base; reads look in the delta first and scans merge the two in key order. Only the
-// open store touches the base, and only one store is open at a time.
+// An open store keeps its changes in a list (a node and its value in the store's
+// view, or removed); the node of a key it changed holds the change's position. A key
+// the store adds gets its node when it is first put, marked as added: it is in the
+// view only through its change (and enters the index, with the other keys added
+// since, at the next scan or the commit). So a read is one hash lookup, a Put after
+// the Get of the same key none, and a scan walks the index once, taking each key's
+// value from its change if it has one and skipping the keys the view lacks; no
+// overlay is merged. Only the open store touches the base, and only one store is
+// open at a time.
 //
-// Commit swaps each delta value with the base's (ApplyDelta): afterwards the base is
-// the new version and the delta holds exactly that commit's undo record, so a commit
-// copies no value and allocates only for keys new to the base. Abort drops the delta.
+// Commit applies each change to its entry (swapping the values, so no value is
+// copied), erases the removed keys, and writes the undo record of the commit: the
+// value each key it changed had before (absent: not in the base), in one buffer.
+// Abort forgets the changes and erases the entries the store added. The provider
+// keeps the undo records of the last `retained_versions` commits; they cover a
+// contiguous run of versions ending at the latest, so the oldest version that can be
+// reopened is latest - (number of undo records).
 //
-// Reopening an older version v seeds the delta with the rollback of the commits after
-// v (each key they wrote, with its value at v), computed from copies of their undo
-// records: the store sees v while the base, and the newer versions, stay as they
-// are until it commits. Its commit then makes the undo record hold values at v
-// rather than at the latest, drops the undo records of the versions after v (a re-run
-// epoch replaces them), and makes v + 1 the latest.
+// Reopening an older version v seeds the store's changes with the rollback of the
+// commits after v (each key they wrote, with its value at v), decoded from their undo
+// records: the store sees v while the base, and the newer versions, stay as they are
+// until it commits. Its commit then makes the undo record hold values at v rather
+// than at the latest, drops the undo records of the versions after v (a re-run epoch
+// replaces them), and makes v + 1 the latest.
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <utility>
+#include <vector>
 
-#include <absl/container/btree_map.h>
-#include <absl/strings/string_view.h>
+#include <absl/container/flat_hash_map.h>
 
 #include "weir/common/check.h"
+#include "weir/state/in_memory_base.h"
 #include "weir/state/in_memory_store_internal.h"
 #include "weir/state/state_store.h"
 
 namespace weir::state {
 namespace {
 
-// std::less<std::string> makes absl use its three-way, transparent string compare:
-// lookups take a string view without building a std::string, and keys order as
-// unsigned bytes (the compare is memcmp's).
-using BaseMap = absl::btree_map<std::string, std::string>;
-// A delta (nullopt: removed) or an undo record (nullopt: absent before the commit).
-using DeltaMap = absl::btree_map<std::string, std::optional<std::string>>;
+using internal::AbslView;
+using internal::IndexKey;
+using internal::IndexProbe;
+using internal::InMemoryBase;
+using internal::kNoChange;
+using internal::Node;
 
-// The heterogeneous lookups take an absl::string_view, which Debian's absl does not
-// alias to std::string_view.
-absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
+// An undo record, or the rollback of several: key -> value (nullopt: absent).
+using Rollback = absl::flat_hash_map<std::string, std::optional<std::string>>;
 
-// Applies `delta` to `base` and leaves in `delta` the undo record of that change:
-// each key's previous value in `base` (nullopt: absent).
-void ApplyDelta(BaseMap* base, DeltaMap* delta) {
-  for (auto& [key, value] : *delta) {
-    auto it = base->lower_bound(key);
-    const bool present = it != base->end() && it->first == key;
-    if (value.has_value()) {
-      if (present) {
-        it->second.swap(*value);
-      } else {
-        base->emplace_hint(it, key, std::move(*value));
-        value.reset();
-      }
-    } else if (present) {
-      value = std::move(it->second);
-      base->erase(it);
+// An undo record is a buffer of (fixed32 key size, key, fixed32 value size or
+// kAbsent, value) items: one allocation per commit rather than two strings per key.
+constexpr uint32_t kAbsent = UINT32_MAX;
+
+void AppendFixed32(std::string* out, size_t n) {
+  WEIR_CHECK_LT(n, size_t{kAbsent});
+  const auto v = static_cast<uint32_t>(n);
+  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+void AppendUndo(std::string* undo, std::string_view key, const std::string* value) {
+  AppendFixed32(undo, key.size());
+  undo->append(key);
+  if (value == nullptr) {
+    const uint32_t absent = kAbsent;
+    undo->append(reinterpret_cast<const char*>(&absent), sizeof(absent));
+    return;
+  }
+  AppendFixed32(undo, value->size());
+  undo->append(*value);
+}
+
+// Adds the items of an undo record to `rollback`, overwriting what it has.
+void DecodeUndo(std::string_view undo, Rollback* rollback) {
+  auto fixed32 = [&undo] {
+    uint32_t v;
+    WEIR_CHECK_GE(undo.size(), sizeof(v));
+    std::memcpy(&v, undo.data(), sizeof(v));
+    undo.remove_prefix(sizeof(v));
+    return v;
+  };
+  while (!undo.empty()) {
+    const uint32_t key_size = fixed32();
+    std::string key(undo.substr(0, key_size));
+    undo.remove_prefix(key_size);
+    const uint32_t value_size = fixed32();
+    std::optional<std::string> value;
+    if (value_size != kAbsent) {
+      value.emplace(undo.substr(0, value_size));
+      undo.remove_prefix(value_size);
     }
+    rollback->insert_or_assign(std::move(key), std::move(value));
   }
 }
 
@@ -95,11 +130,20 @@ class InMemoryProvider final : public StateStoreProvider,
   }
 
   // For the open store.
-  BaseMap* base() { return &base_; }
+  InMemoryBase* base() { return &base_; }
+
+  // An empty buffer for the open store's undo record: the one of a forgotten
+  // version, so that a commit does not grow a new buffer from nothing.
+  std::string TakeUndoBuffer() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string buffer;
+    buffer.swap(spare_undo_);
+    return buffer;
+  }
 
   // Records the commit of the store opened at `version` (the base already holds the
   // new state) and closes it. Returns the new latest version.
-  int64_t FinishCommit(int64_t version, DeltaMap undo, const StateStoreMetrics& metrics) {
+  int64_t FinishCommit(int64_t version, std::string undo, const StateStoreMetrics& metrics) {
     std::lock_guard<std::mutex> lock(mu_);
     WEIR_CHECK(store_open_);
     // Purge may already have dropped some of the records of the versions after
@@ -107,7 +151,14 @@ class InMemoryProvider final : public StateStoreProvider,
     int64_t newer = std::min<int64_t>(latest_version_ - version, std::ssize(undo_));
     for (; newer > 0; --newer) undo_.pop_back();
     undo_.push_back(std::move(undo));
-    while (std::ssize(undo_) > retained_versions_) undo_.pop_front();
+    while (std::ssize(undo_) > retained_versions_) {
+      // Kept for the next commit unless far larger than this one's record.
+      if (undo_.front().capacity() <= 2 * undo_.back().size() + 4096) {
+        spare_undo_ = std::move(undo_.front());
+        spare_undo_.clear();  // keeps its capacity
+      }
+      undo_.pop_front();
+    }
     latest_version_ = version + 1;
     base_metrics_ = metrics;
     store_open_ = false;
@@ -131,30 +182,33 @@ class InMemoryProvider final : public StateStoreProvider,
   int64_t open_version_ = 0;    // guarded by mu_; meaningful while store_open_
   int64_t latest_version_ = 0;  // guarded by mu_
   // undo_[i] turns version OldestRetainedLocked() + i + 1 back into the one before.
-  std::deque<DeltaMap> undo_;       // guarded by mu_
+  std::deque<std::string> undo_;    // guarded by mu_
+  std::string spare_undo_;          // guarded by mu_; empty, a forgotten record's buffer
   StateStoreMetrics base_metrics_;  // guarded by mu_; of the base
 
   // The latest version. Written only by the open store (during its Commit, before
-  // FinishCommit clears store_open_ under mu_) and read only by it, so it needs no
-  // lock: GetStore, which opens the next store, synchronizes through mu_.
-  BaseMap base_;
+  // FinishCommit clears store_open_ under mu_, and for the keys it adds) and read only
+  // by it, so it needs no lock: GetStore, which opens the next store, synchronizes
+  // through mu_.
+  InMemoryBase base_;
 };
 
 // Thread-safety: not thread-safe; one thread at a time (state_store.h).
 class InMemoryStore final : public StateStore {
  public:
   InMemoryStore(std::shared_ptr<InMemoryProvider> provider, int64_t version,
-                const StateStoreMetrics& metrics, DeltaMap rollback)
+                const StateStoreMetrics& metrics, Rollback rollback)
       : provider_(std::move(provider)),
         base_(*provider_->base()),
         version_(version),
         metrics_(metrics),
         rollback_(std::move(rollback)) {
+    changes_.reserve(std::max(base_.last_changes, rollback_.size()));
     for (const auto& [key, value] : rollback_) {
       if (value.has_value()) {
-        WriteDelta(key, *value);
+        Write(key, *value);
       } else {
-        EraseDelta(key);
+        Erase(key);
       }
     }
     opened_metrics_ = metrics_;
@@ -166,13 +220,7 @@ class InMemoryStore final : public StateStore {
 
   Result<bool> Get(std::string_view key, std::string* value) override {
     RETURN_NOT_OK(CheckOpen("Get"));
-    const Position pos = Locate(key, /*remember=*/true);
-    const std::string* found = nullptr;
-    if (pos.in_delta) {
-      if (pos.delta->second.has_value()) found = &*pos.delta->second;
-    } else if (pos.base != base_.end()) {
-      found = &pos.base->second;
-    }
+    const std::string* found = ViewValue(Find(key, /*remember=*/true));
     if (found == nullptr) return false;
     value->assign(*found);
     return true;
@@ -180,13 +228,13 @@ class InMemoryStore final : public StateStore {
 
   Status Put(std::string_view key, std::string_view value) override {
     RETURN_NOT_OK(CheckWritable("Put"));
-    WriteDelta(key, value);
+    Write(key, value);
     return Status::OK();
   }
 
   Status Remove(std::string_view key) override {
     RETURN_NOT_OK(CheckWritable("Remove"));
-    EraseDelta(key);
+    Erase(key);
     return Status::OK();
   }
 
@@ -194,25 +242,21 @@ class InMemoryStore final : public StateStore {
 
   Status Iterate(const StateVisitor& visit) override { return PrefixScan({}, visit); }
 
-  Result<int64_t> Commit() override {
-    RETURN_NOT_OK(CheckWritable("Commit"));
-    cache_valid_ = false;
-    ApplyDelta(&base_, &delta_);
-    // delta_ now maps each key written to its value at the latest version; for the
-    // keys the commits after version_ wrote, the value at version_ is the rollback's.
-    for (auto& [key, value] : rollback_) delta_.insert_or_assign(key, std::move(value));
-    rollback_.clear();
-    state_ = State::kCommitted;
-    return provider_->FinishCommit(version_, std::move(delta_), metrics_);
-  }
+  Result<int64_t> Commit() override;
 
   void Abort() override {
     if (state_ != State::kOpen) return;
-    // A visitor that aborts would pull the delta from under the scan.
+    // A visitor that aborts would erase entries from under the scan.
     WEIR_CHECK_EQ(scan_depth_, 0);
     state_ = State::kAborted;
     cache_valid_ = false;
-    delta_.clear();
+    std::vector<IndexKey> erased;
+    for (const Change& c : changes_) {
+      c.node->change = kNoChange;
+      if (c.added) erased.push_back(IndexKey{internal::KeyHead(c.node->key()), c.node});
+    }
+    base_.EraseAll(&erased);
+    changes_.clear();
     rollback_.clear();
     metrics_ = opened_metrics_;
     provider_->ReleaseStore();
@@ -224,6 +268,14 @@ class InMemoryStore final : public StateStore {
 
  private:
   enum class State { kOpen, kCommitted, kAborted };
+
+  // A key the store changed.
+  struct Change {
+    Node* node;
+    std::string value;  // the key's value in the view, when `present`
+    bool present;       // false: removed
+    bool added;         // the key was not in the base: the store added its entry
+  };
 
   Status CheckOpen(const char* what) const {
     if (__builtin_expect(state_ == State::kOpen, 1)) return Status::OK();
@@ -253,85 +305,96 @@ class InMemoryStore final : public StateStore {
     metrics_.memory_used_bytes += static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size);
   }
 
-  // Where a key is in the view: its delta entry, or else its base entry.
-  struct Position {
-    DeltaMap::iterator delta;  // delta_.lower_bound(key)
-    bool in_delta = false;     // delta points at the key's entry
-    BaseMap::iterator base;    // when !in_delta: base_.find(key)
-  };
-
-  // With `remember`, a later Locate of the same key finds the position in the cache.
-  Position Locate(std::string_view key, bool remember = false) {
-    if (cache_valid_ && key == cached_key_) return cached_;
-    Position pos;
-    pos.delta = delta_.lower_bound(AbslView(key));
-    pos.in_delta = pos.delta != delta_.end() && pos.delta->first == key;
-    if (!pos.in_delta) pos.base = base_.find(AbslView(key));
+  // The key's node in the base (nullptr: none). With `remember`, a later Find of the
+  // same key takes it from the cache.
+  Node* Find(std::string_view key, bool remember = false) {
+    if (cache_valid_ && key == cached_key_) return cached_node_;
+    Node* node = base_.Find(key);
     if (remember) {
       cached_key_.assign(key);
-      cached_ = pos;
+      cached_node_ = node;
       cache_valid_ = true;
     }
-    return pos;
+    return node;
+  }
+
+  // The node's value in the view (nullptr: not in the view).
+  const std::string* ViewValue(const Node* node) const {
+    if (node == nullptr) return nullptr;
+    if (node->change == kNoChange) return &node->value;
+    const Change& c = changes_[node->change];
+    return c.present ? &c.value : nullptr;
+  }
+
+  // Gives an entry a change, its value unset.
+  Change& NewChange(Node* node, bool added) {
+    WEIR_CHECK_LT(changes_.size(), size_t{kNoChange});
+    node->change = static_cast<uint32_t>(changes_.size());
+    return changes_.emplace_back(Change{node, std::string(), false, added});
   }
 
   // Makes the view map `key` to `value`.
-  void WriteDelta(std::string_view key, std::string_view value) {
-    const Position pos = Locate(key);
-    if (pos.in_delta) {
-      std::optional<std::string>& slot = pos.delta->second;
-      if (slot.has_value()) {
-        ResizeEntry(slot->size(), value.size());
-        slot->assign(value);  // reuses the string's buffer
-      } else {
-        AddEntry(key, value);
-        slot.emplace(value);
-      }
+  void Write(std::string_view key, std::string_view value) {
+    Node* node = Find(key);
+    if (node == nullptr) {
+      AddEntry(key, value);
+      node = base_.Add(key);
+      // A cached miss may be this key's.
+      if (cached_node_ == nullptr) cache_valid_ = false;
+      Change& c = NewChange(node, /*added=*/true);
+      c.value.assign(value);
+      c.present = true;
       return;
     }
-    if (pos.base != base_.end()) {
-      ResizeEntry(pos.base->second.size(), value.size());
+    if (node->change == kNoChange) {
+      ResizeEntry(node->value.size(), value.size());
+      Change& c = NewChange(node, /*added=*/false);
+      c.value.assign(value);
+      c.present = true;
+      return;
+    }
+    Change& c = changes_[node->change];
+    if (c.present) {
+      ResizeEntry(c.value.size(), value.size());
     } else {
       AddEntry(key, value);
     }
-    delta_.emplace_hint(pos.delta, std::piecewise_construct, std::forward_as_tuple(key),
-                        std::forward_as_tuple(std::in_place, value));
-    cache_valid_ = false;  // inserting moved the delta's entries
+    c.value.assign(value);  // reuses the string's buffer
+    c.present = true;
   }
 
   // Makes the view not contain `key`.
-  void EraseDelta(std::string_view key) {
-    const Position pos = Locate(key);
-    if (pos.in_delta) {
-      if (pos.delta->second.has_value()) {
-        SubtractEntry(key, *pos.delta->second);
-        pos.delta->second.reset();
-      }
+  void Erase(std::string_view key) {
+    Node* node = Find(key);
+    if (node == nullptr) return;  // neither in the base nor written: nothing to undo
+    if (node->change == kNoChange) {
+      SubtractEntry(key, node->value);
+      NewChange(node, /*added=*/false);
       return;
     }
-    if (pos.base == base_.end()) return;  // neither in the base nor written: nothing to undo
-    SubtractEntry(key, pos.base->second);
-    delta_.emplace_hint(pos.delta, std::piecewise_construct, std::forward_as_tuple(key),
-                        std::forward_as_tuple(std::nullopt));
-    cache_valid_ = false;  // inserting moved the delta's entries
+    Change& c = changes_[node->change];
+    if (!c.present) return;
+    SubtractEntry(key, c.value);
+    c.present = false;
+    c.value.clear();
   }
 
   // Keeps the provider, and with it the base, alive while the store is.
   const std::shared_ptr<InMemoryProvider> provider_;
-  BaseMap& base_;
+  InMemoryBase& base_;
   const int64_t version_;
   StateStoreMetrics opened_metrics_;  // of version_
-  StateStoreMetrics metrics_;         // of the view: base_ overlaid with delta_
-  DeltaMap delta_;
+  StateStoreMetrics metrics_;         // of the view: the base with changes_ applied
+  std::vector<Change> changes_;
   // When opened at an older version than the latest: the value at version_ of each
-  // key a later commit wrote. Already applied to delta_; Commit needs it again.
-  DeltaMap rollback_;
-  // Where the last key Get looked up is, so that the Put or Remove of that key which
-  // usually follows (an aggregation reads a group, then writes it) searches neither
-  // map again. The base does not change while the store is open; the delta's
-  // iterators stay valid until an insertion, which clears cache_valid_.
+  // key a later commit wrote. Already applied to changes_; Commit needs it again.
+  Rollback rollback_;
+  // The node of the last key Get looked up, so that the Put or Remove of that key
+  // which usually follows (an aggregation reads a group, then writes it) does not
+  // search the base again. Nodes stay where they are until Commit or Abort; adding
+  // a key invalidates a cached miss.
   std::string cached_key_;
-  Position cached_;
+  Node* cached_node_ = nullptr;
   bool cache_valid_ = false;
   State state_ = State::kOpen;
   // Scans in progress (a visitor may scan too); writes are refused while > 0.
@@ -345,36 +408,50 @@ Status InMemoryStore::PrefixScan(std::string_view prefix, const StateVisitor& vi
     explicit ScanGuard(int* d) : depth(d) { ++*depth; }
     ~ScanGuard() { --*depth; }
   } guard(&scan_depth_);
-  // The keys with a prefix are a contiguous run starting at lower_bound(prefix).
-  auto b = base_.lower_bound(AbslView(prefix));
-  auto d = delta_.lower_bound(AbslView(prefix));
-  const auto in_b = [&] {
-    return b != base_.end() && std::string_view(b->first).starts_with(prefix);
-  };
-  const auto in_d = [&] {
-    return d != delta_.end() && std::string_view(d->first).starts_with(prefix);
-  };
-  bool more_b = in_b();
-  bool more_d = in_d();
-  bool go_on = true;
-  while (go_on && (more_b || more_d)) {
-    // < 0: the base's key comes first; 0: the delta's entry replaces the base's.
-    const int order = !more_d ? -1 : !more_b ? 1 : b->first.compare(d->first);
-    if (order < 0) {
-      go_on = visit(b->first, b->second);
-      ++b;
-      more_b = in_b();
-    } else {
-      if (d->second.has_value()) go_on = visit(d->first, *d->second);
-      ++d;
-      more_d = in_d();
-      if (order == 0) {
-        ++b;
-        more_b = in_b();
-      }
-    }
+  // The keys with a prefix are a contiguous run starting at lower_bound(prefix). The
+  // visitor cannot write, so the index does not change under the scan.
+  const auto& index = base_.index();
+  for (auto it = index.lower_bound(IndexProbe{internal::KeyHead(prefix), prefix});
+       it != index.end(); ++it) {
+    const Node* node = it->node;
+    const std::string_view key = node->key();
+    if (!key.starts_with(prefix)) break;
+    const std::string* value = ViewValue(node);
+    if (value != nullptr && !visit(key, *value)) break;
   }
   return Status::OK();
+}
+
+Result<int64_t> InMemoryStore::Commit() {
+  RETURN_NOT_OK(CheckWritable("Commit"));
+  cache_valid_ = false;
+  std::string undo = provider_->TakeUndoBuffer();
+  std::vector<IndexKey> erased;  // the keys removed
+  for (Change& c : changes_) {
+    Node* node = c.node;
+    node->change = kNoChange;
+    // The undo record holds the key's value at version_: the base's, unless a commit
+    // after version_ changed it (then the rollback has it).
+    auto rolled = rollback_.empty() ? rollback_.end() : rollback_.find(AbslView(node->key()));
+    if (rolled != rollback_.end()) {
+      AppendUndo(&undo, node->key(), rolled->second.has_value() ? &*rolled->second : nullptr);
+    } else if (!c.added) {
+      AppendUndo(&undo, node->key(), &node->value);
+    } else if (c.present) {
+      AppendUndo(&undo, node->key(), nullptr);
+    }  // else added and removed again: absent before and after
+    if (c.present) {
+      node->value.swap(c.value);
+    } else {
+      erased.push_back(IndexKey{internal::KeyHead(node->key()), node});
+    }
+  }
+  base_.EraseAll(&erased);
+  base_.last_changes = changes_.size();
+  changes_.clear();
+  rollback_.clear();
+  state_ = State::kCommitted;
+  return provider_->FinishCommit(version_, std::move(undo), metrics_);
 }
 
 Result<StateStorePtr> InMemoryProvider::GetStore(int64_t version) {
@@ -392,10 +469,8 @@ Result<StateStorePtr> InMemoryProvider::GetStore(int64_t version) {
                             " (retained_versions " + std::to_string(retained_versions_) + ")");
   }
   // Newest first, so that an older commit's value of a key overwrites a newer one's.
-  DeltaMap rollback;
-  for (int64_t v = latest_version_; v > version; --v) {
-    for (const auto& [key, value] : undo_[v - oldest - 1]) rollback.insert_or_assign(key, value);
-  }
+  Rollback rollback;
+  for (int64_t v = latest_version_; v > version; --v) DecodeUndo(undo_[v - oldest - 1], &rollback);
   store_open_ = true;
   open_version_ = version;
   return StateStorePtr(std::make_unique<InMemoryStore>(shared_from_this(), version, base_metrics_,

@@ -117,9 +117,9 @@ class StateStoreRegistry {
 // The process-wide registry of in-memory providers.
 StateStoreRegistry* InMemoryStateStores();
 
-// An in-memory provider: the latest version in an ordered map, plus undo records
-// of the last `retained_versions` commits so that an earlier version can be
-// reopened (a re-run of an epoch whose commit record never landed).
+// An in-memory provider: the latest version in a hash set with an ordered index,
+// plus undo records of the last `retained_versions` commits so that an earlier
+// version can be reopened (a re-run of an epoch whose commit record never landed).
 StateStoreProviderPtr MakeInMemoryStateStoreProvider(int retained_versions = 2);
 
 }  // namespace weir::state
