@@ -84,19 +84,20 @@ void RunWindows(benchmark::State& state, const std::string& window) {
   for (auto _ : state) {
     SteppingClock clock;
     SessionOptions options;
-    const std::string dir = (std::filesystem::temp_directory_path() /
-                             ("weir-window-bench-" + std::to_string(getpid())))
-                                .string();
+    const std::string dir =
+        (std::filesystem::temp_directory_path() / ("weir-window-bench-" + std::to_string(getpid())))
+            .string();
     options.data_dir = dir;
     std::unique_ptr<Env> env = NewMemEnv();
     options.env = env.get();
     Session session = Session::Open(options).ValueOrDie();
     stream::ConnectorRegistry& registry = session.sql_session().connectors();
-    registry.RegisterSource("stepping_rate", [&clock, &registry](const stream::ConnectorContext& c) {
-      stream::ConnectorContext ctx = c;
-      ctx.clock = &clock;
-      return registry.MakeSource("rate", ctx);
-    });
+    registry.RegisterSource("stepping_rate",
+                            [&clock, &registry](const stream::ConnectorContext& c) {
+                              stream::ConnectorContext ctx = c;
+                              ctx.clock = &clock;
+                              return registry.MakeSource("rate", ctx);
+                            });
     auto progress = std::make_shared<Progress>();
     session.Streams().AddListener(progress);
     const std::string sql =

@@ -10,9 +10,8 @@
 #include "weir/plan/binder.h"
 #include "weir/plan/optimizer.h"
 #include "weir/sql/parser.h"
-#include "weir/types/builder.h"
-
 #include "weir/stream/stream_internal.h"
+#include "weir/types/builder.h"
 
 namespace weir::api {
 

@@ -269,4 +269,33 @@ std::string ExprList(const std::vector<ExprPtr>& exprs) {
   return out;
 }
 
+Status ProcessWholePartitions(PhysicalOperator& child, ExecContext& ctx,
+                              const std::function<Result<Batch>(Batch)>& process,
+                              std::vector<std::shared_ptr<const std::vector<Batch>>>* outputs) {
+  const int n = child.num_partitions();
+  outputs->assign(static_cast<size_t>(n), nullptr);
+  TaskGroup group(ctx.pool);
+  for (int p = 0; p < n; ++p) {
+    group.Spawn([&, p]() -> Status {
+      std::vector<Batch> in;
+      ASSIGN_OR_RAISE(BatchStreamPtr s, child.Execute(ctx, p));
+      Batch b;
+      while (true) {
+        RETURN_NOT_OK(CheckCancelled(ctx));
+        ASSIGN_OR_RAISE(bool more, s->Next(&b));
+        if (!more) break;
+        if (b.num_rows() > 0) in.push_back(std::move(b));
+      }
+      auto out = std::make_shared<std::vector<Batch>>();
+      if (!in.empty()) {
+        ASSIGN_OR_RAISE(Batch result, process(ConcatBatches(child.schema(), in)));
+        *out = SplitBatch(result);
+      }
+      (*outputs)[static_cast<size_t>(p)] = std::move(out);
+      return Status::OK();
+    });
+  }
+  return group.Wait();
+}
+
 }  // namespace weir::exec

@@ -71,6 +71,14 @@ Status DrainPartitions(PhysicalOperator& op, ExecContext& ctx,
 // The number of tasks DrainPartitions will use for `op`.
 int DrainTasks(const PhysicalOperator& op, const ExecContext& ctx, int max_tasks = 0);
 
+// For operators that process each input partition whole (window functions, session
+// windows): runs every partition of `child` on ctx.pool, concatenates its rows into
+// one dense batch and sets (*outputs)[p] to `process`'s result split into batches
+// (empty for an empty partition).
+Status ProcessWholePartitions(PhysicalOperator& child, ExecContext& ctx,
+                              const std::function<Result<Batch>(Batch)>& process,
+                              std::vector<std::shared_ptr<const std::vector<Batch>>>* outputs);
+
 // Collects every partition's batches (partition order kept) into one vector.
 Result<std::vector<Batch>> DrainAll(PhysicalOperator& op, ExecContext& ctx);
 

@@ -116,30 +116,9 @@ class WindowOp final : public PhysicalOperator {
 
   Status Prepare(ExecContext& ctx) override {
     RETURN_NOT_OK(PhysicalOperator::Prepare(ctx));
-    PhysicalOperator& child = *children()[0];
-    outputs_.assign(static_cast<size_t>(num_partitions()), nullptr);
-    TaskGroup group(ctx.pool);
-    for (int p = 0; p < num_partitions(); ++p) {
-      group.Spawn([&, p]() -> Status {
-        std::vector<Batch> in;
-        ASSIGN_OR_RAISE(BatchStreamPtr s, child.Execute(ctx, p));
-        Batch b;
-        while (true) {
-          RETURN_NOT_OK(CheckCancelled(ctx));
-          ASSIGN_OR_RAISE(bool more, s->Next(&b));
-          if (!more) break;
-          if (b.num_rows() > 0) in.push_back(std::move(b));
-        }
-        auto out = std::make_shared<std::vector<Batch>>();
-        if (!in.empty()) {
-          ASSIGN_OR_RAISE(Batch result, Process(ctx, ConcatBatches(child.schema(), in)));
-          *out = SplitBatch(result);
-        }
-        outputs_[static_cast<size_t>(p)] = std::move(out);
-        return Status::OK();
-      });
-    }
-    return group.Wait();
+    return ProcessWholePartitions(
+        *children()[0], ctx, [&](Batch batch) { return Process(ctx, std::move(batch)); },
+        &outputs_);
   }
 
   Result<BatchStreamPtr> Execute(ExecContext&, int p) override {

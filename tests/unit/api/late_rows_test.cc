@@ -68,7 +68,7 @@ TEST_F(LateRowsTest, LateRowsOfAWindowedCountGoToTheirOwnSink) {
   add(20, "b");  // the watermark moves to 15 s and closes [0, 10)
   EXPECT_EQ(Rows("SELECT CAST(start AS STRING), k, n FROM counts"),
             std::vector<std::string>{"1970-01-01 00:00:00|a|1"});
-  add(3, "a");  // late: its window is closed
+  add(3, "a");   // late: its window is closed
   add(19, "c");  // on time
   EXPECT_EQ(Rows("SELECT k, CAST(window.end AS STRING) FROM late"),
             std::vector<std::string>{"a|1970-01-01 00:00:10"});
@@ -77,7 +77,8 @@ TEST_F(LateRowsTest, LateRowsOfAWindowedCountGoToTheirOwnSink) {
             std::vector<std::string>{"1970-01-01 00:00:00|a|1"});
   bool counted = false;
   for (const StreamingQueryProgress& p : (*q)->recent_progress()) {
-    for (const auto& op : p.state_operators) counted = counted || op.num_rows_dropped_by_watermark == 1;
+    for (const auto& op : p.state_operators)
+      counted = counted || op.num_rows_dropped_by_watermark == 1;
   }
   EXPECT_TRUE(counted);
   (*q)->Stop();

@@ -71,10 +71,10 @@ TEST(UnsupportedOperationsTest, StreamingAggregationRules) {
   EXPECT_EQ(Check("SELECT id, count(*) AS c FROM events GROUP BY id ORDER BY c DESC LIMIT 3",
                   OutputMode::kComplete),
             "");
-  EXPECT_EQ(Rule("SELECT id, count(*) AS c FROM events GROUP BY id ORDER BY c",
-                 OutputMode::kUpdate),
-            "Sorting is not supported on streaming DataFrames/Datasets, unless it is on "
-            "aggregated DataFrame/Dataset in Complete output mode");
+  EXPECT_EQ(
+      Rule("SELECT id, count(*) AS c FROM events GROUP BY id ORDER BY c", OutputMode::kUpdate),
+      "Sorting is not supported on streaming DataFrames/Datasets, unless it is on "
+      "aggregated DataFrame/Dataset in Complete output mode");
   EXPECT_EQ(Rule("SELECT count(DISTINCT id) FROM events", OutputMode::kUpdate),
             "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider "
             "using approx_count_distinct() instead.");
