@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <limits>
 
 #include <absl/container/flat_hash_map.h>
@@ -52,31 +53,36 @@ class WindowTable {
  public:
   explicit WindowTable(const std::vector<AggregateCall>* calls) : states_(calls) {}
 
-  // The state row of window `start` for the encoded other keys `key`.
+  // The state row of window `start` for the encoded other keys `key`. Looked up by
+  // views: only a new row copies its key, once.
   uint32_t Row(int64_t start, std::string_view key) {
-    scratch_.clear();
-    AppendEventTimePrefix(start, &scratch_);
-    scratch_.append(key);
-    auto [it, inserted] = rows_.try_emplace(scratch_, states_.size());
-    if (inserted) {
-      states_.Grow(states_.size() + 1);
-      keys_.push_back(scratch_);
-    }
-    return it->second;
+    auto& rows = by_start_[start];
+    auto it = rows.find(key);
+    if (it != rows.end()) return it->second;
+    const uint32_t row = states_.size();
+    states_.Grow(row + 1);
+    fresh_ = true;
+    keys_.emplace_back(key);  // a deque: the string, and a view of it, never move
+    starts_.push_back(start);
+    rows.emplace(std::string_view(keys_.back()), row);
+    return row;
   }
   AggregateStates& states() { return states_; }
   // Window start and other keys of row r.
-  int64_t start(uint32_t r) const { return DecodeEventTimePrefix(keys_[r]).value_or(0); }
-  std::string_view other(uint32_t r) const {
-    return std::string_view(keys_[r]).substr(kEventTimePrefixBytes);
-  }
+  int64_t start(uint32_t r) const { return starts_[r]; }
+  std::string_view other(uint32_t r) const { return keys_[r]; }
   uint32_t size() const { return states_.size(); }
+  // Whether the newest row has had nothing merged into it yet.
+  bool fresh() const { return fresh_; }
+  void set_fresh(bool fresh) { fresh_ = fresh; }
 
  private:
   AggregateStates states_;
-  absl::flat_hash_map<std::string, uint32_t> rows_;
-  std::vector<std::string> keys_;
-  std::string scratch_;
+  bool fresh_ = false;
+  // Few windows are output at once: one map of keys per window start.
+  absl::flat_hash_map<int64_t, absl::flat_hash_map<std::string_view, uint32_t>> by_start_;
+  std::deque<std::string> keys_;
+  std::vector<int64_t> starts_;
 };
 
 class StatefulPanedAggregateOp final : public PhysicalOperator {
@@ -150,6 +156,12 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
   Status MergeStored(EvalContext& ectx, std::string_view bytes, WindowTable* table, uint32_t row,
                      AggregateStates* scratch) const {
     const auto& calls = core_.aggregates();
+    if (row + 1 == table->size() && table->fresh()) {
+      // The window's first pane: its states become the window's (an Init'ed state
+      // merged with x is x).
+      table->set_fresh(false);
+      return DeserializeStates(calls, bytes, table->states(), row);
+    }
     if (scratch->size() == 0) {
       scratch->Grow(1);
     } else {
