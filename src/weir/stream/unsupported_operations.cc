@@ -14,8 +14,7 @@ using plan::LogicalKind;
 using plan::LogicalPlan;
 
 constexpr const char* kStatefulLater =
-    " keeps state across micro-batches, which weir's stateful processing will bring; it is "
-    "not implemented yet";
+    " keeps state across micro-batches in a way weir has not implemented yet";
 
 Status Refuse(const LogicalPlan& node, const std::string& msg) {
   return Status::Unsupported(msg + ";\n" + node.Describe());
