@@ -6,9 +6,9 @@
 // saying so), followed by ";\n" and the operator's EXPLAIN line:
 //  - a plan without stream inputs;
 //  - Complete output mode without a streaming aggregation;
-//  - streaming aggregation, DISTINCT (deduplication) and stream-stream joins — they
-//    keep state, which comes with weir's stateful processing; distinct aggregates and
-//    grouping sets on streams also as in Spark;
+//  - an aggregation in Append mode without an event-time group key, more than one
+//    aggregation in Update mode, stream-stream joins outside Spark's rules (see
+//    docs/streaming.md); distinct aggregates and grouping sets on streams as in Spark;
 //  - Sort on a stream (allowed only on an aggregated stream in Complete mode);
 //  - LIMIT on a stream in Append and Update modes, OFFSET on a stream;
 //  - INTERSECT and EXCEPT with a stream input;
