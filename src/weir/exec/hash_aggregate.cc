@@ -133,6 +133,14 @@ Status AggregationCore::Consume(ExecContext& ctx, AggTable* t, const Batch& b) c
   return Status::OK();
 }
 
+std::string AggregationCore::AggregateList() const {
+  std::string out;
+  for (size_t i = 0; i < aggregates_.size(); ++i) {
+    out += (i > 0 ? ", " : "") + aggregates_[i].ToString();
+  }
+  return out;
+}
+
 Status AggregationCore::FinalizeStates(EvalContext& ectx, const AggregateStates& states,
                                        const std::vector<uint32_t>& rows,
                                        std::vector<ColumnPtr>* cols) const {
@@ -172,10 +180,7 @@ class HashAggregateOp final : public PhysicalOperator {
   }
 
   std::string Describe() const override {
-    std::string fns;
-    for (size_t i = 0; i < core_.aggregates().size(); ++i) {
-      fns += (i > 0 ? ", " : "") + core_.aggregates()[i].ToString();
-    }
+    const std::string fns = core_.AggregateList();
     return "HashAggregate(keys=[" + ExprList(core_.groups()) + "], functions=[" + fns + "])";
   }
 

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "weir/exec/aggregate_states.h"
@@ -67,6 +68,9 @@ class AggregationCore {
   // state(out, fg) := state(out, fg) (+) state(in, g), for every aggregate.
   Status MergeGroup(EvalContext& ectx, AggTable& out, uint32_t fg, const AggTable& in,
                     uint32_t g) const;
+
+  // "count(1), sum(x)": the aggregate calls, for Describe().
+  std::string AggregateList() const;
 
   // The aggregate result columns of `states` (one state row per output row, in
   // order), appended to *cols.

@@ -181,10 +181,7 @@ class StatefulAggregateOp final : public PhysicalOperator {
   }
 
   std::string Describe() const override {
-    std::string fns;
-    for (size_t i = 0; i < core_.aggregates().size(); ++i) {
-      fns += (i > 0 ? ", " : "") + core_.aggregates()[i].ToString();
-    }
+    const std::string fns = core_.AggregateList();
     static const char* const kModes[] = {"Append", "Update", "Complete"};
     return "StatefulAggregate(keys=[" + ExprList(core_.groups()) + "], functions=[" + fns +
            "], operator=" + std::to_string(context_.operator_id) +

@@ -23,16 +23,11 @@
 #include "weir/exec/operators.h"
 #include "weir/exec/state_codec.h"
 #include "weir/exec/stateful.h"
+#include "weir/exec/stateful_internal.h"
 
 namespace weir::exec {
 
 namespace {
-
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 PhysicalOperatorPtr PartitionByKeys(PhysicalOperatorPtr child, const std::vector<int>& keys,
                                     int partitions) {
@@ -67,19 +62,14 @@ class StatefulDeduplicateOp final : public PhysicalOperator {
       return Status::Internal("stateful deduplicate: within the watermark without event time");
     }
     RETURN_NOT_OK(PhysicalOperator::Prepare(ctx));
-    const int64_t start = NowNanos();
+    EpochTimer timer;
     outputs_.assign(context_.providers.size(), {});
     TaskGroup group(ctx.pool);
     for (int p = 0; p < num_partitions(); ++p) {
-      group.Spawn([this, &ctx, p]() { return RunPartition(ctx, p); });
+      group.Spawn([this, &ctx, p, &timer]() { return RunPartition(ctx, p, &timer); });
     }
     RETURN_NOT_OK(group.Wait());
-    if (context_.metrics) {
-      context_.metrics->all_updates_time_ns.fetch_add(
-          NowNanos() - start - removal_ns_.load() - commit_ns_.load(), std::memory_order_relaxed);
-      context_.metrics->all_removals_time_ns.fetch_add(removal_ns_.load());
-      context_.metrics->commit_time_ns.fetch_add(commit_ns_.load());
-    }
+    timer.Report(context_.metrics.get());
     prepared_ = true;
     return Status::OK();
   }
@@ -104,7 +94,7 @@ class StatefulDeduplicateOp final : public PhysicalOperator {
  private:
   bool EvictsByKey() const { return spec_.evict_by.index >= 0; }
 
-  Status RunPartition(ExecContext& ctx, int p) {
+  Status RunPartition(ExecContext& ctx, int p, EpochTimer* timer) {
     ASSIGN_OR_RAISE(state::StateStorePtr store,
                     context_.providers[static_cast<size_t>(p)]->GetStore(context_.batch_id));
     PartitionCounts counts;
@@ -117,24 +107,17 @@ class StatefulDeduplicateOp final : public PhysicalOperator {
       if (!more) break;
       RETURN_NOT_OK(Consume(*store, b, &encoder, &counts, &outputs_[static_cast<size_t>(p)]));
     }
-    const int64_t removal_start = NowNanos();
+    const int64_t removal_start = StatefulNowNanos();
     RETURN_NOT_OK(Evict(*store, &counts));
-    const int64_t removal_ns = NowNanos() - removal_start;
+    timer->AddRemoval(StatefulNowNanos() - removal_start);
 
     const state::StateStoreMetrics sm = store->metrics();
-    const int64_t commit_start = NowNanos();
+    const int64_t commit_start = StatefulNowNanos();
     RETURN_NOT_OK(store->Commit().status());
-    commit_ns_.fetch_add(NowNanos() - commit_start);
-    removal_ns_.fetch_add(removal_ns);
-    if (StatefulMetrics* m = context_.metrics.get()) {
-      m->num_rows_total.fetch_add(sm.num_keys);
-      m->memory_used_bytes.fetch_add(sm.memory_used_bytes);
-      m->num_rows_updated.fetch_add(counts.updated);
-      m->num_rows_removed.fetch_add(counts.removed);
-      m->num_rows_dropped_by_watermark.fetch_add(counts.dropped);
-      m->num_keys_behind_watermark.fetch_add(counts.behind);
-      m->num_state_store_instances.fetch_add(1);
-    }
+    timer->AddCommit(StatefulNowNanos() - commit_start);
+    StatefulMetrics* metrics = context_.metrics.get();
+    AddPartitionMetrics(metrics, sm, counts.updated, counts.removed, counts.dropped);
+    if (metrics != nullptr) metrics->num_keys_behind_watermark.fetch_add(counts.behind);
     return Status::OK();
   }
 
@@ -245,8 +228,6 @@ class StatefulDeduplicateOp final : public PhysicalOperator {
   DeduplicateSpec spec_;
   StatefulContext context_;
   std::vector<std::vector<Batch>> outputs_;
-  std::atomic<int64_t> removal_ns_{0};
-  std::atomic<int64_t> commit_ns_{0};
   bool prepared_ = false;
 };
 

@@ -25,17 +25,12 @@
 #include "weir/exec/operators.h"
 #include "weir/exec/state_codec.h"
 #include "weir/exec/stateful.h"
+#include "weir/exec/stateful_internal.h"
 #include "weir/exec/stateful_join_state.h"
 
 namespace weir::exec {
 
 namespace {
-
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 class StreamJoinOp;
 
@@ -124,19 +119,14 @@ class StreamJoinOp final : public PhysicalOperator {
     if (context_.providers.empty()) {
       return Status::Internal("stream-stream join without state partitions");
     }
-    const int64_t start = NowNanos();
+    EpochTimer timer;
     outputs_.assign(context_.providers.size(), std::vector<Batch>{});
     TaskGroup group(ctx.pool);
     for (int p = 0; p < num_partitions(); ++p) {
-      group.Spawn([this, &ctx, p]() { return RunPartition(ctx, p); });
+      group.Spawn([this, &ctx, p, &timer]() { return RunPartition(ctx, p, &timer); });
     }
     RETURN_NOT_OK(group.Wait());
-    if (context_.metrics) {
-      context_.metrics->all_updates_time_ns.fetch_add(
-          std::max<int64_t>(0, NowNanos() - start - removal_ns_.load() - commit_ns_.load()));
-      context_.metrics->all_removals_time_ns.fetch_add(removal_ns_.load());
-      context_.metrics->commit_time_ns.fetch_add(commit_ns_.load());
-    }
+    timer.Report(context_.metrics.get());
     prepared_ = true;
     return Status::OK();
   }
@@ -193,7 +183,7 @@ class StreamJoinOp final : public PhysicalOperator {
     }
   }
 
-  Status RunPartition(ExecContext& ctx, int p) {
+  Status RunPartition(ExecContext& ctx, int p, EpochTimer* timer) {
     EvalContext ectx(ctx.eval);
     ASSIGN_OR_RAISE(state::StateStorePtr store,
                     context_.providers[static_cast<size_t>(p)]->GetStore(context_.batch_id));
@@ -203,19 +193,19 @@ class StreamJoinOp final : public PhysicalOperator {
     RETURN_NOT_OK(DrainSide(ctx, p, false, &join));
 
     // Eviction, after all of the epoch's matches; outer rows left before right.
-    const int64_t removal_start = NowNanos();
+    const int64_t removal_start = StatefulNowNanos();
     RETURN_NOT_OK(join.Evict(true));
     RETURN_NOT_OK(join.Evict(false));
     ASSIGN_OR_RAISE(int64_t behind_left, join.CountBehind(true));
     ASSIGN_OR_RAISE(int64_t behind_right, join.CountBehind(false));
     RETURN_NOT_OK(join.state().Save());
-    removal_ns_.fetch_add(NowNanos() - removal_start);
+    timer->AddRemoval(StatefulNowNanos() - removal_start);
 
     const state::StateStoreMetrics sm = store->metrics();
-    const int64_t commit_start = NowNanos();
+    const int64_t commit_start = StatefulNowNanos();
     ASSIGN_OR_RAISE(int64_t version, store->Commit());
     (void)version;
-    commit_ns_.fetch_add(NowNanos() - commit_start);
+    timer->AddCommit(StatefulNowNanos() - commit_start);
     if (StatefulMetrics* m = context_.metrics.get()) {
       m->num_rows_total.fetch_add(join.state().rows(true) + join.state().rows(false));
       m->memory_used_bytes.fetch_add(sm.memory_used_bytes);
@@ -232,8 +222,6 @@ class StreamJoinOp final : public PhysicalOperator {
   StatefulContext context_;
   SchemaPtr pair_schema_;
   std::vector<std::vector<Batch>> outputs_;
-  std::atomic<int64_t> removal_ns_{0};
-  std::atomic<int64_t> commit_ns_{0};
   bool prepared_ = false;
 };
 

@@ -137,10 +137,7 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
   }
 
   std::string Describe() const override {
-    std::string fns;
-    for (size_t i = 0; i < core_.aggregates().size(); ++i) {
-      fns += (i > 0 ? ", " : "") + core_.aggregates()[i].ToString();
-    }
+    const std::string fns = core_.AggregateList();
     return "StatefulPanedAggregate(keys=[" + ExprList(core_.groups()) +
            "], window=" + std::to_string(panes_.window_micros) +
            "us, slide=" + std::to_string(panes_.slide_micros) + "us, functions=[" + fns +

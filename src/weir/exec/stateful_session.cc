@@ -112,10 +112,7 @@ class StatefulSessionAggregateOp final : public PhysicalOperator {
   }
 
   std::string Describe() const override {
-    std::string fns;
-    for (size_t i = 0; i < core_.aggregates().size(); ++i) {
-      fns += (i > 0 ? ", " : "") + core_.aggregates()[i].ToString();
-    }
+    const std::string fns = core_.AggregateList();
     return "StatefulSessionWindowAggregate(keys=[" + ExprList(core_.groups()) +
            "], session=" + std::to_string(session_group_) + ", functions=[" + fns +
            "], operator=" + std::to_string(context_.operator_id) + ")";
