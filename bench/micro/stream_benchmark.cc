@@ -25,24 +25,12 @@
 #include "weir/weir.h"
 
 #include "ratio_reporter.h"
+#include "stepping_clock.h"
 
 namespace weir {
 namespace {
 
 constexpr int64_t kLargeEpochRows = 1'000'000;
-
-// NowMicros moves one second per call; the rest is the system clock's.
-class SteppingClock final : public Clock {
- public:
-  int64_t NowMicros() override {
-    return 1'700'000'000'000'000 + 1'000'000 * calls_.fetch_add(1, std::memory_order_relaxed);
-  }
-  int64_t MonotonicNanos() override { return SystemClock()->MonotonicNanos(); }
-  void SleepForMicros(int64_t micros) override { SystemClock()->SleepForMicros(micros); }
-
- private:
-  std::atomic<int64_t> calls_{0};
-};
 
 // Counts the epochs a query completed; Wait blocks until a count is reached.
 class EpochCounter final : public StreamingQueryListener {

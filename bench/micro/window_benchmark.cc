@@ -22,6 +22,7 @@
 #include "weir/weir.h"
 
 #include "ratio_reporter.h"
+#include "stepping_clock.h"
 
 namespace weir {
 namespace {
@@ -29,18 +30,6 @@ namespace {
 constexpr int64_t kEvents = 10'000'000;
 constexpr int64_t kEventsPerSecond = 100'000;  // one epoch's worth
 constexpr int64_t kKeys = 100'000;
-
-class SteppingClock final : public Clock {
- public:
-  int64_t NowMicros() override {
-    return 1'700'000'000'000'000 + 1'000'000 * calls_.fetch_add(1, std::memory_order_relaxed);
-  }
-  int64_t MonotonicNanos() override { return SystemClock()->MonotonicNanos(); }
-  void SleepForMicros(int64_t micros) override { SystemClock()->SleepForMicros(micros); }
-
- private:
-  std::atomic<int64_t> calls_{0};
-};
 
 // Counts input rows and keeps the state size of the last epoch with state.
 class Progress final : public StreamingQueryListener {
