@@ -43,6 +43,7 @@ bench: build
 	@$(BUILD_DIR)/bench/micro/stream_benchmark
 	@$(BUILD_DIR)/bench/micro/window_benchmark
 	@$(BUILD_DIR)/bench/micro/state_store_benchmark
+	@$(BUILD_DIR)/bench/micro/state_restore_benchmark
 	@$(BUILD_DIR)/bench/micro/nexmark_benchmark
 
 format:

@@ -5,6 +5,11 @@
 // (memoryUsedBytes / numRowsTotal at the last epoch that held state), and the
 // sliding window's cost as a ratio to the tumbling one, measured in the same run.
 //
+// Checkpointing (issue #7): the tumbling window again with its checkpoint on the local
+// disk — every epoch's planned and commit records and state deltas fsynced, a
+// snapshot every 10 epochs — on each state store backend, against the same query with
+// its checkpoint in an in-memory Env (no disk at all), printed as a ratio.
+//
 // The rate source is given a clock that moves one second per reading, so each
 // trigger reads exactly one second of event time (kEventsPerSecond events) however
 // fast the loop runs; the engine itself runs on the system clock.
@@ -69,16 +74,19 @@ class Progress final : public StreamingQueryListener {
   bool done_ = false;
 };
 
-void RunWindows(benchmark::State& state, const std::string& window) {
+// `backend` empty: the checkpoint in memory; else on disk with that state backend.
+void RunWindows(benchmark::State& state, const std::string& window,
+                const std::string& backend = "") {
   for (auto _ : state) {
     SteppingClock clock;
     SessionOptions options;
     const std::string dir =
         (std::filesystem::temp_directory_path() / ("weir-window-bench-" + std::to_string(getpid())))
             .string();
+    std::filesystem::remove_all(dir);
     options.data_dir = dir;
     std::unique_ptr<Env> env = NewMemEnv();
-    options.env = env.get();
+    options.env = backend.empty() ? env.get() : Env::Default();
     Session session = Session::Open(options).ValueOrDie();
     stream::ConnectorRegistry& registry = session.sql_session().connectors();
     registry.RegisterSource("stepping_rate",
@@ -90,12 +98,16 @@ void RunWindows(benchmark::State& state, const std::string& window) {
     auto progress = std::make_shared<Progress>();
     session.Streams().AddListener(progress);
     const std::string sql =
+        (backend.empty() ? std::string()
+                         : "SET weir.state.backend = " + backend +
+                               ";\nSET spark.sql.streaming.stateStore.minDeltasForSnapshot = 10;\n") +
         "CREATE SOURCE events (timestamp TIMESTAMP, value BIGINT, "
         "WATERMARK FOR timestamp AS timestamp - INTERVAL 1 SECOND) "
         "WITH (connector = 'stepping_rate', rowsPerSecond = " +
         std::to_string(kEventsPerSecond) +
         ");\n"
-        "CREATE SINK out WITH (connector = 'blackhole');\n"
+        "CREATE SINK out WITH (connector = 'blackhole', checkpointLocation = '" + dir +
+        "/checkpoint');\n"
         "INSERT INTO out SELECT window.end AS w, value % " +
         std::to_string(kKeys) + " AS k, count(*) AS n FROM events GROUP BY " + window +
         ", value % " + std::to_string(kKeys) + ";";
@@ -129,8 +141,23 @@ void BM_SlidingWindow(benchmark::State& state) {
   RunWindows(state, "window(timestamp, '10 seconds', '2 seconds')");
 }
 
+void BM_TumblingWindowDiskMemoryState(benchmark::State& state) {
+  RunWindows(state, "window(timestamp, '10 seconds')", "memory");
+}
+void BM_TumblingWindowDiskRocksDbState(benchmark::State& state) {
+  RunWindows(state, "window(timestamp, '10 seconds')", "rocksdb");
+}
+
 BENCHMARK(BM_TumblingWindow)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_SlidingWindow)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_TumblingWindowDiskMemoryState)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_TumblingWindowDiskRocksDbState)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace weir
@@ -151,5 +178,12 @@ int main(int argc, char** argv) {
     std::printf("  sliding costs %.2fx the tumbling window per event (goal: at most 2x)\n",
                 tumbling / sliding);
   }
+  const double disk_memory = reporter.Rate("BM_TumblingWindowDiskMemoryState");
+  const double disk_rocksdb = reporter.Rate("BM_TumblingWindowDiskRocksDbState");
+  std::printf("\ntumbling 10 s with a checkpoint every epoch on the local disk (fsynced):\n");
+  std::printf("  memory state backend:  %12.0f events/s  %.2fx the checkpoint in memory\n",
+              disk_memory, tumbling > 0 ? disk_memory / tumbling : 0.0);
+  std::printf("  rocksdb state backend: %12.0f events/s  %.2fx the checkpoint in memory\n",
+              disk_rocksdb, tumbling > 0 ? disk_rocksdb / tumbling : 0.0);
   return 0;
 }

@@ -78,6 +78,9 @@
 // fresh directory per file (the data dir is ${TMP}/data), ${STEST_DIR} the script's
 // directory.
 //
+// WEIR_STEST_STATE_BACKEND=rocksdb in the environment runs every query on the RocksDB
+// state store backend (SET weir.state.backend before the script).
+//
 // After each script the runner checks that no query's progress reported state rows
 // behind its eviction watermark (customMetrics.numRowsBehindWatermark), so state
 // stays bounded.
@@ -305,6 +308,10 @@ class Runner {
         });
     started_queries_ = std::make_shared<StartedQueries>(&session_->queries());
     session_->queries().AddListener(started_queries_);
+    // The suite runs once per state store backend (tests/stream/CMakeLists.txt).
+    if (const char* backend = std::getenv("WEIR_STEST_STATE_BACKEND")) {
+      session_->SetSetting("weir.state.backend", backend).Check();
+    }
   }
 
   // Runs one record; returns what went wrong, or "".
@@ -531,12 +538,12 @@ class Runner {
       return "";
     }
     if (cmd == "await") {
-      Result<bool> done = q->AwaitTermination(30'000'000);
+      Result<bool> done = q->AwaitTermination(180'000'000);
       if (!done.ok()) return "query failed: " + done.status().ToString();
       return *done ? "" : "query did not terminate";
     }
     if (cmd == "failed") {
-      (void)q->AwaitTermination(30'000'000);
+      (void)q->AwaitTermination(180'000'000);
       const Status e = q->exception();
       if (e.ok()) return "query did not fail";
       for (const std::string& want : r.expected) {

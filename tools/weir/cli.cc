@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tools/weir/checkpoint_command.h"
 #include "tools/weir/demo.h"
 #include "tools/weir/log_commands.h"
 #include "tools/weir/run_command.h"
@@ -64,6 +65,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::unique_ptr<LogCommands> log_commands = AddLogCommands(app, global);
   std::unique_ptr<SqlCommand> sql_command = AddSqlCommand(app, global);
   std::unique_ptr<RunCommand> run_command = AddRunCommand(app, global);
+  std::unique_ptr<CheckpointCommand> checkpoint_command = AddCheckpointCommand(app);
 
   try {
     app.parse(argc, argv);
@@ -87,6 +89,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (std::optional<int> rc = log_commands->Dispatch(out, err)) return *rc;
   if (std::optional<int> rc = sql_command->Dispatch(out, err)) return *rc;
   if (std::optional<int> rc = run_command->Dispatch(out, err)) return *rc;
+  if (std::optional<int> rc = checkpoint_command->Dispatch(out, err)) return *rc;
   out << app.help();
   return kExitOk;
 }

@@ -23,6 +23,9 @@ constexpr std::string_view kShufflePartitionsKey = "spark.sql.shuffle.partitions
 constexpr std::string_view kMemoryBudgetKey = "weir.exec.memorybudget";
 constexpr std::string_view kWatermarkPolicyKey = "spark.sql.streaming.multiplewatermarkpolicy";
 constexpr std::string_view kIdleTimeoutKey = "weir.streaming.watermark.idletimeout";
+constexpr std::string_view kStateBackendKey = "weir.state.backend";
+constexpr std::string_view kMinDeltasKey = "spark.sql.streaming.statestore.mindeltasforsnapshot";
+constexpr std::string_view kMinBatchesKey = "spark.sql.streaming.minbatchestoretain";
 
 // The settings SET with no argument lists, with their defaults.
 const std::vector<std::pair<std::string, std::string>>& KnownSettings() {
@@ -33,6 +36,9 @@ const std::vector<std::pair<std::string, std::string>>& KnownSettings() {
       {"weir.exec.memoryBudget", "1g"},
       {"spark.sql.streaming.multipleWatermarkPolicy", "min"},
       {"weir.streaming.watermark.idleTimeout", "0"},
+      {"weir.state.backend", "memory"},
+      {"spark.sql.streaming.stateStore.minDeltasForSnapshot", "10"},
+      {"spark.sql.streaming.minBatchesToRetain", "100"},
   };
   return *known;
 }
@@ -220,6 +226,26 @@ Status Session::SetSetting(std::string_view key, std::string_view value) {
           .WithHint("a duration such as '30 seconds' or '5 minutes'; 0 turns it off");
     }
     watermark_idle_timeout_micros_ = *micros;
+  } else if (k == kStateBackendKey) {
+    const std::string v = AsciiLower(value);
+    if (v != "memory" && v != "rocksdb") {
+      return Status::InvalidOption("[INVALID_CONF_VALUE] The value '" + std::string(value) +
+                                   "' in the config \"" + std::string(key) + "\" is invalid.")
+          .WithHint("use memory or rocksdb");
+    }
+    state_conf_.backend = v;
+  } else if (k == kMinDeltasKey || k == kMinBatchesKey) {
+    ASSIGN_OR_RAISE(int64_t n, ParseBytes(key, value));
+    if (n < 1 || n > 1000000) {
+      return Status::InvalidOption("[INVALID_CONF_VALUE] The value '" + std::string(value) +
+                                   "' in the config \"" + std::string(key) + "\" is invalid.")
+          .WithHint("a whole number from 1 to 1000000");
+    }
+    if (k == kMinDeltasKey) {
+      state_conf_.min_deltas_for_snapshot = static_cast<int>(n);
+    } else {
+      min_batches_to_retain_ = static_cast<int>(n);
+    }
   }
   settings_[k] = std::string(value);
   return Status::OK();
@@ -231,6 +257,8 @@ void Session::ApplyStreamingSettings(stream::QuerySpec* spec) const {
   spec->memory_budget = memory_budget_;
   spec->max_watermark_policy = max_watermark_policy_;
   spec->watermark_idle_timeout_micros = watermark_idle_timeout_micros_;
+  spec->state_conf = state_conf_;
+  spec->min_batches_to_retain = min_batches_to_retain_;
   spec->wait_for_clock = options_.wait_for_clock;
 }
 
@@ -380,6 +408,8 @@ Result<StatementResult> Session::RunReset(const sql::Statement& stmt) {
     memory_budget_ = int64_t{1} << 30;
     max_watermark_policy_ = false;
     watermark_idle_timeout_micros_ = 0;
+    state_conf_ = state::StateStoreConf{};
+    min_batches_to_retain_ = 100;
     return StatementResult{};
   }
   settings_.erase(AsciiLower(stmt.key));

@@ -161,6 +161,8 @@ class Session {
   int64_t memory_budget_ = int64_t{1} << 30;
   bool max_watermark_policy_ = false;
   int64_t watermark_idle_timeout_micros_ = 0;
+  state::StateStoreConf state_conf_;
+  int min_batches_to_retain_ = 100;
   // The text of the statement being run (expressions' byte ranges index it).
   std::string_view current_sql_;
 };

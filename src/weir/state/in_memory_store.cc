@@ -29,11 +29,19 @@
 // until it commits. Its commit then makes the undo record hold values at v rather
 // than at the latest, drops the undo records of the versions after v (a re-run epoch
 // replaces them), and makes v + 1 the latest.
+//
+// The durable in-memory backend (durable_in_memory_store.cc) gives the provider a
+// CommitHook (in_memory_store_internal.h), which Commit calls before it applies
+// anything, with the change list itself: the backend writes the version's delta from
+// it, so the rows' Gets and Puts do no extra bookkeeping. A provider can also start
+// at a version loaded from files (MakeLoadedInMemoryProvider): a store opened at that
+// version is filled and then committed in place, without a hook or an undo record.
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -112,8 +120,11 @@ void DecodeUndo(std::string_view undo, Rollback* rollback) {
 class InMemoryProvider final : public StateStoreProvider,
                                public std::enable_shared_from_this<InMemoryProvider> {
  public:
-  explicit InMemoryProvider(int retained_versions)
-      : retained_versions_(std::max(retained_versions, 0)) {}
+  InMemoryProvider(int retained_versions, std::shared_ptr<internal::CommitHook> hook,
+                   int64_t version)
+      : retained_versions_(std::max(retained_versions, 0)),
+        hook_(std::move(hook)),
+        latest_version_(version) {}
 
   Result<StateStorePtr> GetStore(int64_t version) override;
 
@@ -131,6 +142,7 @@ class InMemoryProvider final : public StateStoreProvider,
 
   // For the open store.
   InMemoryBase* base() { return &base_; }
+  internal::CommitHook* hook() const { return hook_.get(); }
 
   // An empty buffer for the open store's undo record: the one of a forgotten
   // version, so that a commit does not grow a new buffer from nothing.
@@ -165,6 +177,15 @@ class InMemoryProvider final : public StateStoreProvider,
     return latest_version_;
   }
 
+  // Records the load of the store opened at the latest version (the base holds its
+  // entries now) and closes it: the version stays, and no undo record is added.
+  void FinishLoad(const StateStoreMetrics& metrics) {
+    std::lock_guard<std::mutex> lock(mu_);
+    WEIR_CHECK(store_open_);
+    base_metrics_ = metrics;
+    store_open_ = false;
+  }
+
   // Closes the open store without a commit.
   void ReleaseStore() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -176,11 +197,13 @@ class InMemoryProvider final : public StateStoreProvider,
   int64_t OldestRetainedLocked() const { return latest_version_ - std::ssize(undo_); }
 
   const int retained_versions_;
+  // Called by each commit first; null for the plain in-memory backend.
+  const std::shared_ptr<internal::CommitHook> hook_;
 
   mutable std::mutex mu_;
-  bool store_open_ = false;     // guarded by mu_
-  int64_t open_version_ = 0;    // guarded by mu_; meaningful while store_open_
-  int64_t latest_version_ = 0;  // guarded by mu_
+  bool store_open_ = false;   // guarded by mu_
+  int64_t open_version_ = 0;  // guarded by mu_; meaningful while store_open_
+  int64_t latest_version_;    // guarded by mu_
   // undo_[i] turns version OldestRetainedLocked() + i + 1 back into the one before.
   std::deque<std::string> undo_;    // guarded by mu_
   std::string spare_undo_;          // guarded by mu_; empty, a forgotten record's buffer
@@ -243,6 +266,9 @@ class InMemoryStore final : public StateStore {
   Status Iterate(const StateVisitor& visit) override { return PrefixScan({}, visit); }
 
   Result<int64_t> Commit() override;
+  // Makes the changes the base's content without a new version (a load; see
+  // MakeLoadedInMemoryProvider).
+  Status CommitLoad();
 
   void Abort() override {
     if (state_ != State::kOpen) return;
@@ -276,6 +302,9 @@ class InMemoryStore final : public StateStore {
     bool present;       // false: removed
     bool added;         // the key was not in the base: the store added its entry
   };
+
+  // Applies the changes to the base; with `undo`, appends their undo record to it.
+  void ApplyChanges(std::string* undo);
 
   Status CheckOpen(const char* what) const {
     if (__builtin_expect(state_ == State::kOpen, 1)) return Status::OK();
@@ -424,22 +453,56 @@ Status InMemoryStore::PrefixScan(std::string_view prefix, const StateVisitor& vi
 
 Result<int64_t> InMemoryStore::Commit() {
   RETURN_NOT_OK(CheckWritable("Commit"));
+  if (internal::CommitHook* hook = provider_->hook(); hook != nullptr) {
+    // A removal is reported even for a key the store added (it may have existed at
+    // version_ when the store was opened at an older version).
+    const internal::ChangeList changes = [this](const internal::ChangeVisitor& visit) {
+      for (const Change& c : changes_) {
+        RETURN_NOT_OK(visit(c.node->key(), c.present ? &c.value : nullptr));
+      }
+      return Status::OK();
+    };
+    Status st = hook->BeforeCommit(version_, this, changes);
+    if (!st.ok()) {
+      Abort();
+      return st;
+    }
+  }
   cache_valid_ = false;
   std::string undo = provider_->TakeUndoBuffer();
+  ApplyChanges(&undo);
+  state_ = State::kCommitted;
+  return provider_->FinishCommit(version_, std::move(undo), metrics_);
+}
+
+Status InMemoryStore::CommitLoad() {
+  RETURN_NOT_OK(CheckWritable("CommitLoad"));
+  WEIR_CHECK(rollback_.empty());
+  cache_valid_ = false;
+  ApplyChanges(nullptr);
+  base_.last_changes = 0;  // the next store changes what its epoch does, not this many
+  state_ = State::kCommitted;
+  provider_->FinishLoad(metrics_);
+  return Status::OK();
+}
+
+void InMemoryStore::ApplyChanges(std::string* undo) {
   std::vector<IndexKey> erased;  // the keys removed
   for (Change& c : changes_) {
     Node* node = c.node;
     node->change = kNoChange;
-    // The undo record holds the key's value at version_: the base's, unless a commit
-    // after version_ changed it (then the rollback has it).
-    auto rolled = rollback_.empty() ? rollback_.end() : rollback_.find(AbslView(node->key()));
-    if (rolled != rollback_.end()) {
-      AppendUndo(&undo, node->key(), rolled->second.has_value() ? &*rolled->second : nullptr);
-    } else if (!c.added) {
-      AppendUndo(&undo, node->key(), &node->value);
-    } else if (c.present) {
-      AppendUndo(&undo, node->key(), nullptr);
-    }  // else added and removed again: absent before and after
+    if (undo != nullptr) {
+      // The undo record holds the key's value at version_: the base's, unless a
+      // commit after version_ changed it (then the rollback has it).
+      auto rolled = rollback_.empty() ? rollback_.end() : rollback_.find(AbslView(node->key()));
+      if (rolled != rollback_.end()) {
+        AppendUndo(undo, node->key(), rolled->second.has_value() ? &*rolled->second : nullptr);
+      } else if (!c.added) {
+        AppendUndo(undo, node->key(), &node->value);
+      } else if (c.present) {
+        AppendUndo(undo, node->key(), nullptr);
+      }  // else added and removed again: absent before and after
+    }
     if (c.present) {
       node->value.swap(c.value);
     } else {
@@ -450,8 +513,6 @@ Result<int64_t> InMemoryStore::Commit() {
   base_.last_changes = changes_.size();
   changes_.clear();
   rollback_.clear();
-  state_ = State::kCommitted;
-  return provider_->FinishCommit(version_, std::move(undo), metrics_);
 }
 
 Result<StateStorePtr> InMemoryProvider::GetStore(int64_t version) {
@@ -480,7 +541,22 @@ Result<StateStorePtr> InMemoryProvider::GetStore(int64_t version) {
 }  // namespace
 
 StateStoreProviderPtr MakeInMemoryStateStoreProvider(int retained_versions) {
-  return std::make_shared<InMemoryProvider>(retained_versions);
+  return std::make_shared<InMemoryProvider>(retained_versions, nullptr, 0);
 }
+
+namespace internal {
+
+Result<StateStoreProviderPtr> MakeLoadedInMemoryProvider(
+    int retained_versions, std::shared_ptr<CommitHook> hook, int64_t version,
+    const std::function<Status(StateStore* store)>& load) {
+  auto provider = std::make_shared<InMemoryProvider>(retained_versions, std::move(hook), version);
+  ASSIGN_OR_RAISE(StateStorePtr store, provider->GetStore(version));
+  auto* loading = static_cast<InMemoryStore*>(store.get());
+  RETURN_NOT_OK(load(loading));
+  RETURN_NOT_OK(loading->CommitLoad());
+  return StateStoreProviderPtr(std::move(provider));
+}
+
+}  // namespace internal
 
 }  // namespace weir::state

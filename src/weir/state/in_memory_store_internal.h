@@ -1,6 +1,7 @@
 // Internals of the in-memory state store (internal to weir_state): its memory
-// accounting, which tests use to check memory_used_bytes exactly, and the key
-// comparison of its ordered index, which tests check against plain byte order.
+// accounting, which tests use to check memory_used_bytes exactly, the key
+// comparison of its ordered index, which tests check against plain byte order, and
+// the hooks the durable in-memory backend (durable_in_memory_store.cc) builds on.
 
 #pragma once
 
@@ -8,7 +9,13 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
 #include <string_view>
+
+#include "weir/common/result.h"
+#include "weir/state/state_store.h"
 
 namespace weir::state::internal {
 
@@ -58,5 +65,39 @@ inline int CompareKeys(uint64_t a_head, std::string_view a, uint64_t b_head, std
   }
   return a.compare(b);  // memcmp: unsigned bytes
 }
+
+// One key a committing store changed: its new value, or nullptr when it removed it.
+using ChangeVisitor = std::function<Status(std::string_view key, const std::string* value)>;
+// Visits each key the committing store changed, stopping at the first error.
+using ChangeList = std::function<Status(const ChangeVisitor& visit)>;
+
+// Sees every commit of an in-memory provider's stores before it takes effect: the
+// durable in-memory backend writes the new version's files here, so that the
+// in-memory state never runs ahead of the files.
+//
+// Thread-safety: called on the committing store's thread, while no other store of
+// the provider is open.
+class CommitHook {
+ public:
+  virtual ~CommitHook() = default;
+  // `store`, opened at `version`, is committing version + 1 and is still open: its
+  // reads (Get, PrefixScan, Iterate) see version + 1; it must not be written.
+  // `changes` visits the keys it changed relative to `version`, each once, with
+  // their values at version + 1 (a removal may name a key that was absent at
+  // `version`; applying it is then a no-op). An error fails the commit: the store
+  // aborts, so the provider's latest version stays what it was, and Commit returns
+  // the error.
+  virtual Status BeforeCommit(int64_t version, StateStore* store, const ChangeList& changes) = 0;
+};
+
+// An in-memory provider (as MakeInMemoryStateStoreProvider) whose latest version is
+// `version`, holding the entries `load` writes into the store it is given (opened at
+// `version`, empty; the store is not committed through the hook and leaves no undo
+// record: versions before `version` cannot be opened). Commits of its stores call
+// `hook` first, when not null; the provider keeps it alive. An error from `load` is
+// returned, and the provider discarded.
+Result<StateStoreProviderPtr> MakeLoadedInMemoryProvider(
+    int retained_versions, std::shared_ptr<CommitHook> hook, int64_t version,
+    const std::function<Status(StateStore* store)>& load);
 
 }  // namespace weir::state::internal

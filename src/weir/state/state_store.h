@@ -14,8 +14,8 @@
 // compare as unsigned bytes: PrefixScan and Iterate visit keys in that order, so an
 // operator can lay out "group key ++ timestamp" and scan one group's entries.
 //
-// Implementations: InMemoryStateStoreProvider (this issue); the RocksDB and
-// durable in-memory backends of the checkpoint issue implement the same interface.
+// Implementations: the durable in-memory backend and the RocksDB backend
+// (OpenStateStoreProvider below), both over the files of state_files.h.
 //
 // Thread-safety: one StateStore is used by one thread at a time. Different
 // partitions' providers are independent and may run concurrently.
@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 
+#include "weir/common/env.h"
 #include "weir/common/result.h"
 
 namespace weir::state {
@@ -98,28 +99,42 @@ class StateStoreProvider {
 
 using StateStoreProviderPtr = std::shared_ptr<StateStoreProvider>;
 
-// Which store backs an operator partition: (checkpoint location, operator id,
-// partition) -> provider. A query asks for its providers when it starts; a restart
-// in the same process from the same checkpoint location gets the same providers, so
-// in-memory state survives it (the durable backends reload from the checkpoint).
-//
-// Thread-safety: thread-safe.
-class StateStoreRegistry {
- public:
-  virtual ~StateStoreRegistry() = default;
-  virtual Result<StateStoreProviderPtr> GetProvider(const std::string& checkpoint_location,
-                                                    int operator_id, int partition) = 0;
-  // Forgets every provider of a checkpoint location (the query's checkpoint was
-  // deleted, e.g. a temporary one).
-  virtual void Drop(const std::string& checkpoint_location) = 0;
+// The settings of a query's state stores, fixed when the query starts.
+struct StateStoreConf {
+  // weir.state.backend: "memory" (hash tables in memory, a delta file per epoch and
+  // periodic snapshots) or "rocksdb" (one RocksDB instance per operator partition,
+  // a changelog file per epoch and periodic RocksDB checkpoints).
+  std::string backend = "memory";
+  // spark.sql.streaming.stateStore.minDeltasForSnapshot: a snapshot is written once
+  // this many deltas follow the last one.
+  int min_deltas_for_snapshot = 10;
+  // RocksDB: the block cache and write buffer sizes of each instance (bytes).
+  int64_t rocksdb_block_cache_bytes = 64 << 20;
+  int64_t rocksdb_write_buffer_bytes = 16 << 20;
 };
 
-// The process-wide registry of in-memory providers.
-StateStoreRegistry* InMemoryStateStores();
+// Opens the durable provider of one operator partition whose files live in `dir`
+// (<checkpoint>/state/<operator>/<partition>; see state_files.h), of the backend
+// conf.backend. Nothing is read until GetStore: GetStore(v) loads version v from the
+// files (newest snapshot at or below v, then the deltas after it), and a commit of
+// version v + 1 makes it durable (its delta, and a snapshot when one is due) before
+// Commit returns. Purge(min) deletes the files no version >= min needs.
+// InvalidArgument for an unknown backend.
+Result<StateStoreProviderPtr> OpenStateStoreProvider(Env* env, const std::string& dir,
+                                                     const StateStoreConf& conf);
 
-// An in-memory provider: the latest version in a hash set with an ordered index,
-// plus undo records of the last `retained_versions` commits so that an earlier
-// version can be reopened (a re-run of an epoch whose commit record never landed).
+// The two backends (OpenStateStoreProvider picks one by conf.backend).
+Result<StateStoreProviderPtr> MakeDurableInMemoryProvider(Env* env, const std::string& dir,
+                                                          const StateStoreConf& conf);
+// RocksDB keeps its working instance in <dir>/working (rebuilt from the durable files
+// when the provider opens) and needs `env` to be backed by the POSIX file system.
+Result<StateStoreProviderPtr> MakeRocksDbProvider(Env* env, const std::string& dir,
+                                                  const StateStoreConf& conf);
+
+// An in-memory provider, not durable: the latest version in a hash set with an
+// ordered index, plus undo records of the last `retained_versions` commits so that an
+// earlier version can be reopened (a re-run of an epoch whose commit record never
+// landed). The durable in-memory backend builds on it.
 StateStoreProviderPtr MakeInMemoryStateStoreProvider(int retained_versions = 2);
 
 }  // namespace weir::state

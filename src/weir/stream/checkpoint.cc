@@ -122,6 +122,31 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::Open(Env* env, std::string dir,
   return cp;
 }
 
+Result<std::unique_ptr<Checkpoint>> Checkpoint::OpenReadOnly(Env* env, std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  std::unique_ptr<Checkpoint> cp(new Checkpoint(env, dir));
+  ASSIGN_OR_RAISE(cp->metadata_, DecodeFile<CheckpointMetadata>(env, cp->MetadataPath(), "metadata",
+                                                                internal::DecodeMetadata));
+  return cp;
+}
+
+Result<CommitRecord> Checkpoint::ReadCommit(int64_t batch_id) {
+  const std::string path = CommitPath(batch_id);
+  ASSIGN_OR_RAISE(CommitRecord c,
+                  DecodeFile<CommitRecord>(env_, path, "commit", internal::DecodeCommit));
+  if (c.batch_id != batch_id) {
+    return CorruptFile(path, Status::Corruption("it records batch " + std::to_string(c.batch_id)));
+  }
+  return c;
+}
+
+Status Checkpoint::RewriteMetadata(const CheckpointMetadata& metadata) {
+  RETURN_NOT_OK(WriteDurably(
+      "", "metadata", internal::FrameRecord("metadata", internal::EncodeMetadata(metadata))));
+  metadata_ = metadata;
+  return Status::OK();
+}
+
 Status Checkpoint::WriteDurably(const std::string& subdir, const std::string& name,
                                 const std::string& data) {
   const std::string dir = subdir.empty() ? dir_ : dir_ + "/" + subdir;
@@ -195,10 +220,7 @@ Result<std::optional<CommitRecord>> Checkpoint::LatestCommit() {
   ASSIGN_OR_RAISE(std::vector<int64_t> epochs, ListEpochs(kCommitsDir));
   for (auto it = epochs.rbegin(); it != epochs.rend(); ++it) {
     const std::string path = CommitPath(*it);
-    Result<CommitRecord> c = DecodeFile<CommitRecord>(env_, path, "commit", internal::DecodeCommit);
-    if (c.ok() && c->batch_id != *it) {
-      c = CorruptFile(path, Status::Corruption("it records batch " + std::to_string(c->batch_id)));
-    }
+    Result<CommitRecord> c = ReadCommit(*it);
     if (c.ok()) {
       latest_commit_ = std::max(latest_commit_, c->batch_id);
       return std::optional<CommitRecord>(std::move(*c));

@@ -18,11 +18,25 @@
 
 namespace weir::stream {
 
+// A stateful operator as the checkpoint records it: its stable id (its place in
+// the plan, numbered in post-order), its kind and its state schema (the types its
+// state keys and values are made of), so that a restart with a changed query can
+// tell whether the state still fits.
+struct OperatorRecord {
+  int id = 0;
+  std::string name;    // "stateStoreSave", "dedupe", "symmetricHashJoin", ...
+  std::string schema;  // e.g. "key: timestamp, string; value: count(bigint)"
+  bool operator==(const OperatorRecord&) const = default;
+};
+
 struct CheckpointMetadata {
   std::string id;
   int64_t created_ms = 0;
   int shuffle_partitions = 0;
   std::vector<std::string> sources;  // one description per source
+  std::vector<OperatorRecord> operators;
+  // The state store backend the state was written with (weir.state.backend).
+  std::string state_backend = "memory";
 };
 
 struct SourceOffsets {
@@ -50,6 +64,11 @@ class Checkpoint {
   static Result<std::unique_ptr<Checkpoint>> Open(Env* env, std::string dir,
                                                   const CheckpointMetadata& fresh);
 
+  // Opens `dir` to read it only (weir checkpoint inspect): nothing is created or
+  // deleted. NotFound when it has no metadata file; Corruption naming it when that
+  // file is corrupt.
+  static Result<std::unique_ptr<Checkpoint>> OpenReadOnly(Env* env, std::string dir);
+
   const std::string& dir() const { return dir_; }
   const CheckpointMetadata& metadata() const { return metadata_; }
   // True when `metadata` was created by this Open (a first start).
@@ -61,7 +80,16 @@ class Checkpoint {
   Result<std::optional<PlannedEpoch>> LatestPlanned();
   Result<std::optional<CommitRecord>> LatestCommit();
   Result<std::optional<PlannedEpoch>> ReadPlanned(int64_t batch_id);
+  // Corruption naming the file when it fails its checks; NotFound when absent.
+  Result<CommitRecord> ReadCommit(int64_t batch_id);
+  // The epochs with a planned-epoch record / a commit record, ascending.
+  Result<std::vector<int64_t>> PlannedEpochs() { return ListEpochs("offsets"); }
+  Result<std::vector<int64_t>> CommittedEpochs() { return ListEpochs("commits"); }
   const std::vector<std::string>& corrupt_files() const { return corrupt_; }
+
+  // Replaces `metadata` durably (a query whose first start committed nothing may
+  // start again with different stateful operators).
+  Status RewriteMetadata(const CheckpointMetadata& metadata);
 
   // Durable writes (temp file, fsync, rename, fsync dir).
   Status WritePlanned(const PlannedEpoch& epoch);

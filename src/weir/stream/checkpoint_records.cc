@@ -126,6 +126,17 @@ std::string EncodeMetadata(const CheckpointMetadata& m) {
     if (i > 0) out.push_back(',');
     AppendQuoted(m.sources[i], &out);
   }
+  out += "],\"stateBackend\":";
+  AppendQuoted(m.state_backend, &out);
+  out += ",\"operators\":[";
+  for (size_t i = 0; i < m.operators.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += "{\"id\":" + std::to_string(m.operators[i].id) + ",\"name\":";
+    AppendQuoted(m.operators[i].name, &out);
+    out += ",\"schema\":";
+    AppendQuoted(m.operators[i].schema, &out);
+    out.push_back('}');
+  }
   out += "]}";
   return out;
 }
@@ -166,6 +177,24 @@ Result<CheckpointMetadata> DecodeMetadata(std::string_view body) {
     std::string_view text;
     if (s.get_string().get(text) != simdjson::SUCCESS) return Bad("a source is not a string");
     m.sources.emplace_back(text);
+  }
+  // Written since the durable state stores; a checkpoint without them has no state.
+  dom::element backend;
+  if (root["stateBackend"].get(backend) == simdjson::SUCCESS) {
+    ASSIGN_OR_RAISE(m.state_backend, GetString(root, "stateBackend"));
+  }
+  dom::array operators;
+  if (root["operators"].get_array().get(operators) == simdjson::SUCCESS) {
+    for (dom::element o : operators) {
+      if (!o.is_object()) return Bad("an operator is not an object");
+      OperatorRecord op;
+      ASSIGN_OR_RAISE(int64_t id, GetInt(o, "id"));
+      if (id < 0 || id > (1 << 20)) return Bad("an operator id is out of range");
+      op.id = static_cast<int>(id);
+      ASSIGN_OR_RAISE(op.name, GetString(o, "name"));
+      ASSIGN_OR_RAISE(op.schema, GetString(o, "schema"));
+      m.operators.push_back(std::move(op));
+    }
   }
   if (m.id.empty()) return Bad("field \"id\" is empty");
   return m;

@@ -599,24 +599,74 @@ Result<PreparedPlan> PrepareStreamingPlan(const QuerySpec& spec) {
   return prepared;
 }
 
-Status AttachStateStores(PreparedPlan* prepared, const std::string& checkpoint_location,
-                         int partitions) {
+Status AttachStateStores(PreparedPlan* prepared, Env* env, const std::string& checkpoint_location,
+                         int partitions, const state::StateStoreConf& conf) {
   for (const auto& op : prepared->operators) {
     op->providers.clear();
     for (int p = 0; p < partitions; ++p) {
+      const std::string dir = checkpoint_location + "/state/" + std::to_string(op->id) + "/" +
+                              std::to_string(p);
       ASSIGN_OR_RAISE(state::StateStoreProviderPtr provider,
-                      state::InMemoryStateStores()->GetProvider(checkpoint_location, op->id, p));
+                      state::OpenStateStoreProvider(env, dir, conf));
       op->providers.push_back(std::move(provider));
     }
   }
   return Status::OK();
 }
 
+namespace {
+
+std::string TypeList(const Schema& schema) {
+  std::string out;
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    if (i > 0) out += ", ";
+    out += schema.field(i).type.ToString();
+  }
+  return out;
+}
+
+// The state schema of an operator over `node` (see StatefulOperator::state_schema):
+// the types of an aggregation's keys and its aggregate functions with their argument
+// types, or the types of the rows another operator keeps. Names are left out, so
+// renaming a column keeps the state, as Spark's schema check does.
+std::string StateSchemaOf(const plan::LogicalPlan& node) {
+  if (node.kind() == plan::LogicalKind::kAggregate) {
+    const auto& agg = static_cast<const plan::AggregateNode&>(node);
+    std::string out = "key: ";
+    for (size_t i = 0; i < agg.groups().size(); ++i) {
+      if (i > 0) out += ", ";
+      out += agg.groups()[i]->type().ToString();
+    }
+    out += "; value: ";
+    for (size_t i = 0; i < agg.aggregates().size(); ++i) {
+      const AggregateCall& call = agg.aggregates()[i];
+      if (i > 0) out += ", ";
+      out += call.function->name() + (call.distinct ? "(distinct " : "(");
+      for (size_t a = 0; a < call.args.size(); ++a) {
+        if (a > 0) out += ", ";
+        out += call.args[a]->type().ToString();
+      }
+      out += call.filter != nullptr ? ") filtered" : ")";
+    }
+    return out;
+  }
+  std::string out;
+  for (size_t i = 0; i < node.children().size(); ++i) {
+    if (i > 0) out += "; ";
+    out += "input " + std::to_string(i) + ": " + TypeList(*node.children()[i]->schema());
+  }
+  out += "; output: " + TypeList(*node.schema());
+  return out;
+}
+
+}  // namespace
+
 std::shared_ptr<StatefulOperator> PrepareContext::NewOperator(std::string name,
                                                               const LogicalPlan& node) {
   auto op = std::make_shared<StatefulOperator>();
   op->id = static_cast<int>(prepared_->operators.size());
   op->name = std::move(name);
+  op->state_schema = StateSchemaOf(node);
   for (const LogicalPlanPtr& child : node.children()) {
     op->downstream_of_stateful = op->downstream_of_stateful || ContainsStatefulNode(*child);
   }

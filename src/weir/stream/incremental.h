@@ -76,6 +76,9 @@ struct EpochPlanContext {
 struct StatefulOperator {
   int id = 0;
   std::string name;  // progress's operatorName: "stateStoreSave", ...
+  // What its state is made of, as the checkpoint's metadata records it (see
+  // OperatorRecord in checkpoint.h): a restart refuses a different one.
+  std::string state_schema;
   std::vector<state::StateStoreProviderPtr> providers;
   std::shared_ptr<exec::StatefulMetrics> metrics = std::make_shared<exec::StatefulMetrics>();
   // Whether a watermark advance alone gives it work (emit or evict), so that a
@@ -117,10 +120,10 @@ struct PreparedPlan {
 // anything is created on disk). The operators have no stores yet.
 Result<PreparedPlan> PrepareStreamingPlan(const QuerySpec& spec);
 
-// Gives every stateful operator one provider per state partition, from the
-// registry of in-memory stores under `checkpoint_location`.
-Status AttachStateStores(PreparedPlan* prepared, const std::string& checkpoint_location,
-                         int partitions);
+// Gives every stateful operator one provider per state partition, whose files live
+// in <checkpoint_location>/state/<operator id>/<partition>.
+Status AttachStateStores(PreparedPlan* prepared, Env* env, const std::string& checkpoint_location,
+                         int partitions, const state::StateStoreConf& conf);
 
 // The planner hook for the prepared plan's extension nodes in one epoch.
 Result<exec::PhysicalOperatorPtr> PlanExtension(const plan::ExtensionNode& node,

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "weir/common/crash_point.h"
 #include "weir/common/logging.h"
 #include "weir/exec/planner.h"
 #include "weir/plan/optimizer.h"
@@ -17,7 +18,17 @@ namespace {
 
 constexpr size_t kMaxRecentProgress = 100;                   // Spark's progress ring
 constexpr int64_t kIdleEventIntervalNanos = 10'000'000'000;  // onQueryIdle throttle
-constexpr int64_t kRetainedEpochs = 100;                     // minBatchesToRetain
+// How often old state files are purged (Spark's maintenance runs on a timer; here
+// every this many epochs).
+constexpr int64_t kStateMaintenanceEpochs = 10;
+
+// Deletes `path` and everything under it (a temporary checkpoint).
+Status RemoveTree(Env* env, const std::string& path) {
+  Result<std::vector<std::string>> children = env->GetChildren(path);
+  if (!children.ok()) return env->DeleteFile(path);  // a file, or gone
+  for (const std::string& name : *children) RETURN_NOT_OK(RemoveTree(env, path + "/" + name));
+  return env->DeleteDir(path);
+}
 
 int64_t NanosToMs(int64_t nanos) { return nanos / 1'000'000; }
 
@@ -117,19 +128,12 @@ void MicroBatchExecution::Run() {
   spec_.sink->Stop();
   if (spec_.late_rows_sink != nullptr) spec_.late_rows_sink->Stop();
   for (const SourcePtr& source : spec_.sources) source->Stop();
+  // The state stores close (a RocksDB instance releases its directory), so that a
+  // restart, in this process or another, can open them.
+  for (const auto& op : prepared_.operators) op->providers.clear();
   if (st.ok() && temporary_checkpoint_) {
-    // Nothing will restart from a checkpoint no one named; leave no records behind.
-    Env* env = manager_->options.env;
-    for (const char* sub : {"offsets", "commits"}) {
-      const std::string dir = checkpoint_->dir() + "/" + sub;
-      for (const std::string& name : env->GetChildren(dir).ValueOr({})) {
-        env->DeleteFile(dir + "/" + name).IgnoreError();
-      }
-      env->DeleteDir(dir).IgnoreError();
-    }
-    env->DeleteFile(checkpoint_->MetadataPath()).IgnoreError();
-    env->DeleteDir(checkpoint_->dir()).IgnoreError();
-    state::InMemoryStateStores()->Drop(spec_.checkpoint_location);
+    // Nothing will restart from a checkpoint no one named; leave nothing behind.
+    RemoveTree(manager_->options.env, checkpoint_->dir()).IgnoreError();
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -162,7 +166,7 @@ Status MicroBatchExecution::Initialize() {
   }
   next_batch_id_ = resume_.next_batch_id;
   watermark_ms_ = resume_.watermark_ms;
-  previous_watermark_ms_ = resume_.watermark_ms;
+  previous_watermark_ms_ = resume_.previous_watermark_ms;
   observer_watermark_ms_.assign(prepared_.watermarks.size(), std::nullopt);
   observer_last_rows_nanos_.assign(prepared_.watermarks.size(), clock_->MonotonicNanos());
   if (resume_.committed_end.has_value()) {
@@ -194,18 +198,21 @@ Status MicroBatchExecution::Initialize() {
 Status MicroBatchExecution::RunLoop() {
   RETURN_NOT_OK(Initialize());
   const Trigger& trigger = spec_.trigger;
-  if (resume_.rerun.has_value()) {
-    // The epoch the previous run planned but did not commit: exactly its offsets and
-    // batch timestamp again (its effects may have partly happened; sinks are
-    // idempotent per epoch).
-    trigger_start_nanos_ = clock_->MonotonicNanos();
-    trigger_start_micros_ = clock_->NowMicros();
-    PlannedEpoch epoch = std::move(*resume_.rerun);
-    resume_.rerun.reset();
-    latest_offsets_.clear();
-    for (const SourceOffsets& o : epoch.offsets) latest_offsets_.push_back(o.end);
-    EpochTimings timings;
-    RETURN_NOT_OK(RunEpoch(epoch, &timings));
+  if (!resume_.reruns.empty()) {
+    // The epochs the previous run planned but did not commit (or whose state could
+    // not be loaded): exactly their offsets and batch timestamps again (their effects
+    // may have partly happened; sinks are idempotent per epoch).
+    std::vector<PlannedEpoch> reruns = std::move(resume_.reruns);
+    resume_.reruns.clear();
+    for (PlannedEpoch& epoch : reruns) {
+      if (stopping()) return Status::OK();
+      trigger_start_nanos_ = clock_->MonotonicNanos();
+      trigger_start_micros_ = clock_->NowMicros();
+      latest_offsets_.clear();
+      for (const SourceOffsets& o : epoch.offsets) latest_offsets_.push_back(o.end);
+      EpochTimings timings;
+      RETURN_NOT_OK(RunEpoch(epoch, &timings));
+    }
     if (trigger.kind == Trigger::Kind::kOnce) return Status::OK();  // the one batch
   }
   const bool processing_time =
@@ -294,6 +301,7 @@ Status MicroBatchExecution::RunTrigger(bool* ran) {
     epoch.offsets[i] = SourceOffsets{start_offsets_[i], latest_offsets_[i]};
   const int64_t wal_start = clock_->MonotonicNanos();
   RETURN_NOT_OK(checkpoint_->WritePlanned(epoch));
+  CrashPoint("after-planned");
   timings.wal_commit_nanos = clock_->MonotonicNanos() - wal_start;
   *ran = true;
   return RunEpoch(epoch, &timings);
@@ -384,6 +392,7 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
     RETURN_NOT_OK(spec_.late_rows_sink->AddBatch(epoch.batch_id, prepared_.late_rows_schema, late,
                                                  OutputMode::kAppend));
   }
+  CrashPoint("after-sink");
   now = clock_->MonotonicNanos();
   timings->add_batch_nanos = now - t;
 
@@ -398,10 +407,19 @@ Status MicroBatchExecution::RunEpoch(const PlannedEpoch& epoch, EpochTimings* ti
   // commitOffsets: the commit record, then the sources may drop what is processed.
   t = now;
   RETURN_NOT_OK(checkpoint_->WriteCommit(CommitRecord{epoch.batch_id, next_watermark_ms}));
+  CrashPoint("after-commit");
   previous_watermark_ms_ = epoch.watermark_ms;
   watermark_ms_ = next_watermark_ms;
   for (size_t i = 0; i < n; ++i) RETURN_NOT_OK(spec_.sources[i]->Commit(epoch.offsets[i].end));
-  RETURN_NOT_OK(checkpoint_->Purge(kRetainedEpochs));
+  RETURN_NOT_OK(checkpoint_->Purge(spec_.min_batches_to_retain));
+  if (epoch.batch_id % kStateMaintenanceEpochs == 0) {
+    // State versions the retained epochs may need again: a re-run of epoch e opens
+    // version e.
+    const int64_t min_version = epoch.batch_id + 1 - spec_.min_batches_to_retain;
+    for (const auto& op : prepared_.operators) {
+      for (const auto& provider : op->providers) RETURN_NOT_OK(provider->Purge(min_version));
+    }
+  }
   timings->commit_offsets_nanos = clock_->MonotonicNanos() - t;
 
   for (size_t i = 0; i < n; ++i) start_offsets_[i] = epoch.offsets[i].end;

@@ -49,19 +49,40 @@ struct ManagerShared {
 // Where a run starts, decided from the checkpoint before the thread starts.
 struct ResumePoint {
   int64_t next_batch_id = 0;
-  // The watermark after the last committed epoch (0 on a first start).
+  // The watermark after the last committed epoch (0 on a first start), and the one
+  // that epoch ran with: when they differ, a no-data epoch may be due, as it was
+  // before the restart.
   int64_t watermark_ms = 0;
+  int64_t previous_watermark_ms = 0;
   // End offsets of the last committed epoch; unset on a first start (the sources'
   // initial offsets are used).
   std::optional<std::vector<Offset>> committed_end;
-  // A planned but uncommitted epoch, re-run first with exactly its offsets.
-  std::optional<PlannedEpoch> rerun;
+  // Epochs re-run first, in order, with exactly their recorded offsets: a planned but
+  // uncommitted epoch, preceded by committed ones when the latest state could not
+  // be loaded (LoadStateOrFallBack).
+  std::vector<PlannedEpoch> reruns;
 };
 
 // Reads the checkpoint's latest records and decides where to resume
 // (docs/checkpoint_format.md "Restart"); an error naming the file when a corrupt
 // record makes that impossible.
 Result<ResumePoint> ComputeResumePoint(Checkpoint* checkpoint);
+
+// Loads every state store at the version the next epoch opens, so that a damaged
+// state file shows before anything runs. When one is corrupt (or missing), falls
+// back to the newest earlier epoch k whose state loads and whose planned-epoch
+// records k, k+1, ... are all there: epochs k up to the next one are re-run with
+// their recorded offsets (the sinks recognize the ones they already have), as the
+// sources can replay them. Otherwise the error names the damaged file.
+Status LoadStateOrFallBack(const std::vector<std::shared_ptr<StatefulOperator>>& operators,
+                           Checkpoint* checkpoint, int64_t max_epochs_back, ResumePoint* resume);
+
+// Query evolution: OK when the query's stateful operators (`now`) can take over the
+// state recorded in a checkpoint (`recorded`, which has committed epochs): the same
+// operators, by id, kind and state schema. Otherwise an error naming the first
+// operator that differs and why, before anything runs.
+Status CheckStateCompatible(const CheckpointMetadata& recorded, const CheckpointMetadata& now,
+                            const std::string& checkpoint_dir);
 
 class MicroBatchExecution final : public StreamingQuery {
  public:

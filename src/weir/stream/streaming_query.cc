@@ -85,6 +85,7 @@ Result<ResumePoint> ComputeResumePoint(Checkpoint* checkpoint) {
                                 " but no planned-epoch record " +
                                 checkpoint->PlannedPath(committed));
     }
+    resume.previous_watermark_ms = last->watermark_ms;
     std::vector<Offset> ends;
     for (const SourceOffsets& o : last->offsets) ends.push_back(o.end);
     resume.committed_end = std::move(ends);
@@ -98,7 +99,7 @@ Result<ResumePoint> ComputeResumePoint(Checkpoint* checkpoint) {
                                 checkpoint->CommitPath(planned->batch_id - 1))
           .WithHint("restore the commit record from a backup, or move the checkpoint away");
     }
-    resume.rerun = std::move(planned);
+    resume.reruns.push_back(std::move(*planned));
   }
   return resume;
 }
@@ -190,6 +191,10 @@ Result<StreamingQueryPtr> StreamingQueryManager::Start(QuerySpec spec) {
   fresh.shuffle_partitions =
       spec.shuffle_partitions > 0 ? spec.shuffle_partitions : options.pool->num_threads();
   for (const SourcePtr& source : spec.sources) fresh.sources.push_back(source->Describe());
+  for (const auto& op : prepared.operators) {
+    fresh.operators.push_back(OperatorRecord{op->id, op->name, op->state_schema});
+  }
+  fresh.state_backend = spec.state_conf.backend;
   ASSIGN_OR_RAISE(std::unique_ptr<Checkpoint> checkpoint,
                   Checkpoint::Open(options.env, spec.checkpoint_location, fresh));
   const CheckpointMetadata& meta = checkpoint->metadata();
@@ -221,13 +226,26 @@ Result<StreamingQueryPtr> StreamingQueryManager::Start(QuerySpec spec) {
     }
   }
   ASSIGN_OR_RAISE(internal::ResumePoint resume, internal::ComputeResumePoint(checkpoint.get()));
-  if (resume.next_batch_id == 0) {
-    // Nothing committed: any state kept under this location belongs to an earlier
-    // query whose checkpoint is gone, not to this one.
-    state::InMemoryStateStores()->Drop(spec.checkpoint_location);
+  if (!checkpoint->created() &&
+      (meta.operators != fresh.operators || meta.state_backend != fresh.state_backend)) {
+    if (resume.next_batch_id == 0) {
+      // Nothing committed, so no state to keep: the query starts over as it is now.
+      CheckpointMetadata updated = meta;
+      updated.operators = fresh.operators;
+      updated.state_backend = fresh.state_backend;
+      RETURN_NOT_OK(checkpoint->RewriteMetadata(updated));
+    } else {
+      RETURN_NOT_OK(internal::CheckStateCompatible(meta, fresh, checkpoint->dir()));
+    }
   }
-  RETURN_NOT_OK(
-      internal::AttachStateStores(&prepared, spec.checkpoint_location, meta.shuffle_partitions));
+  // As Spark does with its state store provider: the backend is the one the state was
+  // written with, whatever the session says now.
+  spec.state_conf.backend = checkpoint->metadata().state_backend;
+  RETURN_NOT_OK(internal::AttachStateStores(&prepared, options.env, spec.checkpoint_location,
+                                            checkpoint->metadata().shuffle_partitions,
+                                            spec.state_conf));
+  RETURN_NOT_OK(internal::LoadStateOrFallBack(prepared.operators, checkpoint.get(),
+                                              spec.min_batches_to_retain, &resume));
   auto query =
       std::make_shared<MicroBatchExecution>(impl_->shared, std::move(spec), std::move(prepared),
                                             std::move(checkpoint), std::move(resume), temporary);

@@ -36,6 +36,7 @@
 #include "weir/expr/eval_context.h"
 #include "weir/plan/logical_plan.h"
 #include "weir/plan/table.h"
+#include "weir/state/state_store.h"
 #include "weir/stream/progress.h"
 #include "weir/stream/sink.h"
 #include "weir/stream/source.h"
@@ -86,6 +87,12 @@ struct QuerySpec {
   // A watermark whose input has had no rows for this long (processing time) stops
   // holding the query's watermark back; 0: never (Spark's behaviour).
   int64_t watermark_idle_timeout_micros = 0;
+  // The state stores' backend and snapshot interval (weir.state.backend,
+  // spark.sql.streaming.stateStore.minDeltasForSnapshot).
+  state::StateStoreConf state_conf;
+  // spark.sql.streaming.minBatchesToRetain: how many epochs of checkpoint records
+  // and state versions are kept.
+  int min_batches_to_retain = 100;
   SinkPtr sink;
   // Optional: where the rows a stateful aggregation finds late go (each epoch's late
   // rows, as the aggregation's input rows, appended in that epoch), instead of being

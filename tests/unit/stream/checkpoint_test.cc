@@ -18,6 +18,8 @@ CheckpointMetadata Fresh() {
   m.created_ms = 1719792000000;
   m.shuffle_partitions = 2;
   m.sources = {"rate", "log \"weblogs\""};
+  m.operators = {OperatorRecord{0, "stateStoreSave", "key: string; value: count()"}};
+  m.state_backend = "rocksdb";
   return m;
 }
 
@@ -62,7 +64,9 @@ TEST_F(CheckpointTest, FreshCheckpointWritesMetadataInTheDocumentedShape) {
   const std::string head =
       "weir-checkpoint v1 metadata\n"
       "{\"id\":\"4bd7b9d4-0c5e-4b0e-9a49-52b3c0a1f2d1\",\"createdMs\":1719792000000,"
-      "\"shufflePartitions\":2,\"sources\":[\"rate\",\"log \\\"weblogs\\\"\"]}\n";
+      "\"shufflePartitions\":2,\"sources\":[\"rate\",\"log \\\"weblogs\\\"\"],"
+      "\"stateBackend\":\"rocksdb\",\"operators\":[{\"id\":0,\"name\":\"stateStoreSave\","
+      "\"schema\":\"key: string; value: count()\"}]}\n";
   ASSERT_EQ(file.substr(0, head.size()), head);
   char crc[32];
   std::snprintf(crc, sizeof(crc), "crc32c=%08x\n", crc32c::Value(head));
@@ -80,6 +84,8 @@ TEST_F(CheckpointTest, ReopenReadsMetadataBack) {
   EXPECT_FALSE((*cp)->created());
   EXPECT_EQ((*cp)->metadata().id, Fresh().id);
   EXPECT_EQ((*cp)->metadata().created_ms, 1719792000000);
+  EXPECT_EQ((*cp)->metadata().operators, Fresh().operators);
+  EXPECT_EQ((*cp)->metadata().state_backend, "rocksdb");
   EXPECT_EQ((*cp)->metadata().shuffle_partitions, 2);
   EXPECT_EQ((*cp)->metadata().sources, Fresh().sources);
 }
