@@ -45,6 +45,7 @@ bench: build
 	@$(BUILD_DIR)/bench/micro/state_store_benchmark
 	@$(BUILD_DIR)/bench/micro/state_restore_benchmark
 	@$(BUILD_DIR)/bench/micro/nexmark_benchmark
+	@$(BUILD_DIR)/bench/micro/kafka_benchmark
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -167,6 +167,8 @@ Session::Session(SessionOptions options)
       pool_(std::make_unique<ThreadPool>(options_.threads)),
       catalog_(env_, &local_tables_) {
   connectors::RegisterBuiltinConnectors(&connectors_);
+  catalog_.SetBoundedSourceReader(
+      [this](const CatalogObject& source) { return ReadBoundedSource(source); });
   stream::ManagerOptions manager;
   manager.pool = pool_.get();
   manager.env = env_;

@@ -142,6 +142,9 @@ class Session {
   Result<stream::StreamingQueryPtr> StartInsert(const plan::LogicalPlanPtr& bound,
                                                 const CatalogObject& sink,
                                                 const std::vector<const CatalogObject*>& inputs);
+  // A batch query's read of a source with endingOffsets: its rows from its starting
+  // to its ending offsets, as one table (session_streaming.cc).
+  Result<plan::TableProviderPtr> ReadBoundedSource(const CatalogObject& source);
   Result<exec::PhysicalOperatorPtr> PlanPhysical(const plan::LogicalPlanPtr& logical);
   exec::ExecContext MakeExecContext();
 

@@ -1,5 +1,7 @@
 #include "weir/api/session_catalog.h"
 
+#include <algorithm>
+
 #include "weir/formats/file_table.h"
 #include "weir/functions/registry.h"
 #include "weir/stream/streaming_query.h"
@@ -95,11 +97,17 @@ Result<plan::LogicalPlanPtr> SessionCatalog::ResolveRelation(
     case ObjectKind::kView:
       return object->plan;
     case ObjectKind::kSource: {
+      if (!streaming_bind_ && bounded_reader_ != nullptr &&
+          std::any_of(object->options.begin(), object->options.end(),
+                      [](const auto& o) { return EqualsIgnoreCase(o.first, "endingOffsets"); })) {
+        ASSIGN_OR_RAISE(plan::TableProviderPtr table, bounded_reader_(*object));
+        return plan::LogicalPlanPtr(plan::ScanNode::All(std::move(table)));
+      }
       if (!streaming_bind_) {
         return Status::Unsupported("[UNSUPPORTED_FEATURE] `" + object->name +
                                    "` is a streaming source; a batch query cannot read it.")
             .WithHint("read it in a streaming query: INSERT INTO <sink> SELECT ... FROM " +
-                      object->name);
+                      object->name + ", or give a kafka source endingOffsets to read a range");
       }
       for (size_t i = 0; i < stream_inputs_.size(); ++i) {
         if (stream_inputs_[i] == object) return stream_scans_[i];

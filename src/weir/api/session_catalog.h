@@ -10,6 +10,7 @@
 
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -73,6 +74,12 @@ class SessionCatalog final : public plan::Catalog {
   void BeginStreamingBind();
   std::vector<const CatalogObject*> EndStreamingBind();
 
+  // Outside a streaming bind, a source with an `endingOffsets` option (a bounded range,
+  // as Spark's spark.read of Kafka) is read by `reader` as one batch table instead.
+  using BoundedSourceReader =
+      std::function<Result<plan::TableProviderPtr>(const CatalogObject& source)>;
+  void SetBoundedSourceReader(BoundedSourceReader reader) { bounded_reader_ = std::move(reader); }
+
  private:
   Env* env_;
   const stream::LocalTables* local_tables_;
@@ -81,6 +88,7 @@ class SessionCatalog final : public plan::Catalog {
   mutable std::vector<const CatalogObject*> stream_inputs_;
   mutable std::vector<plan::LogicalPlanPtr> stream_scans_;
   std::map<std::string, CatalogObject> objects_;  // lower-case name -> object
+  BoundedSourceReader bounded_reader_;
 };
 
 }  // namespace weir::api

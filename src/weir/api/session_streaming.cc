@@ -153,4 +153,29 @@ Result<stream::StreamingQueryPtr> Session::StartInsert(
   return started;
 }
 
+Result<plan::TableProviderPtr> Session::ReadBoundedSource(const CatalogObject& source) {
+  stream::ConnectorContext ctx;
+  ctx.name = source.name;
+  if (source.schema != nullptr && source.schema->num_fields() > 0) ctx.schema = source.schema;
+  ctx.options = stream::Options(source.options);
+  ctx.env = env_;
+  ctx.clock = clock_;
+  ctx.data_dir = options_.data_dir;
+  ctx.local_tables = &local_tables_;
+  ctx.query_name = source.name;
+  ASSIGN_OR_RAISE(stream::SourcePtr made,
+                  connectors_.MakeSource(OptionOr(source, "connector", ""), ctx));
+  // One epoch of an AvailableNow run: from the starting offsets to the end the source
+  // fixes now (its endingOffsets).
+  Result<plan::TableProviderPtr> table = [&]() -> Result<plan::TableProviderPtr> {
+    ASSIGN_OR_RAISE(stream::Offset start, made->InitialOffset());
+    RETURN_NOT_OK(made->PrepareForAvailableNow());
+    ASSIGN_OR_RAISE(stream::Offset end,
+                    made->LatestOffset(start, stream::ReadLimit{.all_available = true}));
+    return made->Read(start, end);
+  }();
+  made->Stop();
+  return table;
+}
+
 }  // namespace weir::api

@@ -9,6 +9,7 @@ void RegisterBuiltinConnectors(stream::ConnectorRegistry* registry) {
   RegisterConsoleSink(registry);
   RegisterFileConnectors(registry);
   RegisterLogConnectors(registry);
+  RegisterKafkaConnectors(registry);
   RegisterNexmarkSource(registry);
   RegisterBlackholeSink(registry);
 }

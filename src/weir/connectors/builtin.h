@@ -21,6 +21,7 @@ void RegisterSocketSource(stream::ConnectorRegistry* registry);      // socket
 void RegisterConsoleSink(stream::ConnectorRegistry* registry);       // console
 void RegisterFileConnectors(stream::ConnectorRegistry* registry);    // file source and sink
 void RegisterLogConnectors(stream::ConnectorRegistry* registry);     // log source and sink
+void RegisterKafkaConnectors(stream::ConnectorRegistry* registry);   // kafka source and sink
 void RegisterNexmarkSource(stream::ConnectorRegistry* registry);     // nexmark
 void RegisterBlackholeSink(stream::ConnectorRegistry* registry);     // blackhole
 
