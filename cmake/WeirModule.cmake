@@ -62,6 +62,14 @@ function(weir_add_test module name)
   target_link_libraries(${target} PRIVATE weir_${module} ${ARG_LIBS} GTest::gtest
                                           GTest::gtest_main GTest::gmock)
   set(labels unit ${ARG_LABELS})
-  gtest_discover_tests(${target} TEST_PREFIX "${target}." PROPERTIES LABELS "${labels}"
-                       DISCOVERY_TIMEOUT 30)
+  gtest_discover_tests(${target} TEST_PREFIX "${target}." DISCOVERY_TIMEOUT 30)
+  # The labels go on once the tests are discovered: passed through
+  # gtest_discover_tests' PROPERTIES, a list loses its separators on the way ("LABELS
+  # unit slow" keeps only "unit").
+  set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
+  file(WRITE "${labels_file}"
+       "if(DEFINED ${target}_TESTS)\n"
+       "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")\n"
+       "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
 endfunction()
