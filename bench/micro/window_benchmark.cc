@@ -98,15 +98,17 @@ void RunWindows(benchmark::State& state, const std::string& window,
     auto progress = std::make_shared<Progress>();
     session.Streams().AddListener(progress);
     const std::string sql =
-        (backend.empty() ? std::string()
-                         : "SET weir.state.backend = " + backend +
-                               ";\nSET spark.sql.streaming.stateStore.minDeltasForSnapshot = 10;\n") +
+        (backend.empty()
+             ? std::string()
+             : "SET weir.state.backend = " + backend +
+                   ";\nSET spark.sql.streaming.stateStore.minDeltasForSnapshot = 10;\n") +
         "CREATE SOURCE events (timestamp TIMESTAMP, value BIGINT, "
         "WATERMARK FOR timestamp AS timestamp - INTERVAL 1 SECOND) "
         "WITH (connector = 'stepping_rate', rowsPerSecond = " +
         std::to_string(kEventsPerSecond) +
         ");\n"
-        "CREATE SINK out WITH (connector = 'blackhole', checkpointLocation = '" + dir +
+        "CREATE SINK out WITH (connector = 'blackhole', checkpointLocation = '" +
+        dir +
         "/checkpoint');\n"
         "INSERT INTO out SELECT window.end AS w, value % " +
         std::to_string(kKeys) + " AS k, count(*) AS n FROM events GROUP BY " + window +

@@ -1,11 +1,11 @@
 #include "weir/common/crash_point.h"
 
-#include <signal.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <string>
+
+#include <signal.h>
+#include <unistd.h>
 
 namespace weir {
 

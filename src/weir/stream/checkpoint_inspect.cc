@@ -74,7 +74,8 @@ void ReportState(Env* env, const std::string& dir, bool verify, CheckpointReport
     const std::string op_dir = state_dir + "/" + std::to_string(op);
     for (int p : Numbered(env->GetChildren(op_dir).ValueOr({}))) {
       state::StateFiles files(env, op_dir + "/" + std::to_string(p));
-      std::string line = "  operator " + std::to_string(op) + " partition " + std::to_string(p) + ": ";
+      std::string line =
+          "  operator " + std::to_string(op) + " partition " + std::to_string(p) + ": ";
       Result<std::vector<state::StateFiles::File>> listed = files.List();
       if (!listed.ok()) {
         report->text += line + "cannot list: " + listed.status().ToString() + "\n";
@@ -153,9 +154,9 @@ Result<CheckpointReport> InspectCheckpoint(Env* env, const std::string& dir, boo
          " with its recorded offsets:\n";
   } else {
     t += "a restart runs epoch " + std::to_string(next) + " next";
-    t += last_planned.has_value() ? ", after the offsets of epoch " +
-                                        std::to_string(last_planned->batch_id) + ":\n"
-                                  : "\n";
+    t += last_planned.has_value()
+             ? ", after the offsets of epoch " + std::to_string(last_planned->batch_id) + ":\n"
+             : "\n";
   }
   if (last_planned.has_value()) {
     for (size_t i = 0; i < last_planned->offsets.size(); ++i) {

@@ -604,8 +604,8 @@ Status AttachStateStores(PreparedPlan* prepared, Env* env, const std::string& ch
   for (const auto& op : prepared->operators) {
     op->providers.clear();
     for (int p = 0; p < partitions; ++p) {
-      const std::string dir = checkpoint_location + "/state/" + std::to_string(op->id) + "/" +
-                              std::to_string(p);
+      const std::string dir =
+          checkpoint_location + "/state/" + std::to_string(op->id) + "/" + std::to_string(p);
       ASSIGN_OR_RAISE(state::StateStoreProviderPtr provider,
                       state::OpenStateStoreProvider(env, dir, conf));
       op->providers.push_back(std::move(provider));

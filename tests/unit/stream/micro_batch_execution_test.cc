@@ -274,7 +274,8 @@ TEST_F(MicroBatchTest, RestartReRunsTheUncommittedEpochWithItsOffsets) {
   EXPECT_FALSE(awaited.ok());
   ASSERT_EQ(sink_->epochs().count(1), 0u);
   // The batch timestamp the failed attempt planned epoch 1 with.
-  auto cp = Checkpoint::Open(env_.get(), "/checkpoints/q", CheckpointMetadata{"x", 0, 0, {}, {}, "memory"});
+  auto cp = Checkpoint::Open(env_.get(), "/checkpoints/q",
+                             CheckpointMetadata{"x", 0, 0, {}, {}, "memory"});
   ASSERT_TRUE(cp.ok());
   const int64_t planned_ms = (*(*cp)->ReadPlanned(1))->batch_timestamp_ms;
   cp->reset();
