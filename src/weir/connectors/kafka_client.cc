@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "weir/common/logging.h"
+#include "weir/connectors/connector_util.h"
 #include "weir/connectors/kafka_internal.h"
 #include "weir/connectors/log_source_internal.h"
 
@@ -28,60 +29,6 @@ void LogLine(const rd_kafka_t* rk, int level, const char* fac, const char* buf) 
   } else {
     WEIR_LOG(DEBUG) << "kafka " << rd_kafka_name(rk) << " " << fac << ": " << buf;
   }
-}
-
-// A cursor over offset text; every step checks the bounds.
-class JsonCursor {
- public:
-  explicit JsonCursor(std::string_view text) : text_(text) {}
-
-  bool Consume(char c) {
-    SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == c) {
-      ++pos_;
-      return true;
-    }
-    return false;
-  }
-  // A string without escapes (topic names and partition numbers need none).
-  bool String(std::string_view* out) {
-    if (!Consume('"')) return false;
-    const size_t start = pos_;
-    while (pos_ < text_.size() && text_[pos_] != '"') {
-      if (text_[pos_] == '\\') return false;
-      ++pos_;
-    }
-    if (pos_ >= text_.size()) return false;
-    *out = text_.substr(start, pos_ - start);
-    ++pos_;
-    return true;
-  }
-  bool Integer(int64_t* out) {
-    SkipSpace();
-    const char* begin = text_.data() + pos_;
-    const char* end = text_.data() + text_.size();
-    auto [ptr, ec] = std::from_chars(begin, end, *out);
-    if (ec != std::errc() || ptr == begin) return false;
-    pos_ += static_cast<size_t>(ptr - begin);
-    return true;
-  }
-  bool AtEnd() {
-    SkipSpace();
-    return pos_ == text_.size();
-  }
-
- private:
-  void SkipSpace() {
-    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-};
-
-bool ParsePartition(std::string_view s, int32_t* out) {
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && ptr == s.data() + s.size() && *out >= 0;
 }
 
 Status ApplySetting(rd_kafka_conf_t* conf, const std::string& key, const std::string& value,
@@ -228,7 +175,7 @@ Result<KafkaOffsets> ParseKafkaOffsets(std::string_view text, std::string_view w
             "Kafka offsets look like {\"clicks\":{\"0\":23,\"1\":-2}}: per topic and partition "
             "the next offset (-2 earliest, -1 latest)");
   };
-  JsonCursor in(text);
+  OffsetTextCursor in(text);
   if (!in.Consume('{')) return bad("it is not a JSON object of topics' partition offsets");
   KafkaOffsets out;
   if (!in.Consume('}')) {
@@ -242,7 +189,7 @@ Result<KafkaOffsets> ParseKafkaOffsets(std::string_view text, std::string_view w
           std::string_view partition;
           int32_t p = 0;
           int64_t offset = 0;
-          if (!in.String(&partition) || !ParsePartition(partition, &p) || !in.Consume(':') ||
+          if (!in.String(&partition) || !ParsePartitionNumber(partition, &p) || !in.Consume(':') ||
               !in.Integer(&offset)) {
             return bad("each partition must be a number in quotes with an integer offset");
           }
@@ -268,7 +215,7 @@ Result<std::vector<TopicPartition>> ParseKafkaAssign(std::string_view text, std:
                "' for option 'assign' of the " + std::string(what) + ": " + std::string(why) + ".")
         .WithHint("assign names topics and their partitions: {\"clicks\":[0,1],\"views\":[0]}");
   };
-  JsonCursor in(text);
+  OffsetTextCursor in(text);
   std::vector<TopicPartition> out;
   if (!in.Consume('{')) return bad("it is not a JSON object");
   if (!in.Consume('}')) {

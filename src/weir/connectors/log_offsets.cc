@@ -6,67 +6,10 @@
 #include <cmath>
 #include <limits>
 
+#include "weir/connectors/connector_util.h"
 #include "weir/connectors/log_source_internal.h"
 
 namespace weir::connectors {
-
-namespace {
-
-// A cursor over offset text; every step checks the bounds.
-class OffsetParser {
- public:
-  explicit OffsetParser(std::string_view text) : text_(text) {}
-
-  bool Consume(char c) {
-    SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == c) {
-      ++pos_;
-      return true;
-    }
-    return false;
-  }
-  // A string without escapes (topic names and partition numbers need none).
-  bool String(std::string_view* out) {
-    if (!Consume('"')) return false;
-    const size_t start = pos_;
-    while (pos_ < text_.size() && text_[pos_] != '"') {
-      if (text_[pos_] == '\\') return false;
-      ++pos_;
-    }
-    if (pos_ >= text_.size()) return false;
-    *out = text_.substr(start, pos_ - start);
-    ++pos_;
-    return true;
-  }
-  bool Integer(int64_t* out) {
-    SkipSpace();
-    const char* begin = text_.data() + pos_;
-    const char* end = text_.data() + text_.size();
-    auto [ptr, ec] = std::from_chars(begin, end, *out);
-    if (ec != std::errc() || ptr == begin) return false;
-    pos_ += static_cast<size_t>(ptr - begin);
-    return true;
-  }
-  bool AtEnd() {
-    SkipSpace();
-    return pos_ == text_.size();
-  }
-
- private:
-  void SkipSpace() {
-    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
-  }
-
-  std::string_view text_;
-  size_t pos_ = 0;
-};
-
-bool ParsePartitionNumber(std::string_view s, int32_t* out) {
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && ptr == s.data() + s.size() && *out >= 0;
-}
-
-}  // namespace
 
 stream::Offset FormatLogOffsets(std::string_view topic, const PartitionOffsets& offsets) {
   std::string out = "{\"";
@@ -95,7 +38,7 @@ Result<PartitionOffsets> ParseLogOffsets(std::string_view text, std::string_view
                   "\":{\"0\":23,\"1\":-2}}: per partition the next offset (-2 earliest, -1 "
                   "latest)");
   };
-  OffsetParser in(text);
+  OffsetTextCursor in(text);
   std::string_view name;
   if (!in.Consume('{') || !in.String(&name) || !in.Consume(':') || !in.Consume('{')) {
     return bad("it is not a JSON object of a topic's partition offsets");
