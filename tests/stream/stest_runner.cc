@@ -543,6 +543,7 @@ class Runner {
       return *done ? "" : "query did not terminate";
     }
     if (cmd == "failed") {
+      (void)q->ProcessAllAvailable();  // the loop looks for data only when asked
       (void)q->AwaitTermination(180'000'000);
       const Status e = q->exception();
       if (e.ok()) return "query did not fail";

@@ -108,9 +108,17 @@ void MicroBatchExecution::WaitIdle(int64_t micros) {
     return;
   }
   // A test clock: sleeping on it is what moves (or blocks) its time, unless the test
-  // moves it (wait_for_clock); then pause briefly for real so that an idle loop on a
-  // ManualClock does not spin.
-  if (!spec_.wait_for_clock) clock_->SleepForMicros(micros);
+  // moves it (wait_for_clock); then the loop looks for new data only when the test
+  // asks (ProcessAllAvailable) or stops it, so that data a test adds to several
+  // sources one after another lands in one epoch, as Spark's StreamTest's
+  // MultiAddData does — never split by a poll that happened to run in between.
+  if (spec_.wait_for_clock) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return stop_requested_ || nudged_; });
+    nudged_ = false;
+    return;
+  }
+  clock_->SleepForMicros(micros);
   PauseRealTime(std::min<int64_t>(micros, kManualClockPauseMicros), /*nudgeable=*/true);
 }
 

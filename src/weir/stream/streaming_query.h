@@ -108,7 +108,9 @@ struct QuerySpec {
   // How long the default trigger sleeps between polls when no source has new data.
   int64_t idle_poll_micros = 10'000;
   // For tests on a ManualClock (Spark's StreamManualClock): the loop never moves the
-  // clock itself. Idle polls pause in real time only, and a processing-time trigger
+  // clock itself. An idle default trigger looks for new data again only when
+  // ProcessAllAvailable asks (so data added to several sources between two asks
+  // lands in one epoch), and a processing-time trigger
   // blocks until the test advances the clock to its next interval; while it is
   // blocked, ProcessAllAvailable returns (everything due at the clock's time is
   // processed). Without it, the loop's waits advance a ManualClock. Ignored for the
