@@ -45,6 +45,8 @@ bench: build
 	@$(BUILD_DIR)/bench/micro/state_store_benchmark
 	@$(BUILD_DIR)/bench/micro/state_restore_benchmark
 	@$(BUILD_DIR)/bench/micro/nexmark_benchmark
+	@$(WEIR) --data-dir $(BUILD_DIR)/bench-data bench nexmark --query q1 --events 10000000
+	@$(WEIR) --data-dir $(BUILD_DIR)/bench-data bench nexmark --query q5 --events 2000000
 	@$(BUILD_DIR)/bench/micro/kafka_benchmark
 
 format:

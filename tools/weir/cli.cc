@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tools/weir/bench_command.h"
 #include "tools/weir/checkpoint_command.h"
 #include "tools/weir/demo.h"
 #include "tools/weir/log_commands.h"
@@ -66,6 +67,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::unique_ptr<SqlCommand> sql_command = AddSqlCommand(app, global);
   std::unique_ptr<RunCommand> run_command = AddRunCommand(app, global);
   std::unique_ptr<CheckpointCommand> checkpoint_command = AddCheckpointCommand(app);
+  std::unique_ptr<BenchCommand> bench_command = AddBenchCommand(app, global);
 
   try {
     app.parse(argc, argv);
@@ -90,6 +92,7 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (std::optional<int> rc = sql_command->Dispatch(out, err)) return *rc;
   if (std::optional<int> rc = run_command->Dispatch(out, err)) return *rc;
   if (std::optional<int> rc = checkpoint_command->Dispatch(out, err)) return *rc;
+  if (std::optional<int> rc = bench_command->Dispatch(out, err)) return *rc;
   out << app.help();
   return kExitOk;
 }

@@ -12,8 +12,15 @@
 // library (types and common only), which weir_connectors links: see
 // bench/nexmark/README.md for why it lives there.
 //
+// The same source over pregenerated events (RegisterPregeneratedNexmarkSource, for
+// `weir bench nexmark --pregenerated`) hands out slices of batches generated before
+// the query started instead of running the generator; everything else (options,
+// offsets, partitions, column pruning) is the same.
+//
 // Thread-safety: the source follows source.h (one engine thread at a time); an
 // epoch's table is immutable and opens an independent reader per partition.
+
+#include "weir/connectors/nexmark_source.h"
 
 #include <algorithm>
 #include <array>
@@ -24,6 +31,7 @@
 #include "weir/connectors/connector_util.h"
 
 #include "nexmark/generator.h"
+#include "nexmark/pregenerated.h"
 
 namespace weir::connectors {
 
@@ -74,13 +82,46 @@ class NexmarkReader final : public plan::BatchReader {
   int64_t end_;
 };
 
-// One epoch: events [begin, end) in `partitions` contiguous ranges.
+// A partition of an epoch over pregenerated events: their stored batches (sliced at
+// the partition's ends), with the wanted columns.
+class PregeneratedReader final : public plan::BatchReader {
+ public:
+  PregeneratedReader(std::vector<Batch> batches, std::vector<int> kind_columns, SchemaPtr schema)
+      : batches_(std::move(batches)),
+        kind_columns_(std::move(kind_columns)),
+        schema_(std::move(schema)) {}
+
+  Result<bool> Next(Batch* out) override {
+    if (next_ >= batches_.size()) return false;
+    const Batch& b = batches_[next_++];
+    if (kind_columns_.empty()) {
+      *out = Batch::MakeRowsOnly(b.num_rows());
+      return true;
+    }
+    std::vector<ColumnPtr> columns;
+    columns.reserve(kind_columns_.size());
+    for (int c : kind_columns_) columns.push_back(b.column(c));
+    ASSIGN_OR_RAISE(*out, Batch::Make(schema_, std::move(columns), b.selection()));
+    return true;
+  }
+
+ private:
+  std::vector<Batch> batches_;
+  std::vector<int> kind_columns_;  // columns of the stored batches, in output order
+  SchemaPtr schema_;
+  size_t next_ = 0;
+};
+
+// One epoch: events [begin, end) in `partitions` contiguous ranges, generated when
+// read, or sliced out of `pregenerated` when it is set.
 class NexmarkTable final : public plan::TableProvider {
  public:
-  NexmarkTable(nexmark::Generator generator, nexmark::EventKind kind, SchemaPtr schema,
-               std::vector<int> kind_columns, std::string name, int partitions, int64_t begin,
-               int64_t end)
+  NexmarkTable(nexmark::Generator generator,
+               std::shared_ptr<const nexmark::PregeneratedEvents> pregenerated,
+               nexmark::EventKind kind, SchemaPtr schema, std::vector<int> kind_columns,
+               std::string name, int partitions, int64_t begin, int64_t end)
       : generator_(std::move(generator)),
+        pregenerated_(std::move(pregenerated)),
         kind_(kind),
         schema_(std::move(schema)),
         kind_columns_(std::move(kind_columns)),
@@ -108,6 +149,11 @@ class NexmarkTable final : public plan::TableProvider {
       generated.push_back(kind_columns_[static_cast<size_t>(c)]);
       fields.push_back(schema_->field(c));
     }
+    if (pregenerated_ != nullptr) {
+      return std::make_unique<PregeneratedReader>(
+          pregenerated_->Slice(kind_, Bound(partition), Bound(partition + 1)), std::move(generated),
+          MakeSchema(std::move(fields)));
+    }
     ASSIGN_OR_RAISE(std::unique_ptr<nexmark::BatchWriter> writer,
                     nexmark::BatchWriter::Make(generator_, kind_, std::move(generated)));
     return std::make_unique<NexmarkReader>(std::move(writer), MakeSchema(std::move(fields)),
@@ -130,6 +176,7 @@ class NexmarkTable final : public plan::TableProvider {
   }
 
   nexmark::Generator generator_;
+  std::shared_ptr<const nexmark::PregeneratedEvents> pregenerated_;  // null: generate
   nexmark::EventKind kind_;
   SchemaPtr schema_;
   std::vector<int> kind_columns_;  // table column -> generator column
@@ -246,11 +293,14 @@ Result<std::vector<int>> ResolveColumns(const stream::ConnectorContext& ctx,
 class NexmarkSource final : public stream::Source {
  public:
   NexmarkSource(const stream::ConnectorContext& ctx, NexmarkOptions options,
-                nexmark::Generator generator, SchemaPtr schema, std::vector<int> kind_columns)
+                nexmark::Generator generator,
+                std::shared_ptr<const nexmark::PregeneratedEvents> pregenerated, SchemaPtr schema,
+                std::vector<int> kind_columns)
       : name_(ctx.name),
         clock_(ctx.clock != nullptr ? ctx.clock : SystemClock()),
         options_(options),
         generator_(std::move(generator)),
+        pregenerated_(std::move(pregenerated)),
         schema_(std::move(schema)),
         kind_columns_(std::move(kind_columns)),
         creation_ms_(FloorDiv(clock_->NowMicros(), 1000)),
@@ -258,7 +308,8 @@ class NexmarkSource final : public stream::Source {
 
   const SchemaPtr& schema() const override { return schema_; }
   std::string Describe() const override {
-    return "Nexmark[table=" + std::string(nexmark::KindName(options_.kind)) +
+    return std::string(pregenerated_ != nullptr ? "NexmarkPregenerated" : "Nexmark") +
+           "[table=" + std::string(nexmark::KindName(options_.kind)) +
            ", events=" + std::to_string(options_.events) +
            ", rate=" + std::to_string(options_.rate) +
            ", partitions=" + std::to_string(options_.partitions) + "]";
@@ -307,8 +358,15 @@ class NexmarkSource final : public stream::Source {
                                   "passes year 9999 after " +
                                   std::to_string(generator_.max_events()) + " events.");
     }
-    return std::make_shared<NexmarkTable>(generator_, options_.kind, schema_, kind_columns_, name_,
-                                          options_.partitions, s.events, e.events);
+    if (pregenerated_ != nullptr && e.events > pregenerated_->events()) {
+      return Status::InvalidArgument("The " + std::string(kWhat) + " `" + name_ +
+                                     "` cannot read event " + std::to_string(e.events) + ": only " +
+                                     std::to_string(pregenerated_->events()) +
+                                     " events were pregenerated.");
+    }
+    return std::make_shared<NexmarkTable>(generator_, pregenerated_, options_.kind, schema_,
+                                          kind_columns_, name_, options_.partitions, s.events,
+                                          e.events);
   }
 
   Status Commit(const stream::Offset& end) override { return Parse(end).status(); }
@@ -359,6 +417,7 @@ class NexmarkSource final : public stream::Source {
   Clock* clock_;
   NexmarkOptions options_;
   nexmark::Generator generator_;
+  std::shared_ptr<const nexmark::PregeneratedEvents> pregenerated_;  // null: generate
   SchemaPtr schema_;
   std::vector<int> kind_columns_;
   int64_t creation_ms_;
@@ -368,28 +427,65 @@ class NexmarkSource final : public stream::Source {
   std::optional<int64_t> available_now_ms_;
 };
 
+// Makes a nexmark source; over `pregenerated` when it is set (whose configuration,
+// kinds and event count the options must fit).
+Result<stream::SourcePtr> MakeNexmarkSource(
+    const stream::ConnectorContext& ctx,
+    const std::shared_ptr<const nexmark::PregeneratedEvents>& pregenerated) {
+  ASSIGN_OR_RAISE(NexmarkOptions options, ParseNexmarkOptions(ctx));
+  Result<nexmark::Generator> generator = nexmark::Generator::Make(options.config);
+  if (!generator.ok()) {
+    return Status::InvalidOption("[INVALID_OPTION] The " + std::string(kWhat) + " `" + ctx.name +
+                                 "`: " + generator.status().message());
+  }
+  if (options.events > generator->max_events()) {
+    return BadOption(kWhat, ctx.name, "events", ctx.options.Get("events"),
+                     "with this base_time and first_event_rate, event times pass year "
+                     "9999 after " +
+                         std::to_string(generator->max_events()) + " events");
+  }
+  if (pregenerated != nullptr) {
+    const nexmark::GeneratorConfig& have = pregenerated->config();
+    if (have.base_time_ms != options.config.base_time_ms ||
+        have.first_event_rate != options.config.first_event_rate) {
+      return Status::InvalidOption("[INVALID_OPTION] The " + std::string(kWhat) + " `" + ctx.name +
+                                   "` asks for base_time and first_event_rate other than those "
+                                   "of the pregenerated events.");
+    }
+    if (!pregenerated->Has(options.kind)) {
+      return Status::InvalidOption("[INVALID_OPTION] The " + std::string(kWhat) + " `" + ctx.name +
+                                   "` reads " + std::string(nexmark::KindName(options.kind)) +
+                                   " events, which were not pregenerated.");
+    }
+    if (options.events == 0 || options.events > pregenerated->events()) {
+      return BadOption(kWhat, ctx.name, "events", ctx.options.Get("events"),
+                       "it must be between 1 and the " + std::to_string(pregenerated->events()) +
+                           " pregenerated events");
+    }
+  }
+  ASSIGN_OR_RAISE(std::vector<int> columns, ResolveColumns(ctx, options.kind));
+  SchemaPtr schema = HasDeclaredColumns(ctx) ? ctx.schema : nexmark::SchemaOf(options.kind);
+  return std::make_shared<NexmarkSource>(ctx, options, std::move(*generator), pregenerated,
+                                         std::move(schema), std::move(columns));
+}
+
 }  // namespace
 
 void RegisterNexmarkSource(stream::ConnectorRegistry* registry) {
-  registry->RegisterSource(
-      "nexmark", [](const stream::ConnectorContext& ctx) -> Result<stream::SourcePtr> {
-        ASSIGN_OR_RAISE(NexmarkOptions options, ParseNexmarkOptions(ctx));
-        Result<nexmark::Generator> generator = nexmark::Generator::Make(options.config);
-        if (!generator.ok()) {
-          return Status::InvalidOption("[INVALID_OPTION] The " + std::string(kWhat) + " `" +
-                                       ctx.name + "`: " + generator.status().message());
-        }
-        if (options.events > generator->max_events()) {
-          return BadOption(kWhat, ctx.name, "events", ctx.options.Get("events"),
-                           "with this base_time and first_event_rate, event times pass year "
-                           "9999 after " +
-                               std::to_string(generator->max_events()) + " events");
-        }
-        ASSIGN_OR_RAISE(std::vector<int> columns, ResolveColumns(ctx, options.kind));
-        SchemaPtr schema = HasDeclaredColumns(ctx) ? ctx.schema : nexmark::SchemaOf(options.kind);
-        return std::make_shared<NexmarkSource>(ctx, options, std::move(*generator),
-                                               std::move(schema), std::move(columns));
-      });
+  registry->RegisterSource("nexmark",
+                           [](const stream::ConnectorContext& ctx) -> Result<stream::SourcePtr> {
+                             return MakeNexmarkSource(ctx, nullptr);
+                           });
+}
+
+void RegisterPregeneratedNexmarkSource(stream::ConnectorRegistry* registry, std::string name,
+                                       std::shared_ptr<const nexmark::PregeneratedEvents> events) {
+  WEIR_CHECK(events != nullptr);
+  registry->RegisterSource(std::move(name),
+                           [events = std::move(events)](
+                               const stream::ConnectorContext& ctx) -> Result<stream::SourcePtr> {
+                             return MakeNexmarkSource(ctx, events);
+                           });
 }
 
 }  // namespace weir::connectors

@@ -1,0 +1,8 @@
+-- Nexmark q4 in SQLite: average winning price per category.
+SELECT Q.category, AVG(Q.final)
+FROM (
+  SELECT MAX(B.price) AS final, A.category
+  FROM auction A JOIN bid B
+    ON A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires
+  GROUP BY A.id, A.category) Q
+GROUP BY Q.category;
