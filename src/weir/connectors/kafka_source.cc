@@ -175,30 +175,6 @@ Result<KafkaSourceOptions> ParseSourceOptions(const stream::ConnectorContext& ct
   return out;
 }
 
-// Without a format the columns are the raw ones; declared columns must be those
-// (key and value may be STRING instead of BINARY, and headers are there with
-// includeHeaders).
-Result<SchemaPtr> ResolveRawSchema(const stream::ConnectorContext& ctx, bool headers) {
-  SchemaPtr raw = LogRawSchema(headers);
-  if (ctx.schema == nullptr || ctx.schema->num_fields() == 0) return raw;
-  const Schema& declared = *ctx.schema;
-  bool match = declared.num_fields() == raw->num_fields();
-  for (int i = 0; match && i < raw->num_fields(); ++i) {
-    const Field& want = raw->field(i);
-    const Field& got = declared.field(i);
-    const bool bytes = i < 2 && (got.type == DataType::String() || got.type == DataType::Binary());
-    match = EqualsIgnoreCase(want.name, got.name) && (bytes || got.type == want.type);
-  }
-  if (match) return ctx.schema;
-  return Status::InvalidOption("[INVALID_OPTION] The kafka source `" + ctx.name +
-                               "` without a format has the columns " + raw->ToString() +
-                               ", but it declares " + declared.ToString() + ".")
-      .WithHint(
-          "set format = 'json' or 'csv' to decode each record's value into the declared "
-          "columns, or declare the raw columns (key and value may be STRING)" +
-          std::string(headers ? "" : "; headers need includeHeaders = 'true'"));
-}
-
 class KafkaSource final : public stream::Source {
  public:
   KafkaSource(const stream::ConnectorContext& ctx, KafkaSourceOptions options,
@@ -481,7 +457,7 @@ Result<stream::SourcePtr> MakeKafkaSource(const stream::ConnectorContext& ctx) {
     schema = ctx.schema;
     format = std::move(*made);
   } else {
-    ASSIGN_OR_RAISE(schema, ResolveRawSchema(ctx, options.include_headers));
+    ASSIGN_OR_RAISE(schema, ResolveRawSchema(ctx, options.include_headers, "kafka source"));
   }
   return stream::SourcePtr(
       std::make_shared<KafkaSource>(ctx, std::move(options), std::move(format), std::move(schema)));

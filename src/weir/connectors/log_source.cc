@@ -84,30 +84,6 @@ Result<LogSourceOptions> ParseSourceOptions(const stream::ConnectorContext& ctx)
   return out;
 }
 
-// Without a format the columns are the raw ones; declared columns must be those
-// (key and value may be STRING instead of BINARY, and headers are there with
-// includeHeaders).
-Result<SchemaPtr> ResolveRawSchema(const stream::ConnectorContext& ctx, bool headers) {
-  SchemaPtr raw = LogRawSchema(headers);
-  if (ctx.schema == nullptr || ctx.schema->num_fields() == 0) return raw;
-  const Schema& declared = *ctx.schema;
-  bool match = declared.num_fields() == raw->num_fields();
-  for (int i = 0; match && i < raw->num_fields(); ++i) {
-    const Field& want = raw->field(i);
-    const Field& got = declared.field(i);
-    const bool bytes = i < 2 && (got.type == DataType::String() || got.type == DataType::Binary());
-    match = EqualsIgnoreCase(want.name, got.name) && (bytes || got.type == want.type);
-  }
-  if (match) return ctx.schema;
-  return Status::InvalidOption("[INVALID_OPTION] The log source `" + ctx.name +
-                               "` without a format has the columns " + raw->ToString() +
-                               ", but it declares " + declared.ToString() + ".")
-      .WithHint(
-          "set format = 'json' or 'csv' to decode each record's value into the declared "
-          "columns, or declare the raw columns (key and value may be STRING)" +
-          std::string(headers ? "" : "; headers need includeHeaders = 'true'"));
-}
-
 class LogSource final : public stream::Source {
  public:
   LogSource(const stream::ConnectorContext& ctx, LogSourceOptions options,
@@ -295,6 +271,28 @@ class LogSource final : public stream::Source {
 
 }  // namespace
 
+Result<SchemaPtr> ResolveRawSchema(const stream::ConnectorContext& ctx, bool headers,
+                                   std::string_view what) {
+  SchemaPtr raw = LogRawSchema(headers);
+  if (ctx.schema == nullptr || ctx.schema->num_fields() == 0) return raw;
+  const Schema& declared = *ctx.schema;
+  bool match = declared.num_fields() == raw->num_fields();
+  for (int i = 0; match && i < raw->num_fields(); ++i) {
+    const Field& want = raw->field(i);
+    const Field& got = declared.field(i);
+    const bool bytes = i < 2 && (got.type == DataType::String() || got.type == DataType::Binary());
+    match = EqualsIgnoreCase(want.name, got.name) && (bytes || got.type == want.type);
+  }
+  if (match) return ctx.schema;
+  return Status::InvalidOption("[INVALID_OPTION] The " + std::string(what) + " `" + ctx.name +
+                               "` without a format has the columns " + raw->ToString() +
+                               ", but it declares " + declared.ToString() + ".")
+      .WithHint(
+          "set format = 'json' or 'csv' to decode each record's value into the declared "
+          "columns, or declare the raw columns (key and value may be STRING)" +
+          std::string(headers ? "" : "; headers need includeHeaders = 'true'"));
+}
+
 Result<stream::SourcePtr> MakeLogSource(const stream::ConnectorContext& ctx) {
   if (ctx.env == nullptr) return Status::InvalidArgument("the log source needs an Env");
   ASSIGN_OR_RAISE(LogSourceOptions options, ParseSourceOptions(ctx));
@@ -319,7 +317,7 @@ Result<stream::SourcePtr> MakeLogSource(const stream::ConnectorContext& ctx) {
     schema = ctx.schema;
     format = std::move(*made);
   } else {
-    ASSIGN_OR_RAISE(schema, ResolveRawSchema(ctx, options.include_headers));
+    ASSIGN_OR_RAISE(schema, ResolveRawSchema(ctx, options.include_headers, "log source"));
   }
   log::LogStore store(ctx.env, ctx.data_dir.empty() ? "weir-data" : ctx.data_dir);
   Result<std::unique_ptr<log::Topic>> topic =

@@ -23,6 +23,7 @@
 #include "weir/log/partition.h"
 #include "weir/log/topic.h"
 #include "weir/plan/table.h"
+#include "weir/stream/connector_registry.h"
 #include "weir/stream/source.h"
 
 namespace weir::connectors {
@@ -53,6 +54,13 @@ PartitionOffsets RateLimitOffsets(const PartitionOffsets& from, const PartitionO
 // partition INT, offset BIGINT, timestamp TIMESTAMP, timestampType INT, and with
 // `headers` also headers ARRAY<STRUCT<key: STRING, value: BINARY>>.
 SchemaPtr LogRawSchema(bool headers);
+
+// The schema of a log or Kafka source without a format (`what`: "log source"): the
+// raw columns, or the declared ones when they are those (key and value may be STRING
+// instead of BINARY; headers are there with includeHeaders). An error with a hint
+// otherwise.
+Result<SchemaPtr> ResolveRawSchema(const stream::ConnectorContext& ctx, bool headers,
+                                   std::string_view what);
 
 // Counters shared by a source and the tables it hands out.
 struct LogReadCounters {
