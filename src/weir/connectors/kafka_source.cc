@@ -436,31 +436,10 @@ class KafkaSource final : public stream::Source {
 
 Result<stream::SourcePtr> MakeKafkaSource(const stream::ConnectorContext& ctx) {
   ASSIGN_OR_RAISE(KafkaSourceOptions options, ParseSourceOptions(ctx));
-  std::shared_ptr<const formats::FileFormat> format;
-  SchemaPtr schema;
-  if (ctx.options.Has("format")) {
-    const std::string name = Lower(ctx.options.Get("format"));
-    if (name != "json" && name != "csv") {
-      return BadOption(kWhat, ctx.name, "format", ctx.options.Get("format"),
-                       "it must be json or csv (or left out for the raw columns key, value, "
-                       "topic, partition, offset, timestamp, timestampType)");
-    }
-    Result<std::shared_ptr<const formats::FileFormat>> made =
-        formats::FileFormat::Make(name, ctx.options.all());
-    if (!made.ok()) return NameOptionError(made.status(), kWhat, ctx.name);
-    if (ctx.schema == nullptr || ctx.schema->num_fields() == 0) {
-      return Status::InvalidOption("[INVALID_OPTION] The kafka source `" + ctx.name +
-                                   "` has format '" + name + "' but no declared columns.")
-          .WithHint("declare the columns each record's value holds, e.g. CREATE SOURCE " +
-                    ctx.name + " (host STRING, bytes BIGINT) WITH (connector = 'kafka', ...)");
-    }
-    schema = ctx.schema;
-    format = std::move(*made);
-  } else {
-    ASSIGN_OR_RAISE(schema, ResolveRawSchema(ctx, options.include_headers, "kafka source"));
-  }
-  return stream::SourcePtr(
-      std::make_shared<KafkaSource>(ctx, std::move(options), std::move(format), std::move(schema)));
+  ASSIGN_OR_RAISE(RecordDecoding decoding,
+                  ResolveRecordDecoding(ctx, options.include_headers, "kafka"));
+  return stream::SourcePtr(std::make_shared<KafkaSource>(
+      ctx, std::move(options), std::move(decoding.format), std::move(decoding.schema)));
 }
 
 void RegisterKafkaConnectors(stream::ConnectorRegistry* registry) {

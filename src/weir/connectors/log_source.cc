@@ -271,10 +271,30 @@ class LogSource final : public stream::Source {
 
 }  // namespace
 
-Result<SchemaPtr> ResolveRawSchema(const stream::ConnectorContext& ctx, bool headers,
-                                   std::string_view what) {
+Result<RecordDecoding> ResolveRecordDecoding(const stream::ConnectorContext& ctx, bool headers,
+                                             std::string_view connector) {
+  const std::string what = std::string(connector) + " source";
+  if (ctx.options.Has("format")) {
+    const std::string name = Lower(ctx.options.Get("format"));
+    if (name != "json" && name != "csv") {
+      return BadOption(what, ctx.name, "format", ctx.options.Get("format"),
+                       "it must be json or csv (or left out for the raw columns key, value, "
+                       "topic, partition, offset, timestamp, timestampType)");
+    }
+    Result<std::shared_ptr<const formats::FileFormat>> made =
+        formats::FileFormat::Make(name, ctx.options.all());
+    if (!made.ok()) return NameOptionError(made.status(), what, ctx.name);
+    if (ctx.schema == nullptr || ctx.schema->num_fields() == 0) {
+      return Status::InvalidOption("[INVALID_OPTION] The " + what + " `" + ctx.name +
+                                   "` has format '" + name + "' but no declared columns.")
+          .WithHint("declare the columns each record's value holds, e.g. CREATE SOURCE " +
+                    ctx.name + " (host STRING, bytes BIGINT) WITH (connector = '" +
+                    std::string(connector) + "', ...)");
+    }
+    return RecordDecoding{std::move(*made), ctx.schema};
+  }
   SchemaPtr raw = LogRawSchema(headers);
-  if (ctx.schema == nullptr || ctx.schema->num_fields() == 0) return raw;
+  if (ctx.schema == nullptr || ctx.schema->num_fields() == 0) return RecordDecoding{nullptr, raw};
   const Schema& declared = *ctx.schema;
   bool match = declared.num_fields() == raw->num_fields();
   for (int i = 0; match && i < raw->num_fields(); ++i) {
@@ -283,8 +303,8 @@ Result<SchemaPtr> ResolveRawSchema(const stream::ConnectorContext& ctx, bool hea
     const bool bytes = i < 2 && (got.type == DataType::String() || got.type == DataType::Binary());
     match = EqualsIgnoreCase(want.name, got.name) && (bytes || got.type == want.type);
   }
-  if (match) return ctx.schema;
-  return Status::InvalidOption("[INVALID_OPTION] The " + std::string(what) + " `" + ctx.name +
+  if (match) return RecordDecoding{nullptr, ctx.schema};
+  return Status::InvalidOption("[INVALID_OPTION] The " + what + " `" + ctx.name +
                                "` without a format has the columns " + raw->ToString() +
                                ", but it declares " + declared.ToString() + ".")
       .WithHint(
@@ -296,29 +316,8 @@ Result<SchemaPtr> ResolveRawSchema(const stream::ConnectorContext& ctx, bool hea
 Result<stream::SourcePtr> MakeLogSource(const stream::ConnectorContext& ctx) {
   if (ctx.env == nullptr) return Status::InvalidArgument("the log source needs an Env");
   ASSIGN_OR_RAISE(LogSourceOptions options, ParseSourceOptions(ctx));
-  std::shared_ptr<const formats::FileFormat> format;
-  SchemaPtr schema;
-  if (ctx.options.Has("format")) {
-    const std::string name = Lower(ctx.options.Get("format"));
-    if (name != "json" && name != "csv") {
-      return BadOption(kWhat, ctx.name, "format", ctx.options.Get("format"),
-                       "it must be json or csv (or left out for the raw columns key, value, "
-                       "topic, partition, offset, timestamp, timestampType)");
-    }
-    Result<std::shared_ptr<const formats::FileFormat>> made =
-        formats::FileFormat::Make(name, ctx.options.all());
-    if (!made.ok()) return NameOptionError(made.status(), kWhat, ctx.name);
-    if (ctx.schema == nullptr || ctx.schema->num_fields() == 0) {
-      return Status::InvalidOption("[INVALID_OPTION] The log source `" + ctx.name +
-                                   "` has format '" + name + "' but no declared columns.")
-          .WithHint("declare the columns each record's value holds, e.g. CREATE SOURCE " +
-                    ctx.name + " (host STRING, bytes BIGINT) WITH (connector = 'log', ...)");
-    }
-    schema = ctx.schema;
-    format = std::move(*made);
-  } else {
-    ASSIGN_OR_RAISE(schema, ResolveRawSchema(ctx, options.include_headers, "log source"));
-  }
+  ASSIGN_OR_RAISE(RecordDecoding decoding,
+                  ResolveRecordDecoding(ctx, options.include_headers, "log"));
   log::LogStore store(ctx.env, ctx.data_dir.empty() ? "weir-data" : ctx.data_dir);
   Result<std::unique_ptr<log::Topic>> topic =
       store.OpenTopic(options.topic, log::TopicAccess::kRead);
@@ -332,8 +331,8 @@ Result<stream::SourcePtr> MakeLogSource(const stream::ConnectorContext& ctx) {
     return topic.status().WithContext("log source `" + ctx.name + "`");
   }
   return stream::SourcePtr(std::make_shared<LogSource>(
-      ctx, std::move(options), std::shared_ptr<log::Topic>(std::move(*topic)), std::move(format),
-      std::move(schema)));
+      ctx, std::move(options), std::shared_ptr<log::Topic>(std::move(*topic)),
+      std::move(decoding.format), std::move(decoding.schema)));
 }
 
 void RegisterLogConnectors(stream::ConnectorRegistry* registry) {

@@ -55,12 +55,17 @@ PartitionOffsets RateLimitOffsets(const PartitionOffsets& from, const PartitionO
 // `headers` also headers ARRAY<STRUCT<key: STRING, value: BINARY>>.
 SchemaPtr LogRawSchema(bool headers);
 
-// The schema of a log or Kafka source without a format (`what`: "log source"): the
-// raw columns, or the declared ones when they are those (key and value may be STRING
-// instead of BINARY; headers are there with includeHeaders). An error with a hint
-// otherwise.
-Result<SchemaPtr> ResolveRawSchema(const stream::ConnectorContext& ctx, bool headers,
-                                   std::string_view what);
+// How a log or Kafka source (`connector`: "log" or "kafka") turns records into rows:
+// with `format` (json or csv), the record's value decoded into the declared columns,
+// which must be there; without one, the raw columns, or the declared ones when they
+// are those (key and value may be STRING instead of BINARY; headers are there with
+// includeHeaders). An error naming the source, with a hint, otherwise.
+struct RecordDecoding {
+  std::shared_ptr<const formats::FileFormat> format;  // null: raw columns
+  SchemaPtr schema;
+};
+Result<RecordDecoding> ResolveRecordDecoding(const stream::ConnectorContext& ctx, bool headers,
+                                             std::string_view connector);
 
 // Counters shared by a source and the tables it hands out.
 struct LogReadCounters {
