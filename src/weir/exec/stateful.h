@@ -225,11 +225,13 @@ struct StreamJoinSpec {
 // evicted in this epoch is not stored unless it is an unmatched outer row (Spark).
 // Output: left ++ right columns (left only for left semi).
 //
-// State, per side: key = side byte ++ [8-byte event-time prefix of the time key]
-// ++ the join key in KeyEncoder bytes ++ an 8-byte sequence number; value = a
-// matched byte ++ the row (per column a flag byte and value_codec's encoding).
-// With a value_time_column, an index entry per row (side byte | 0x10 ++ 8-byte
-// event-time prefix ++ sequence number -> the row's key) keeps eviction ordered.
+// State, per side, in blocks (stateful_join_state.h): the rows one input batch
+// stores under one key are one entry, key = side byte ++ [8-byte event-time prefix
+// of the time key] ++ the join key in KeyEncoder bytes ++ an 8-byte block sequence
+// number; value = per row a length, [its value time], a matched byte and the row.
+// With a value_time_column, index entries (side byte | 0x10 ++ 8-byte event-time
+// prefix of the earliest row ++ sequence number -> a list of blocks with their
+// earliest and latest value times) keep eviction ordered.
 PhysicalOperatorPtr MakeStreamStreamJoin(PhysicalOperatorPtr left, PhysicalOperatorPtr right,
                                          StreamJoinSpec spec, SchemaPtr schema,
                                          StatefulContext context);

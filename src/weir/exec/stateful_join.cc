@@ -13,10 +13,11 @@
 // once (one prefix scan), and those are decoded into columns once; candidate pairs
 // are formed in chunks of kDefaultBatchRows and the residual is evaluated on each
 // chunk as one batch. Matched flags of the other side's rows are written back once
-// per batch.
+// per batch, and the rows a batch keeps are stored as one block per distinct key.
 
 #include <algorithm>
 #include <chrono>
+#include <span>
 
 #include <absl/container/flat_hash_map.h>
 
@@ -37,7 +38,7 @@ class StreamJoinOp;
 // The other side's rows that a batch's distinct keys found in state, decoded.
 struct Candidates {
   JoinState::Rows rows;
-  std::vector<ColumnPtr> columns;  // rows.values decoded
+  std::vector<ColumnPtr> columns;  // the rows decoded
   std::vector<uint32_t> start;     // per distinct key: its rows are [start[g], start[g + 1])
 };
 
@@ -381,12 +382,13 @@ Status PartitionJoin::FindCandidates(bool left, const std::vector<std::string>& 
     auto [it, inserted] = groups.try_emplace(keys[k], static_cast<uint32_t>(groups.size()));
     (*group_of)[k] = it->second;
     if (!inserted) continue;
-    cands->start.push_back(static_cast<uint32_t>(cands->rows.keys.size()));
+    cands->start.push_back(static_cast<uint32_t>(cands->rows.size()));
     RETURN_NOT_OK(state_.Find(!left, keys[k], &cands->rows));
   }
-  cands->start.push_back(static_cast<uint32_t>(cands->rows.keys.size()));
-  if (cands->rows.keys.empty()) return Status::OK();
-  const std::vector<std::string_view> values(cands->rows.values.begin(), cands->rows.values.end());
+  cands->start.push_back(static_cast<uint32_t>(cands->rows.size()));
+  if (cands->rows.size() == 0) return Status::OK();
+  std::vector<std::string_view> values(cands->rows.size());
+  for (size_t i = 0; i < values.size(); ++i) values[i] = cands->rows.value(i);
   return DecodeJoinRows(*op_.input_schema(!left), values, &cands->columns);
 }
 
@@ -400,7 +402,7 @@ Status PartitionJoin::JoinCandidates(bool left, const Batch& b, const std::vecto
   for (size_t k = 0; k < probe.size(); ++k) {
     const uint32_t g = group_of[k];
     for (uint32_t c = cands->start[g]; c < cands->start[g + 1]; ++c) {
-      if (semi_right && JoinRowMatched(cands->rows.values[c])) continue;
+      if (semi_right && cands->rows.matched(c)) continue;
       probe_idx.push_back(probe[k]);
       cand_idx.push_back(c);
       if (probe_idx.size() < static_cast<size_t>(kDefaultBatchRows)) continue;
@@ -442,7 +444,7 @@ Status PartitionJoin::ProbeChunk(bool left, const Batch& b, const std::vector<ui
     std::vector<uint32_t> first;
     for (uint32_t k : pass) {
       const uint32_t c = cand_idx[k];
-      if (JoinRowMatched(cands->rows.values[c])) continue;
+      if (cands->rows.matched(c)) continue;
       JoinState::SetMatched(&cands->rows, c);
       first.push_back(c);
     }
@@ -472,23 +474,59 @@ Status PartitionJoin::StoreRows(bool left, const Batch& b, const std::vector<uin
   // them), but a left semi join's matched ones. A right row that its state
   // watermark already evicts is kept only when it is an unmatched outer row, for the
   // eviction that follows to output (Spark's AddingProcessedRowToStateCompletionIterator).
+  // The rows kept are stored as one block per distinct key, in first-seen order:
+  // grouped by a counting sort, which keeps each key's rows in order.
   const StreamJoinSide& me = op_.side(left);
   const std::optional<int64_t>& wm = me.state_watermark_ms;
+  const bool timed = me.value_time_column >= 0;
+  std::vector<uint32_t> kept, group;
+  std::vector<uint8_t> matched_of;
+  std::vector<std::optional<int64_t>> time_of;
+  std::vector<std::string_view> block_keys;
+  absl::flat_hash_map<std::string_view, uint32_t> block_of;
   for (size_t k = 0; k < probe.size(); ++k) {
     const uint32_t r = probe[k];
     const bool matched = row_matched[r] != 0;
     std::optional<int64_t> value_time;
-    if (me.value_time_column >= 0) {
-      value_time = EventTimeOf(*b.column(me.value_time_column), r, false);
-    }
+    if (timed) value_time = EventTimeOf(*b.column(me.value_time_column), r, false);
     if (op_.semi() && left && matched) continue;
     if (!left && wm.has_value()) {
       const std::optional<int64_t> t = op_.by_key() ? DecodeEventTimePrefix(keys[k]) : value_time;
       const bool evicted_now = t.has_value() && *t <= *wm * 1000;
       if (evicted_now && !(op_.preserved(false) && !matched)) continue;
     }
-    RETURN_NOT_OK(state_.Append(left, keys[k], b.columns(), r, matched, value_time));
+    auto [it, inserted] = block_of.try_emplace(keys[k], static_cast<uint32_t>(block_keys.size()));
+    if (inserted) block_keys.push_back(keys[k]);
+    kept.push_back(r);
+    group.push_back(it->second);
+    matched_of.push_back(matched ? 1 : 0);
+    if (timed) time_of.push_back(value_time);
     ++updated;
+  }
+  if (kept.empty()) return Status::OK();
+  std::vector<uint32_t> start(block_keys.size() + 1, 0);
+  for (uint32_t g : group) ++start[g + 1];
+  for (size_t g = 1; g < start.size(); ++g) start[g] += start[g - 1];
+  std::vector<uint32_t> rows(kept.size());
+  std::vector<uint8_t> matched(kept.size());
+  std::vector<std::optional<int64_t>> times(timed ? kept.size() : 0);
+  {
+    std::vector<uint32_t> next(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < kept.size(); ++i) {
+      const uint32_t at = next[group[i]]++;
+      rows[at] = kept[i];
+      matched[at] = matched_of[i];
+      if (timed) times[at] = time_of[i];
+    }
+  }
+  for (size_t g = 0; g < block_keys.size(); ++g) {
+    const size_t begin = start[g];
+    const size_t n = start[g + 1] - begin;
+    RETURN_NOT_OK(state_.Append(
+        left, block_keys[g], b.columns(), std::span<const uint32_t>(rows.data() + begin, n),
+        std::span<const uint8_t>(matched.data() + begin, n),
+        timed ? std::span<const std::optional<int64_t>>(times.data() + begin, n)
+              : std::span<const std::optional<int64_t>>()));
   }
   return Status::OK();
 }

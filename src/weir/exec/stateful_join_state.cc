@@ -1,7 +1,9 @@
 #include "weir/exec/stateful_join_state.h"
 
+#include <algorithm>
 #include <cstring>
 
+#include "weir/common/check.h"
 #include "weir/exec/state_codec.h"
 #include "weir/functions/value_codec_internal.h"
 #include "weir/types/builder.h"
@@ -29,6 +31,101 @@ void AppendSeq(int64_t seq, std::string* out) {
 }
 
 std::string MetaKey(bool left) { return std::string{kMetaTag, SideTag(left)}; }
+
+constexpr size_t kSeqBytes = 8;
+constexpr size_t kSizeBytes = 4;
+
+void PutFixed32(uint32_t v, char* out) {
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+uint32_t GetFixed32(const char* in) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+Status BadBlock() {
+  return Status::Corruption("stream-stream join state: malformed block or index entry");
+}
+
+// Calls visit(offset, size, time) for each row of a block, in order: `offset` and
+// `size` locate its matched byte ++ row; `time` is its value time (indexed blocks;
+// unset otherwise or when NULL).
+template <typename Visit>
+Status ForEachRow(std::string_view block, bool indexed, Visit&& visit) {
+  size_t pos = 0;
+  const size_t header = kSizeBytes + (indexed ? kEventTimePrefixBytes : 0);
+  while (pos < block.size()) {
+    if (block.size() - pos < header) return BadBlock();
+    const uint32_t n = GetFixed32(block.data() + pos);
+    std::optional<int64_t> t;
+    if (indexed) t = DecodeEventTimePrefix(block.substr(pos + kSizeBytes));
+    pos += header;
+    if (n == 0 || block.size() - pos < n) return BadBlock();
+    visit(pos, n, t);
+    pos += n;
+  }
+  return Status::OK();
+}
+
+// An index entry's key: its earliest value time and an 8-byte sequence number.
+std::string IndexKey(bool left, std::optional<int64_t> earliest, std::string_view seq) {
+  std::string index(1, static_cast<char>(SideTag(left) | kIndexBit));
+  AppendEventTimePrefix(earliest, &index);
+  index.append(seq);
+  return index;
+}
+
+// The earlier of two value times; unset (NULL) is the latest.
+std::optional<int64_t> Earlier(std::optional<int64_t> a, std::optional<int64_t> b) {
+  if (!a.has_value()) return b;
+  if (!b.has_value()) return a;
+  return std::min(*a, *b);
+}
+std::optional<int64_t> Later(std::optional<int64_t> a, std::optional<int64_t> b) {
+  if (!a.has_value() || !b.has_value()) return std::nullopt;
+  return std::max(*a, *b);
+}
+bool AtOrBefore(std::optional<int64_t> t, int64_t limit) { return t.has_value() && *t <= limit; }
+
+// One block an index entry lists.
+struct IndexItem {
+  std::string_view key;
+  std::optional<int64_t> earliest;
+  std::optional<int64_t> latest;
+  uint32_t rows = 0;
+};
+
+void AppendIndexItem(const IndexItem& item, std::string* out) {
+  char size[kSizeBytes];
+  PutFixed32(static_cast<uint32_t>(item.key.size()), size);
+  out->append(size, kSizeBytes);
+  out->append(item.key);
+  AppendEventTimePrefix(item.earliest, out);
+  AppendEventTimePrefix(item.latest, out);
+  PutFixed32(item.rows, size);
+  out->append(size, kSizeBytes);
+}
+
+Status ParseIndex(std::string_view v, std::vector<IndexItem>* items) {
+  items->clear();
+  while (!v.empty()) {
+    if (v.size() < kSizeBytes) return BadBlock();
+    const uint32_t n = GetFixed32(v.data());
+    v.remove_prefix(kSizeBytes);
+    if (v.size() < size_t{n} + 2 * kEventTimePrefixBytes + kSizeBytes) return BadBlock();
+    IndexItem item;
+    item.key = v.substr(0, n);
+    v.remove_prefix(n);
+    item.earliest = DecodeEventTimePrefix(v);
+    item.latest = DecodeEventTimePrefix(v.substr(kEventTimePrefixBytes));
+    v.remove_prefix(2 * kEventTimePrefixBytes);
+    item.rows = GetFixed32(v.data());
+    v.remove_prefix(kSizeBytes);
+    items->push_back(item);
+  }
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -78,6 +175,7 @@ Status JoinState::Load() {
 
 Status JoinState::Save() {
   for (bool left : {true, false}) {
+    RETURN_NOT_OK(FlushIndex(left));
     const Meta& m = meta_[left ? 0 : 1];
     char v[16];
     std::memcpy(v, &m.next_seq, 8);
@@ -90,46 +188,89 @@ Status JoinState::Save() {
 Status JoinState::Find(bool left, std::string_view key, Rows* rows) {
   std::string prefix(1, SideTag(left));
   prefix.append(key);
-  return store_->PrefixScan(prefix, [rows](std::string_view k, std::string_view v) {
-    rows->keys.emplace_back(k);
-    rows->values.emplace_back(v);
+  const size_t first = rows->blocks.size();
+  RETURN_NOT_OK(store_->PrefixScan(prefix, [rows](std::string_view k, std::string_view v) {
+    rows->block_keys.emplace_back(k);
+    rows->blocks.emplace_back(v);
     rows->dirty.push_back(0);
     return true;
-  });
+  }));
+  for (size_t b = first; b < rows->blocks.size(); ++b) {
+    if (rows->blocks[b].size() >= UINT32_MAX) return BadBlock();
+    const auto block = static_cast<uint32_t>(b);
+    RETURN_NOT_OK(
+        ForEachRow(rows->blocks[b], indexed(left),
+                   [rows, block](size_t offset, uint32_t size, std::optional<int64_t>) {
+                     rows->refs.push_back(Rows::Ref{block, static_cast<uint32_t>(offset), size});
+                   }));
+  }
+  return Status::OK();
 }
 
 void JoinState::SetMatched(Rows* rows, size_t i) {
-  std::string& v = rows->values[i];
-  if (!v.empty() && v[0] == 0) {
-    v[0] = 1;
-    rows->dirty[i] = 1;
+  const Rows::Ref& r = rows->refs[i];
+  char& matched = rows->blocks[r.block][r.offset];
+  if (matched == 0) {
+    matched = 1;
+    rows->dirty[r.block] = 1;
   }
 }
 
 Status JoinState::WriteBack(const Rows& rows) {
-  for (size_t i = 0; i < rows.keys.size(); ++i) {
-    if (rows.dirty[i]) RETURN_NOT_OK(store_->Put(rows.keys[i], rows.values[i]));
+  for (size_t b = 0; b < rows.blocks.size(); ++b) {
+    if (rows.dirty[b]) RETURN_NOT_OK(store_->Put(rows.block_keys[b], rows.blocks[b]));
   }
   return Status::OK();
 }
 
 Status JoinState::Append(bool left, std::string_view key, const std::vector<ColumnPtr>& columns,
-                         int64_t row, bool matched, std::optional<int64_t> value_time) {
+                         std::span<const uint32_t> rows, std::span<const uint8_t> matched,
+                         std::span<const std::optional<int64_t>> value_times) {
+  if (rows.empty()) return Status::OK();
   Meta& meta = meta_[left ? 0 : 1];
+  const bool timed = indexed(left);
   std::string k(1, SideTag(left));
   k.append(key);
   AppendSeq(meta.next_seq, &k);
-  std::string v(1, matched ? 1 : 0);
-  AppendJoinRow(columns, row, &v);
-  RETURN_NOT_OK(store_->Put(k, v));
-  if (indexed_[left ? 0 : 1]) {
-    std::string index(1, static_cast<char>(SideTag(left) | kIndexBit));
-    AppendEventTimePrefix(value_time, &index);
-    AppendSeq(meta.next_seq, &index);
-    RETURN_NOT_OK(store_->Put(index, k));
+  std::string v;
+  IndexItem item;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const size_t at = v.size();
+    v.append(kSizeBytes, '\0');
+    if (timed) {
+      AppendEventTimePrefix(value_times[i], &v);
+      item.earliest = i == 0 ? value_times[i] : Earlier(item.earliest, value_times[i]);
+      item.latest = i == 0 ? value_times[i] : Later(item.latest, value_times[i]);
+    }
+    const size_t start = v.size();
+    v.push_back(matched[i] ? 1 : 0);
+    AppendJoinRow(columns, rows[i], &v);
+    WEIR_CHECK_LT(v.size() - start, size_t{UINT32_MAX});
+    PutFixed32(static_cast<uint32_t>(v.size() - start), v.data() + at);
   }
+  RETURN_NOT_OK(store_->Put(k, v));
   ++meta.next_seq;
-  ++meta.rows;
+  meta.rows += static_cast<int64_t>(rows.size());
+  if (!timed) return Status::OK();
+  WEIR_CHECK_LT(rows.size(), size_t{UINT32_MAX});
+  item.key = k;
+  item.rows = static_cast<uint32_t>(rows.size());
+  Pending& pending = pending_[left ? 0 : 1];
+  AppendIndexItem(item, &pending.items);
+  pending.earliest = pending.blocks == 0 ? item.earliest : Earlier(pending.earliest, item.earliest);
+  if (++pending.blocks >= kMaxIndexBlocks) RETURN_NOT_OK(FlushIndex(left));
+  return Status::OK();
+}
+
+Status JoinState::FlushIndex(bool left) {
+  Pending& pending = pending_[left ? 0 : 1];
+  if (pending.blocks == 0) return Status::OK();
+  Meta& meta = meta_[left ? 0 : 1];
+  std::string seq;
+  AppendSeq(meta.next_seq++, &seq);
+  RETURN_NOT_OK(store_->Put(IndexKey(left, pending.earliest, seq), pending.items));
+  pending.items.clear();
+  pending.blocks = 0;
   return Status::OK();
 }
 
@@ -138,7 +279,7 @@ std::string JoinState::OrderedPrefix(bool left) const {
 }
 
 Status JoinState::ScanUpTo(bool left, int64_t limit_micros, const state::StateVisitor& visit) {
-  if (!by_key_ && !indexed_[left ? 0 : 1]) return Status::OK();
+  if (!by_key_ && !indexed(left)) return Status::OK();
   return store_->PrefixScan(OrderedPrefix(left), [&](std::string_view k, std::string_view v) {
     // NULL event times sort last and are never evicted.
     std::optional<int64_t> t = DecodeEventTimePrefix(k.substr(1));
@@ -149,38 +290,137 @@ Status JoinState::ScanUpTo(bool left, int64_t limit_micros, const state::StateVi
 
 Result<int64_t> JoinState::Evict(bool left, int64_t limit_micros,
                                  std::vector<std::string>* unmatched) {
+  // By the time key: whole blocks. By value time: index entries.
+  RETURN_NOT_OK(FlushIndex(left));
   std::vector<std::string> keys, values;
   RETURN_NOT_OK(ScanUpTo(left, limit_micros, [&](std::string_view k, std::string_view v) {
     keys.emplace_back(k);
     values.emplace_back(v);
     return true;
   }));
-  if (!by_key_) {
-    // Index entries: their value is the row's key.
+  int64_t n = 0;
+  if (by_key_) {
     for (size_t i = 0; i < keys.size(); ++i) {
       RETURN_NOT_OK(store_->Remove(keys[i]));
-      keys[i] = std::move(values[i]);
-      ASSIGN_OR_RAISE(bool found, store_->Get(keys[i], &values[i]));
-      if (!found) return Status::Corruption("stream-stream join state: index entry without row");
+      const std::string_view block = values[i];
+      RETURN_NOT_OK(ForEachRow(block, indexed(left),
+                               [&](size_t offset, uint32_t size, std::optional<int64_t>) {
+                                 ++n;
+                                 const std::string_view row = block.substr(offset, size);
+                                 if (unmatched != nullptr && !JoinRowMatched(row)) {
+                                   unmatched->emplace_back(row);
+                                 }
+                               }));
+    }
+  } else {
+    // Index entries: their value lists blocks.
+    struct Gone {
+      int64_t time;
+      std::string value;
+    };
+    std::vector<Gone> gone;
+    std::vector<IndexItem> items;
+    std::string block, kept, kept_items;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      RETURN_NOT_OK(store_->Remove(keys[i]));
+      RETURN_NOT_OK(ParseIndex(values[i], &items));
+      kept_items.clear();
+      std::optional<int64_t> entry_earliest;
+      bool entry_kept = false;
+      auto keep = [&](const IndexItem& item) {
+        AppendIndexItem(item, &kept_items);
+        entry_earliest = entry_kept ? Earlier(entry_earliest, item.earliest) : item.earliest;
+        entry_kept = true;
+      };
+      for (const IndexItem& item : items) {
+        if (!AtOrBefore(item.earliest, limit_micros)) {
+          keep(item);
+          continue;
+        }
+        if (AtOrBefore(item.latest, limit_micros) && unmatched == nullptr) {
+          // Every row goes, and none is output: no need to read them.
+          RETURN_NOT_OK(store_->Remove(item.key));
+          n += item.rows;
+          continue;
+        }
+        ASSIGN_OR_RAISE(bool found, store_->Get(item.key, &block));
+        if (!found) {
+          return Status::Corruption("stream-stream join state: index entry without block");
+        }
+        kept.clear();
+        IndexItem rest{item.key, std::nullopt, std::nullopt, 0};
+        RETURN_NOT_OK(ForEachRow(
+            block, /*indexed=*/true, [&](size_t offset, uint32_t size, std::optional<int64_t> t) {
+              const std::string_view row = std::string_view(block).substr(offset, size);
+              if (AtOrBefore(t, limit_micros)) {
+                ++n;
+                if (unmatched != nullptr && !JoinRowMatched(row)) {
+                  gone.push_back(Gone{*t, std::string(row)});
+                }
+                return;
+              }
+              const size_t header = kSizeBytes + kEventTimePrefixBytes;
+              kept.append(block, offset - header, header + size);
+              rest.earliest = rest.rows == 0 ? t : Earlier(rest.earliest, t);
+              rest.latest = rest.rows == 0 ? t : Later(rest.latest, t);
+              ++rest.rows;
+            }));
+        if (rest.rows == 0) {
+          RETURN_NOT_OK(store_->Remove(item.key));
+          continue;
+        }
+        RETURN_NOT_OK(store_->Put(item.key, kept));
+        keep(rest);
+      }
+      if (entry_kept) {
+        // Indexed again at its new earliest time, after the limit (or NULL), under
+        // the same sequence number.
+        const std::string_view seq = std::string_view(keys[i]).substr(keys[i].size() - kSeqBytes);
+        RETURN_NOT_OK(store_->Put(IndexKey(left, entry_earliest, seq), kept_items));
+      }
+    }
+    if (unmatched != nullptr) {
+      // Event-time order, and the order they were stored in for equal times.
+      std::stable_sort(gone.begin(), gone.end(),
+                       [](const Gone& a, const Gone& b) { return a.time < b.time; });
+      for (Gone& g : gone) unmatched->push_back(std::move(g.value));
     }
   }
-  for (size_t i = 0; i < keys.size(); ++i) {
-    RETURN_NOT_OK(store_->Remove(keys[i]));
-    if (unmatched != nullptr && !JoinRowMatched(values[i])) {
-      unmatched->push_back(std::move(values[i]));
-    }
-  }
-  const auto n = static_cast<int64_t>(keys.size());
   meta_[left ? 0 : 1].rows -= n;
   return n;
 }
 
 Result<int64_t> JoinState::CountBehind(bool left, int64_t limit_micros) {
-  int64_t behind = 0;
-  RETURN_NOT_OK(ScanUpTo(left, limit_micros, [&](std::string_view, std::string_view) {
-    ++behind;
+  RETURN_NOT_OK(FlushIndex(left));
+  std::vector<std::string> values;
+  RETURN_NOT_OK(ScanUpTo(left, limit_micros, [&](std::string_view, std::string_view v) {
+    values.emplace_back(v);
     return true;
   }));
+  int64_t behind = 0;
+  std::vector<IndexItem> items;
+  std::string block;
+  for (const std::string& v : values) {
+    if (by_key_) {
+      RETURN_NOT_OK(ForEachRow(v, indexed(left),
+                               [&](size_t, uint32_t, std::optional<int64_t>) { ++behind; }));
+      continue;
+    }
+    RETURN_NOT_OK(ParseIndex(v, &items));
+    for (const IndexItem& item : items) {
+      if (!AtOrBefore(item.earliest, limit_micros)) continue;
+      if (AtOrBefore(item.latest, limit_micros)) {
+        behind += item.rows;
+        continue;
+      }
+      ASSIGN_OR_RAISE(bool found, store_->Get(item.key, &block));
+      if (!found) return Status::Corruption("stream-stream join state: index entry without block");
+      RETURN_NOT_OK(
+          ForEachRow(block, /*indexed=*/true, [&](size_t, uint32_t, std::optional<int64_t> t) {
+            if (AtOrBefore(t, limit_micros)) ++behind;
+          }));
+    }
+  }
   return behind;
 }
 
