@@ -39,6 +39,7 @@ bench: build
 	@$(BUILD_DIR)/bench/micro/log_benchmark
 	@$(BUILD_DIR)/bench/micro/expr_benchmark
 	@$(BUILD_DIR)/bench/micro/format_benchmark
+	@$(BUILD_DIR)/bench/micro/text_paths_benchmark
 	@$(BUILD_DIR)/bench/micro/query_benchmark
 	@$(BUILD_DIR)/bench/micro/stream_benchmark
 	@$(BUILD_DIR)/bench/micro/window_benchmark

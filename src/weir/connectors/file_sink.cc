@@ -22,6 +22,7 @@
 
 #include "weir/connectors/connector_util.h"
 #include "weir/connectors/file_source_internal.h"
+#include "weir/formats/csv_writer.h"
 #include "weir/formats/sink_manifest.h"
 #include "weir/types/datetime.h"
 #include "weir/types/render.h"
@@ -76,7 +77,7 @@ class FileSink final : public stream::Sink {
 
   std::string Describe() const override { return "FileSink[" + options_.path + "]"; }
 
-  // `schema` is each batch's own (AppendJsonLines/AppendCsv read it from the batch).
+  // `schema` is each batch's own (AppendJsonLines/WriteCsv read it from the batch).
   Status AddBatch(int64_t epoch, const SchemaPtr& /*schema*/, const std::vector<Batch>& batches,
                   stream::OutputMode mode) override {
     if (mode != stream::OutputMode::kAppend) return UnsupportedMode(mode);
@@ -171,7 +172,7 @@ class FileSink final : public stream::Sink {
     }
     CsvOptions o = options_.csv_options;
     o.header = o.header && first;  // a header starts every part file, as in Spark
-    return AppendCsv(batch, o, out);
+    return formats::WriteCsv(batch, o, out);
   }
 
   Status FinishPart(Part* part, formats::SinkManifestEntry* entry) {

@@ -77,15 +77,35 @@ Result<ExprPtr> ResolveArray(std::vector<ExprPtr> args, const ResolveOptions&) {
   auto fn = std::make_shared<kernels::LambdaFunction>(
       "array", type,
       [type](EvalContext&, const std::vector<Datum>& in, const RowSet& rows) -> Result<Datum> {
-        ArrayBuilder b(type);
+        // The elements are gathered from the arguments in one pass per column (strings
+        // shared, not copied); rows outside `rows` are NULL arrays.
+        const int64_t n = rows.physical_rows();
+        ResultValidity validity(n);
+        validity.InitFromRows(rows);
+        BufferPtr offsets = AllocateBuffer(static_cast<size_t>(n + 1) * sizeof(int32_t));
+        offsets->Resize(static_cast<size_t>(n + 1) * sizeof(int32_t));
+        int32_t* off = offsets->as<int32_t>();
+        std::vector<collection_internal::Pick> picks;
+        picks.reserve(static_cast<size_t>(rows.size()) * in.size());
+        off[0] = 0;
         ForEachPhysical(
             rows,
             [&](int64_t i) {
-              b.Append();
-              for (const Datum& d : in) AppendCell(b.element_builder(), d.col(), d.Index(i));
+              for (size_t a = 0; a < in.size(); ++a) {
+                picks.push_back({static_cast<int32_t>(a), static_cast<uint32_t>(in[a].Index(i))});
+              }
+              off[i + 1] = static_cast<int32_t>(picks.size());
             },
-            [&](int64_t) { b.AppendNull(); });
-        return Datum::Flat(b.Finish());
+            [&](int64_t i) { off[i + 1] = static_cast<int32_t>(picks.size()); });
+        std::vector<const Column*> sources;
+        for (const Datum& d : in) sources.push_back(&d.col());
+        Column::Parts p;
+        p.type = type;
+        p.length = n;
+        p.validity = validity.Take();
+        p.values = std::move(offsets);
+        p.children.push_back(collection_internal::Gather(type.element_type(), sources, picks));
+        return Datum::Flat(Column::Make(std::move(p)));
       });
   return ExprPtr(std::make_shared<CallExpr>(std::move(fn), std::move(args), false));
 }
@@ -288,13 +308,15 @@ Result<ExprPtr> ResolveElementAt(std::vector<ExprPtr> args, const ResolveOptions
         const Datum& c = in[0];
         const Datum& k = in[1];
         const Column& child = *c.col().child(is_map ? 1 : 0);
-        auto b = MakeBuilder(result);
+        // The hits are gathered in one pass per column afterwards (strings shared).
+        std::vector<collection_internal::Pick> picks;
+        picks.reserve(static_cast<size_t>(rows.physical_rows()));
         Status st;
         ForEachPhysical(
             rows,
             [&](int64_t i) {
               if (!st.ok() || c.IsNull(i) || k.IsNull(i)) {
-                b->AppendNull();
+                picks.push_back({-1, 0});
                 return;
               }
               int64_t r = c.Index(i);
@@ -319,15 +341,13 @@ Result<ExprPtr> ResolveElementAt(std::vector<ExprPtr> args, const ResolveOptions
                   hit = index > 0 ? begin + index - 1 : end + index;
                 }
               }
-              if (hit < 0) {
-                b->AppendNull();
-              } else {
-                AppendCell(b.get(), child, hit);
-              }
+              picks.push_back({hit < 0 ? -1 : 0, static_cast<uint32_t>(hit < 0 ? 0 : hit)});
             },
-            [&](int64_t) { b->AppendNull(); });
+            [&](int64_t) {
+              picks.push_back({-1, 0});
+            });
         RETURN_NOT_OK(st);
-        return Datum::Flat(b->Finish());
+        return Datum::Flat(collection_internal::Gather(result, {&child}, picks));
       });
   return ExprPtr(std::make_shared<CallExpr>(std::move(fn), std::move(args), true));
 }
@@ -470,8 +490,9 @@ Result<ExprPtr> ResolveSortArray(std::vector<ExprPtr> args, const ResolveOptions
                               "expression; however, got \"" +
                                   args[1]->ToString() + "\".");
     }
+    // The literal stays an argument (the kernel ignores it): plans print the
+    // direction, and the optimizer's top-K rule (plan/top_k.cc) reads it.
     ascending = static_cast<const LiteralExpr&>(*args[1]).value().boolean();
-    args.pop_back();
   }
   DataType type = args[0]->type();
   auto fn = std::make_shared<kernels::LambdaFunction>(

@@ -88,6 +88,19 @@ void ForEachPhysical(const RowSet& rows, InSet&& in_set, Gap&& gap) {
   for (; next < rows.physical_rows(); ++next) gap(next);
 }
 
+// One row of a Gather result: row `row` of source `source`, or NULL when source < 0.
+struct Pick {
+  int32_t source;
+  uint32_t row;
+};
+
+// A column of `type` whose row k is picks[k] of `sources` (each of type `type`), as
+// appending the cells with AppendCell would build it, but column by column: fixed
+// width values are copied, strings keep pointing into the sources' buffers (shared,
+// not copied), nested columns recurse with one pick list per level.
+ColumnPtr Gather(const DataType& type, const std::vector<const Column*>& sources,
+                 const std::vector<Pick>& picks);
+
 // `col` with the rows listed in `null_rows` made NULL (buffers shared, not copied).
 inline ColumnPtr WithNullRows(const ColumnPtr& col, const std::vector<uint32_t>& null_rows) {
   if (null_rows.empty()) return col;

@@ -4,8 +4,8 @@
 
 #include "weir/functions/datetime_format.h"
 
-#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <absl/time/civil_time.h>
 
@@ -228,6 +228,20 @@ Result<DateTimePattern> DateTimePattern::Compile(std::string_view pattern, bool 
       if (it.kind == PatternItem::kField && it.letter == 'y') it.letter = 'u';
     }
   }
+  // The fast paths of PatternFormatter.
+  out.numeric_only_ = true;
+  out.time_only_ = true;
+  for (const PatternItem& it : items) {
+    if (it.kind == PatternItem::kLiteral) continue;
+    const bool time_field = it.kind == PatternItem::kField &&
+                            std::string_view("HhKkmsS").find(it.letter) != std::string_view::npos;
+    const bool numeric =
+        time_field ||
+        (it.kind == PatternItem::kField &&
+         (it.letter == 'u' || ((it.letter == 'M' || it.letter == 'd') && it.count <= 2)));
+    out.numeric_only_ &= numeric;
+    out.time_only_ &= time_field || (it.kind == PatternItem::kField && it.letter == 'a');
+  }
   // Adjacent value parsing: a variable-width number leaves room for the fixed-width
   // numbers right after it.
   for (size_t k = 0; k < items.size(); ++k) {
@@ -246,14 +260,46 @@ Result<DateTimePattern> DateTimePattern::Compile(std::string_view pattern, bool 
 
 namespace {
 
+// Writes the decimal digits of `v`, zero-padded to at least `min_width` digits
+// (at most 20), at `p`; returns the end.
+char* PutPadded(char* p, uint64_t v, int min_width) {
+  char tmp[24];
+  char* e = tmp + sizeof(tmp);
+  char* b = e;
+  do {
+    *--b = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  while (e - b < min_width) *--b = '0';
+  std::memcpy(p, b, static_cast<size_t>(e - b));
+  return p + (e - b);
+}
+
+// '-' for a negative value, then its magnitude zero-padded to `min_width` digits.
+char* PutNumber(char* p, int64_t v, int min_width) {
+  uint64_t mag = static_cast<uint64_t>(v);
+  if (v < 0) {
+    *p++ = '-';
+    mag = 0 - mag;
+  }
+  return PutPadded(p, mag, min_width);
+}
+
 void AppendNumber(int64_t v, int min_width, std::string* out) {
   char buf[32];
-  if (v < 0) {
-    out->push_back('-');
-    v = -v;
+  out->append(buf, static_cast<size_t>(PutNumber(buf, v, min_width) - buf));
+}
+
+// java.time's rendering of the proleptic year with `n` letters (u): two letters keep
+// the last two digits; four or more add a '+' when the year needs more than n digits.
+char* PutYear(char* p, int64_t y, int n) {
+  if (n == 2) return PutPadded(p, static_cast<uint64_t>(std::llabs(y) % 100), 2);
+  if (n >= 4 && y > 0) {
+    int64_t limit = 1;
+    for (int k = 0; k < n; ++k) limit *= 10;
+    if (y >= limit) *p++ = '+';
   }
-  int n = std::snprintf(buf, sizeof(buf), "%0*lld", min_width, static_cast<long long>(v));
-  out->append(buf, static_cast<size_t>(n));
+  return PutNumber(p, y, n);
 }
 
 // The fields of one instant on a wall clock.
@@ -323,17 +369,9 @@ void AppendField(const PatternItem& it, const WallTime& w, const ZoneCalc& zone,
     case 'u':
     case 'y': {
       const int64_t y = it.letter == 'y' && w.year <= 0 ? 1 - w.year : w.year;
-      if (n == 2) {
-        AppendNumber(std::llabs(y) % 100, 2, out);
-      } else {
-        // EXCEEDS_PAD (4+ letters): a '+' when the year needs more digits than n.
-        if (n >= 4 && y > 0) {
-          int64_t limit = 1;
-          for (int k = 0; k < n; ++k) limit *= 10;
-          if (y >= limit) out->push_back('+');
-        }
-        AppendNumber(y, n, out);
-      }
+      // EXCEEDS_PAD (4+ letters): a '+' when the year needs more digits than n.
+      char buf[32];
+      out->append(buf, static_cast<size_t>(PutYear(buf, y, n) - buf));
       break;
     }
     case 'D':
@@ -395,7 +433,7 @@ void AppendField(const PatternItem& it, const WallTime& w, const ZoneCalc& zone,
       break;
     case 'S': {
       char buf[16];
-      std::snprintf(buf, sizeof(buf), "%09lld", static_cast<long long>(w.nanos));
+      PutPadded(buf, static_cast<uint64_t>(w.nanos), 9);
       out->append(buf, static_cast<size_t>(n));
       break;
     }
@@ -440,6 +478,108 @@ void DateTimePattern::Format(int64_t micros, const ZoneCalc& zone, std::string_v
       AppendField(it, w, zone, zone_id, micros, out);
     }
   }
+}
+
+// ---- PatternFormatter ----------------------------------------------------------------
+
+PatternFormatter::PatternFormatter(const DateTimePattern& pattern, const ZoneCalc& zone,
+                                   std::string_view zone_id)
+    : pattern_(pattern), zone_(zone), zone_id_(zone_id) {
+  if (!pattern_.numeric_only()) return;
+  size_t need = 0;  // the longest text: a year takes at most 21 characters
+  for (const PatternItem& it : pattern_.items()) {
+    need += it.kind == PatternItem::kLiteral ? it.text.size() : static_cast<size_t>(it.count) + 24;
+  }
+  buf_.resize(need);
+}
+
+int64_t PatternFormatter::OffsetAt(int64_t micros) {
+  if (zone_.fixed()) return zone_.fixed_offset_seconds();
+  const int64_t secs = FloorDiv(micros, kMicrosPerSecond);
+  const int64_t hour = FloorDiv(secs, 3600) * 3600;
+  if (hour != hour_lo_) {
+    // The offset is kept for a whole hour when both its ends have it: no zone has
+    // two transitions within an hour (they are months apart), so it holds for the
+    // seconds between.
+    const absl::TimeZone& z = zone_.zone();
+    const int64_t first = z.At(absl::FromUnixSeconds(hour)).offset;
+    const int64_t last = z.At(absl::FromUnixSeconds(hour + 3599)).offset;
+    if (first != last) return zone_.OffsetAt(micros);  // an hour with a transition
+    hour_lo_ = hour;
+    hour_offset_ = first;
+  }
+  return hour_offset_;
+}
+
+const CivilDate& PatternFormatter::DateOf(int64_t days) {
+  if (days != cached_days_) {
+    cached_date_ = CivilFromDays(days);
+    cached_days_ = days;
+  }
+  return cached_date_;
+}
+
+std::string_view PatternFormatter::Format(int64_t micros) {
+  if (!pattern_.numeric_only()) {
+    buf_.clear();
+    pattern_.Format(micros, zone_, zone_id_, &buf_);
+    return buf_;
+  }
+  const int64_t offset = OffsetAt(micros);
+  // Wrapping as Format's arithmetic does for instants near the ends of the range.
+  const int64_t local = static_cast<int64_t>(static_cast<uint64_t>(micros) +
+                                             static_cast<uint64_t>(offset * kMicrosPerSecond));
+  const int64_t days = FloorDiv(local, kMicrosPerDay);
+  const int64_t tod = local - days * kMicrosPerDay;
+  const CivilDate* date = pattern_.time_only() ? nullptr : &DateOf(days);
+  const int hour = static_cast<int>(tod / kMicrosPerHour);
+  char* const begin = buf_.data();
+  char* p = begin;
+  for (const PatternItem& it : pattern_.items()) {
+    if (it.kind == PatternItem::kLiteral) {
+      std::memcpy(p, it.text.data(), it.text.size());
+      p += it.text.size();
+      continue;
+    }
+    const int n = it.count;
+    switch (it.letter) {
+      case 'u':
+        p = PutYear(p, date->year, n);
+        break;
+      case 'M':
+        p = PutPadded(p, static_cast<uint64_t>(date->month), n);
+        break;
+      case 'd':
+        p = PutPadded(p, static_cast<uint64_t>(date->day), n);
+        break;
+      case 'H':
+        p = PutPadded(p, static_cast<uint64_t>(hour), n);
+        break;
+      case 'h':
+        p = PutPadded(p, static_cast<uint64_t>(hour % 12 == 0 ? 12 : hour % 12), n);
+        break;
+      case 'K':
+        p = PutPadded(p, static_cast<uint64_t>(hour % 12), n);
+        break;
+      case 'k':
+        p = PutPadded(p, static_cast<uint64_t>(hour == 0 ? 24 : hour), n);
+        break;
+      case 'm':
+        p = PutPadded(p, static_cast<uint64_t>(tod / kMicrosPerMinute % 60), n);
+        break;
+      case 's':
+        p = PutPadded(p, static_cast<uint64_t>(tod / kMicrosPerSecond % 60), n);
+        break;
+      default: {  // 'S': the first n of the nine digits of the nanoseconds
+        char frac[16];
+        PutPadded(frac, static_cast<uint64_t>(tod % kMicrosPerSecond * 1000), 9);
+        std::memcpy(p, frac, static_cast<size_t>(n));
+        p += n;
+        break;
+      }
+    }
+  }
+  return std::string_view(begin, static_cast<size_t>(p - begin));
 }
 
 }  // namespace weir::datetime

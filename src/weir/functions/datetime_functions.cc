@@ -188,7 +188,10 @@ Result<Datum> FormatColumn(EvalContext& ctx, const std::vector<Datum>& in, const
   const ZoneCalc zone(ctx.time_zone().zone());
   const std::string& zone_id = ctx.time_zone().name();
   PatternSource patterns(pre, false);
-  std::string text;
+  // One formatter while the pattern stays the same (a literal pattern: the whole
+  // batch); it keeps the last day's date and the last hour's offset.
+  std::string current_text;
+  std::optional<datetime::PatternFormatter> formatter;
   Status st;
   rows.ForEach([&](int64_t i) {
     if (!st.ok() || !out.validity().IsValid(i)) return;
@@ -199,12 +202,15 @@ Result<Datum> FormatColumn(EvalContext& ctx, const std::vector<Datum>& in, const
       st = pattern.status();
       return;
     }
+    // By text: PatternSource recompiles a changed pattern into the same object.
+    if (!formatter || (*pattern)->pattern() != current_text) {
+      current_text = (*pattern)->pattern();
+      formatter.emplace(**pattern, zone, zone_id);
+    }
     int64_t micros = in[0].Get<int64_t>(i);
     // FromUnixTime: seconds * MICROS_PER_SECOND, wrapping as Java's long does.
     if (seconds) micros = static_cast<int64_t>(static_cast<uint64_t>(micros) * kMicrosPerSecond);
-    text.clear();
-    (*pattern)->Format(micros, zone, zone_id, &text);
-    out.Set(i, text);
+    out.Set(i, formatter->Format(micros));
   });
   RETURN_NOT_OK(st);
   return out.Finish();

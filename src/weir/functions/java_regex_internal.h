@@ -32,12 +32,34 @@ namespace weir::regex {
 // Rewrites the Java-only spellings RE2 has an equivalent for.
 std::string TranslateJavaRegex(std::string_view pattern);
 
+// A literal that every match of a pattern contains, and the most bytes of a match
+// that can come before it (kUnbounded when a repetition without bound precedes it).
+// From a pattern's top-level sequence, e.g. "channel_id=" with 1 byte before it in
+// "(&|^)channel_id=([^&]*)". Patterns with inline flags, alternation at the top,
+// \Q...\E or non-ASCII characters have none.
+struct RequiredLiteral {
+  static constexpr size_t kUnbounded = static_cast<size_t>(-1);
+  std::string text;  // empty: none found
+  size_t max_before = kUnbounded;
+  // The byte of `text` searched for first: the one least likely in common text
+  // (punctuation before digits before letters), so that few candidates are compared.
+  size_t rare = 0;
+};
+RequiredLiteral FindRequiredLiteral(std::string_view re2_pattern);
+
+// The first occurrence of req.text in `text` at or after `from`, or npos.
+// REQUIRES: !req.text.empty().
+size_t FindLiteral(std::string_view text, size_t from, const RequiredLiteral& req);
+
 // A compiled pattern. `literal` is set when the pattern has no metacharacter, so
-// matching is a plain substring search (split(s, ',') and the like).
+// matching is a plain substring search (split(s, ',') and the like). `required`
+// lets ForEachMatch skip RE2 for a text without the literal, and start RE2 near its
+// first occurrence instead of at the start of the text.
 struct JavaRegex {
   std::unique_ptr<RE2> re;
   bool literal = false;
   std::string text;
+  RequiredLiteral required;
 
   // INVALID_PARAMETER_VALUE.PATTERN naming `function` when RE2 rejects the pattern.
   static Result<std::unique_ptr<JavaRegex>> Compile(std::string_view function,
@@ -65,6 +87,17 @@ class RegexSource {
   std::unique_ptr<JavaRegex> last_;
 };
 
+// The leftmost match of `re` in `text` that starts at or after `from` (RE2 semantics
+// with the whole text as context, so ^ and \b see the bytes before `from`), into
+// groups; false when there is none. A match starting at s >= from contains the
+// required literal at some p in [s, s + max_before], so p is at or after the first
+// occurrence q >= from, and s >= q - max_before: the search starts there. With few
+// bytes before the literal, the starts that reach its first occurrence are tried in
+// order with anchored matches, cheaper than an unanchored search; past them, one
+// unanchored search from the next occurrence (so the cost stays linear).
+bool MatchFrom(const JavaRegex& re, std::string_view text, size_t from,
+               std::vector<re2::StringPiece>* groups);
+
 // Calls f(groups) for each match of `re` in `text` in Java's Matcher.find() order;
 // groups[0] is the match, groups[1..n) the capturing groups (data() == nullptr when a
 // group did not take part). f returns false to stop. REQUIRES: groups->size() >= 1.
@@ -81,10 +114,7 @@ void ForEachMatch(const JavaRegex& re, std::string_view text, std::vector<re2::S
       end = start + re.text.size();
       (*groups)[0] = re2::StringPiece(text.data() + start, end - start);
     } else {
-      if (!re.re->Match(sp, from, text.size(), RE2::UNANCHORED, groups->data(),
-                        static_cast<int>(groups->size()))) {
-        return;
-      }
+      if (!MatchFrom(re, text, from, groups)) return;
       start = static_cast<size_t>((*groups)[0].data() - text.data());
       end = start + (*groups)[0].size();
     }

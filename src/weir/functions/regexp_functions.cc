@@ -78,6 +78,60 @@ void SplitRow(const JavaRegex& re, std::string_view s, int32_t limit,
   if (!limited || static_cast<int64_t>(parts->size()) < limit) parts->emplace_back(index, s.size());
 }
 
+// split(str, literal) without a positive limit, the common case (split(url, '/')):
+// every occurrence of the literal ends a part, the last part runs to the end, and the
+// parts are refs into the input's bytes (short ones inline), so nothing is copied and
+// no builder is involved. Gives SplitRow's parts: a literal pattern never matches
+// empty, so Java's rules about empty matches do not arise.
+Datum SplitByLiteral(const std::vector<Datum>& in, const RowSet& rows, const DataType& type,
+                     std::string_view delim) {
+  const int64_t n = rows.physical_rows();
+  ResultValidity valid(n);
+  valid.InitFromArgs(in.data(), in.size(), rows);
+  BufferPtr offsets = AllocateBuffer(static_cast<size_t>(n + 1) * sizeof(int32_t));
+  offsets->Resize(static_cast<size_t>(n + 1) * sizeof(int32_t));
+  int32_t* off = offsets->as<int32_t>();
+  BufferPtr elements = AllocateBuffer(static_cast<size_t>(n) * 8 * sizeof(StringRef));
+  size_t count = 0;
+  auto add = [&](const char* data, size_t size) {
+    if ((count + 1) * sizeof(StringRef) > elements->size()) {
+      elements->Resize((count + 1) * sizeof(StringRef));
+    }
+    elements->as<StringRef>()[count++] = StringRef(data, static_cast<uint32_t>(size));
+  };
+  const StrArg str(in[0]);
+  int64_t next = 0;  // rows before it have their offsets
+  off[0] = 0;
+  rows.ForEach([&](int64_t i) {
+    for (; next < i; ++next) off[next + 1] = static_cast<int32_t>(count);
+    if (valid.IsValid(i)) {
+      const StringRef& ref = str[i];
+      const std::string_view s = ref.view();
+      size_t b = 0;
+      for (size_t p; (p = s.find(delim, b)) != std::string_view::npos; b = p + delim.size()) {
+        add(s.data() + b, p - b);
+      }
+      add(s.data() + b, s.size() - b);
+    }
+    off[i + 1] = static_cast<int32_t>(count);
+    next = i + 1;
+  });
+  for (; next < n; ++next) off[next + 1] = static_cast<int32_t>(count);
+  elements->Resize(count * sizeof(StringRef));
+  Column::Parts child;
+  child.type = type.element_type();
+  child.length = static_cast<int64_t>(count);
+  child.values = std::move(elements);
+  child.string_data = in[0].col().string_data();
+  Column::Parts p;
+  p.type = type;
+  p.length = n;
+  p.validity = valid.Take();
+  p.values = std::move(offsets);
+  p.children.push_back(Column::Make(std::move(child)));
+  return Datum::Flat(Column::Make(std::move(p)));
+}
+
 Result<ExprPtr> ResolveSplit(std::vector<ExprPtr> args, const ResolveOptions&) {
   if (args.size() == 2) args.push_back(Literal(Value::Int32(-1)));
   RETURN_NOT_OK(
@@ -91,6 +145,10 @@ Result<ExprPtr> ResolveSplit(std::vector<ExprPtr> args, const ResolveOptions&) {
       "split", type,
       [type, constant](EvalContext&, const std::vector<Datum>& in,
                        const RowSet& rows) -> Result<Datum> {
+        if (constant != nullptr && constant->literal && in[2].is_constant() && !in[2].IsNull(0) &&
+            in[2].Get<int32_t>(0) <= 0) {
+          return SplitByLiteral(in, rows, type, constant->text);
+        }
         ResultValidity valid(rows.physical_rows());
         valid.InitFromArgs(in.data(), in.size(), rows);
         strings::StringArrayResult out(type, rows.physical_rows());

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "weir/expr/cast.h"
 #include "weir/functions/builtins.h"
@@ -185,7 +186,62 @@ void AppendInitCap(std::string_view s, std::string* lowered, std::string* out) {
   }
 }
 
-Result<Datum> ChangeCase(CaseOp op, const Datum& a, const RowSet& rows) {
+// True when `ref` is ASCII and has no letter in [lo, lo + 26) ('A' or 'a'), checked
+// eight bytes at a time: for a byte b < 0x80, b + (0x80 - x) has its high bit set
+// exactly when b >= x, and no sum carries into the next byte. An inline value is read
+// from its zero-padded 12 bytes (a zero byte is neither), a longer one in words, the
+// last word overlapping the one before.
+bool AsciiWithoutLetters(const StringRef& ref, char lo) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  const uint64_t from = kOnes * static_cast<uint64_t>(0x80 - lo);
+  const uint64_t past = kOnes * static_cast<uint64_t>(0x80 - (lo + 26));
+  auto clean = [&](uint64_t w) {
+    return (w & kHigh) == 0 && (((w + from) & ~(w + past)) & kHigh) == 0;
+  };
+  const char* d = ref.data();
+  const size_t n = ref.size();
+  if (ref.is_inline()) {
+    uint64_t a;
+    uint32_t b;
+    std::memcpy(&a, d, 8);
+    std::memcpy(&b, d + 8, 4);
+    return clean(a) && clean(b);
+  }
+  size_t i = 0;
+  uint64_t w;
+  for (; i + 8 <= n; i += 8) {
+    std::memcpy(&w, d + i, 8);
+    if (!clean(w)) return false;
+  }
+  if (i == n) return true;
+  std::memcpy(&w, d + n - 8, 8);
+  return clean(w);
+}
+
+// lower / upper of an inline ASCII value, computed on the ref's two words (StringRef
+// is the 4-byte length, then the zero-padded characters; x86-64 is little-endian):
+// each letter of the case to change gets its 0x20 bit set (lower) or cleared
+// (upper), found as in AsciiWithoutLetters; the length bytes are below 'A' and stay.
+// False for a value that is not inline or not ASCII.
+bool MapInlineAscii(const StringRef& ref, bool lower, StringRef* out) {
+  static_assert(std::is_trivially_copyable_v<StringRef> && sizeof(StringRef) == 16);
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  const char lo = lower ? 'A' : 'a';
+  const uint64_t from = kOnes * static_cast<uint64_t>(0x80 - lo);
+  const uint64_t past = kOnes * static_cast<uint64_t>(0x80 - (lo + 26));
+  uint64_t w[2];
+  std::memcpy(w, &ref, sizeof(w));
+  // The length is the low 4 bytes of w[0] (little-endian): at most 12 when inline.
+  if ((w[0] & 0xFFFFFFFF) > StringRef::kInlineSize || ((w[0] | w[1]) & kHigh) != 0) return false;
+  for (uint64_t& x : w) {
+    const uint64_t bit = ((((x + from) & ~(x + past)) & kHigh) >> 2);  // 0x20 per letter
+    x = lower ? (x | bit) : (x & ~bit);
+  }
+  std::memcpy(static_cast<void*>(out), w, sizeof(w));
+  return true;
+}
+
+Result<Datum> InitCapColumn(const Datum& a, const RowSet& rows) {
   StringResult out(DataType::String(), rows);
   out.validity().InitFromArgs(&a, 1, rows);
   const StrArg in(a);
@@ -194,36 +250,51 @@ Result<Datum> ChangeCase(CaseOp op, const Datum& a, const RowSet& rows) {
     const std::string_view v = in[i].view();
     if (strings::IsAscii(v)) {
       EmitExact(out, i, v.size(), [&](char* dst) {
-        switch (op) {
-          case CaseOp::kLower:
-            for (size_t k = 0; k < v.size(); ++k) dst[k] = AsciiLower(v[k]);
-            break;
-          case CaseOp::kUpper:
-            for (size_t k = 0; k < v.size(); ++k) dst[k] = AsciiUpper(v[k]);
-            break;
-          case CaseOp::kInitCap: {
-            char prev = ' ';
-            for (size_t k = 0; k < v.size(); ++k) {
-              dst[k] = prev == ' ' ? AsciiUpper(v[k]) : AsciiLower(v[k]);
-              prev = v[k];
-            }
-            break;
-          }
+        char prev = ' ';
+        for (size_t k = 0; k < v.size(); ++k) {
+          dst[k] = prev == ' ' ? AsciiUpper(v[k]) : AsciiLower(v[k]);
+          prev = v[k];
         }
       });
       return;
     }
     scratch.clear();
-    switch (op) {
-      case CaseOp::kLower:
-        unicode::AppendLowerCase(v, &scratch);
-        break;
-      case CaseOp::kUpper:
-        unicode::AppendUpperCase(v, &scratch);
-        break;
-      case CaseOp::kInitCap:
-        AppendInitCap(v, &lowered, &scratch);
-        break;
+    AppendInitCap(v, &lowered, &scratch);
+    out.Set(i, scratch);
+  });
+  return out.Finish();
+}
+
+Result<Datum> ChangeCase(CaseOp op, const Datum& a, const RowSet& rows) {
+  if (op == CaseOp::kInitCap) return InitCapColumn(a, rows);
+  const bool lower = op == CaseOp::kLower;
+  StringResult out(DataType::String(), rows);
+  out.validity().InitFromArgs(&a, 1, rows);
+  const StrArg in(a);
+  // A long ASCII value the operation leaves as it is (lower('apple...'), upper('ID'))
+  // is stored as the input's own ref, without copying its bytes.
+  out.KeepBuffersOf(a.col());
+  std::string scratch;  // reused across rows: no allocation per row
+  ForEachValid(out.validity(), rows, [&](int64_t i) {
+    const StringRef ref = in[i];
+    StringRef mapped;
+    if (MapInlineAscii(ref, lower, &mapped)) {
+      out.SetRef(i, mapped);
+      return;
+    }
+    if (AsciiWithoutLetters(ref, lower ? 'A' : 'a')) {
+      out.SetRef(i, ref);
+      return;
+    }
+    const std::string_view v = ref.view();
+    scratch.clear();
+    if (strings::IsAscii(v)) {
+      scratch.assign(v);
+      for (char& c : scratch) c = lower ? AsciiLower(c) : AsciiUpper(c);
+    } else if (lower) {
+      unicode::AppendLowerCase(v, &scratch);
+    } else {
+      unicode::AppendUpperCase(v, &scratch);
     }
     out.Set(i, scratch);
   });

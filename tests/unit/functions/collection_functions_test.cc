@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "weir/functions/collection_internal.h"
 #include "weir/functions/generator.h"
 
 #include "tests/unit/functions/function_test_util.h"
@@ -396,6 +397,52 @@ TEST(GeneratorTest, RespectsRowSubsets) {
   GeneratorOutput out = *g->Generate(ctx, {Datum::Flat(col)}, RowSet(3, rows));
   EXPECT_EQ((std::vector<uint32_t>{1, 1, 2}), out.input_rows);
   EXPECT_EQ(I(4), GetValue(*out.columns[0], 2));
+}
+
+// Gather (array(), element_at) must build the column AppendCell builds, cell by cell,
+// for nested values with NULLs at every level, picks from two sources and NULL picks.
+TEST(CollectionFunctionsTest, GatherMatchesAppendCell) {
+  const DataType inner =
+      DataType::Struct({{"a", DataType::Int32(), true},
+                        {"s", DataType::String(), true},
+                        {"arr", DataType::Array(DataType::String()), true},
+                        {"m", DataType::Map(DataType::String(), DataType::Int64()), true}});
+  auto row = [&](int k) -> Value {
+    if (k % 5 == 4) return Value::Null(inner);
+    const std::string long_text = "a string longer than twelve bytes #" + std::to_string(k);
+    return Value::Struct(
+        inner, {k % 3 == 0 ? NI() : I(k), k % 4 == 1 ? NS() : S(k % 2 ? long_text : "short"),
+                k % 6 == 5 ? Value::Null(DataType::Array(DataType::String()))
+                           : AS({S(long_text), NS(), S("x")}),
+                Value::Map(DataType::String(), DataType::Int64(), {{S("k" + long_text), L(k)}})});
+  };
+  std::vector<ColumnPtr> cols;
+  for (int src = 0; src < 2; ++src) {
+    auto b = MakeBuilder(inner);
+    for (int k = 0; k < 12; ++k) ASSERT_TRUE(b->AppendValue(row(k + 12 * src)).ok());
+    cols.push_back(b->Finish());
+  }
+  std::vector<collection_internal::Pick> picks;
+  auto want = MakeBuilder(inner);
+  for (int k = 0; k < 40; ++k) {
+    const int32_t source = k % 7 == 6 ? -1 : k % 2;
+    const auto r = static_cast<uint32_t>((k * 5) % 12);
+    picks.push_back({source, r});
+    if (source < 0) {
+      want->AppendNull();
+    } else {
+      collection_internal::AppendCell(want.get(), *cols[static_cast<size_t>(source)], r);
+    }
+  }
+  ColumnPtr expected = want->Finish();
+  ColumnPtr got = collection_internal::Gather(inner, {cols[0].get(), cols[1].get()}, picks);
+  ASSERT_EQ(expected->length(), got->length());
+  for (int64_t i = 0; i < got->length(); ++i) {
+    EXPECT_EQ(GetValue(*expected, i), GetValue(*got, i)) << "row " << i;
+  }
+  // A NULL struct's fields are NULL too, as StructBuilder::AppendNull makes them.
+  EXPECT_TRUE(got->IsNull(6));
+  EXPECT_TRUE(got->child(0)->IsNull(6));
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Spark's datetime patterns ("Datetime Patterns for Formatting and Parsing", Spark
 // 3.5) through date_format, to_timestamp and friends.
 
+#include "weir/functions/datetime_format.h"
+
 #include <gtest/gtest.h>
 
 #include "tests/unit/functions/datetime_test_util.h"
@@ -230,6 +232,82 @@ TEST(DatetimeFormatTest, PatternsPerRow) {
                    {DataType::String(), {S("yyyy"), S("MM/yyyy"), S("yyyy"), S("yyyy-MM-dd")}}});
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ((std::vector<Value>{TS(2016, 1, 1), TS(2016, 4, 1), kNullTs, TS(2016, 4, 8)}), *parsed);
+}
+
+// PatternFormatter's digit-by-digit path (numeric-only patterns) and its caches of
+// the last day and the last hour's offset must give Format's text for every instant:
+// before 1970, years past 9999 and before year 1, zones with DST transitions and
+// sub-hour offsets, instants in order (cache hits) and jumping around (misses).
+TEST(DatetimeFormatTest, FormatterMatchesFormat) {
+  const std::vector<std::string> patterns = {"yyyy-MM-dd",
+                                             "HH:mm",
+                                             "yyyy-MM-dd HH:mm:ss",
+                                             "yyyy-MM-dd'T'HH:mm:ss.SSSSSS",
+                                             "y M d H m s",
+                                             "yy",
+                                             "yyy",
+                                             "yyyyy",
+                                             "yyyyyy",
+                                             "h K k",
+                                             "S SS SSSSSSSSS",
+                                             "MM/dd/yyyy hh:mm a",
+                                             "EEE MMM d",
+                                             "yyyy-MM-dd HH:mm:ss XXX"};
+  std::vector<int64_t> instants;
+  for (int64_t t = TimestampFromCivilUtc(2016, 3, 12, 0, 0, 0);
+       t < TimestampFromCivilUtc(2016, 3, 15, 0, 0, 0); t += 1234567891) {
+    instants.push_back(t);  // across the US spring-forward
+  }
+  for (int64_t t = TimestampFromCivilUtc(2016, 11, 6, 7, 0, 0);
+       t < TimestampFromCivilUtc(2016, 11, 6, 11, 0, 0); t += 60 * kMicrosPerSecond + 1) {
+    instants.push_back(t);  // the repeated hour of the US fall-back
+  }
+  for (int64_t t :
+       {int64_t{-1}, int64_t{0}, int64_t{1}, -kMicrosPerDay - 1,
+        TimestampFromCivilUtc(1969, 12, 31, 23, 59, 59, 999999),
+        TimestampFromCivilUtc(1900, 2, 28, 12, 0, 0, 5),
+        TimestampFromCivilUtc(1800, 6, 1, 12, 34, 56),  // LMT: offsets with seconds
+        TimestampFromCivilUtc(1, 1, 1, 0, 0, 0), TimestampFromCivilUtc(0, 6, 1, 0, 0, 0),
+        TimestampFromCivilUtc(-1, 1, 1, 0, 0, 0), TimestampFromCivilUtc(-12345, 7, 4, 3, 2, 1),
+        TimestampFromCivilUtc(9999, 12, 31, 23, 59, 59, 999999),
+        TimestampFromCivilUtc(10000, 1, 1, 0, 0, 0),
+        TimestampFromCivilUtc(123456, 2, 29, 1, 2, 3, 456),
+        TimestampFromCivilUtc(2016, 4, 8, 13, 5, 9, 123456)}) {
+    instants.push_back(t);
+  }
+  for (const char* zone_name : {"UTC", "America/Los_Angeles", "Asia/Kolkata", "+08:00",
+                                "Australia/Lord_Howe", "Europe/Paris"}) {
+    Result<TimeZone> tz = TimeZone::Load(zone_name);
+    ASSERT_TRUE(tz.ok()) << zone_name;
+    const datetime::ZoneCalc zone(tz->zone());
+    for (const std::string& text : patterns) {
+      Result<datetime::DateTimePattern> pattern = datetime::DateTimePattern::Compile(text, false);
+      ASSERT_TRUE(pattern.ok()) << text;
+      datetime::PatternFormatter formatter(*pattern, zone, tz->name());
+      for (int64_t t : instants) {
+        std::string want;
+        pattern->Format(t, zone, tz->name(), &want);
+        ASSERT_EQ(want, formatter.Format(t)) << text << " " << zone_name << " " << t;
+      }
+    }
+  }
+  // The fast path covers the common numeric patterns, and not the text ones.
+  EXPECT_TRUE(datetime::DateTimePattern::Compile("yyyy-MM-dd", false)->numeric_only());
+  EXPECT_TRUE(datetime::DateTimePattern::Compile("HH:mm", false)->time_only());
+  EXPECT_FALSE(datetime::DateTimePattern::Compile("EEE", false)->numeric_only());
+  EXPECT_FALSE(datetime::DateTimePattern::Compile("[yyyy]", false)->numeric_only());
+}
+
+// A per-row pattern that changes length between rows gets a formatter for each.
+TEST(DatetimeFormatTest, PatternsPerRowChangeLength) {
+  auto out = EvalColumns(
+      "date_format",
+      {{DataType::Timestamp(), {kTs, kTs, kTs, kTs}},
+       {DataType::String(), {S("yy"), S("yyyy-MM-dd'T'HH:mm:ss.SSSSSS"), S("H"), S("EEEE yyyy")}}});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(
+      (std::vector<Value>{S("16"), S("2016-04-08T13:05:09.123456"), S("13"), S("Friday 2016")}),
+      *out);
 }
 
 }  // namespace

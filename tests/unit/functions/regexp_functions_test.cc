@@ -74,6 +74,68 @@ TEST(RegexpFunctionsTest, Split) {
   });
 }
 
+// split by a constant literal without a positive limit builds its parts as refs into
+// the input (SplitByLiteral); the same call with the pattern in a column takes the
+// general path. Both must agree on every row, over all rows and over a subset.
+TEST(RegexpFunctionsTest, SplitByLiteralMatchesGeneralPath) {
+  const std::vector<Value> strs = {
+      S("https://www.nexmark.com/abcde/fghij/klmno/item.htm?query=1&channel_id=12"),
+      S(""),
+      S("/"),
+      S("//"),
+      S("/leading"),
+      S("trailing/"),
+      NullStr(),
+      S("no delimiter at all, and longer than twelve bytes"),
+      S("a/b"),
+      S("short/a-part-longer-than-12/x"),
+      S(kE + "/" + kE + kE + "/" + kLong),
+      S("a::b:::c"),
+  };
+  for (const std::string& delim : {std::string("/"), std::string("::"), std::string(",")}) {
+    for (const Value& limit : {I(-1), I(0), I(2)}) {
+      SchemaPtr schema = MakeSchema({{"s", DataType::String(), true},
+                                     {"p", DataType::String(), true},
+                                     {"l", DataType::Int32(), true}});
+      auto sb = MakeBuilder(DataType::String()), pb = MakeBuilder(DataType::String()),
+           lb = MakeBuilder(DataType::Int32());
+      for (const Value& v : strs) {
+        ASSERT_TRUE(sb->AppendValue(v).ok());
+        ASSERT_TRUE(pb->AppendValue(S(delim)).ok());
+        ASSERT_TRUE(lb->AppendValue(limit).ok());
+      }
+      Result<Batch> batch = Batch::Make(schema, {sb->Finish(), pb->Finish(), lb->Finish()});
+      ASSERT_TRUE(batch.ok());
+      auto resolve = [&](bool constant) {
+        std::vector<ExprPtr> args = {ColumnRef(*schema, 0),
+                                     constant ? Literal(S(delim)) : ColumnRef(*schema, 1),
+                                     constant ? Literal(limit) : ColumnRef(*schema, 2)};
+        Result<ExprPtr> call = FunctionRegistry::Builtins().Resolve("split", std::move(args), {});
+        EXPECT_TRUE(call.ok()) << call.status();
+        return *call;
+      };
+      ExprPtr fast = resolve(true), general = resolve(false);
+      EvalContext ctx{EvalOptions{}};
+      std::vector<uint32_t> odd;
+      for (uint32_t i = 1; i < strs.size(); i += 2) odd.push_back(i);
+      for (const RowSet& rows :
+           {RowSet(batch->physical_rows()), RowSet(batch->physical_rows(), odd)}) {
+        Result<Datum> a = fast->Eval(ctx, *batch, rows);
+        Result<Datum> b = general->Eval(ctx, *batch, rows);
+        ASSERT_TRUE(a.ok() && b.ok());
+        rows.ForEach([&](int64_t i) {
+          EXPECT_EQ(b->GetValue(i), a->GetValue(i)) << "row " << i << " delim " << delim;
+        });
+      }
+    }
+  }
+  // Spelled out, so that both paths being wrong the same way shows.
+  RunCases({{"split by '/': leading, inner and trailing empty parts",
+             "split",
+             {S("/a//b/"), S("/")},
+             Strs({"", "a", "", "b", ""})}});
+}
+
 TEST(RegexpFunctionsTest, RegexpExtract) {
   RunCases({
       {"docs: SELECT regexp_extract('100-200', '(\\\\d+)-(\\\\d+)', 1) -> 100",

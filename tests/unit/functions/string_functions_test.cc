@@ -198,6 +198,51 @@ TEST(StringFunctionsTest, CaseOverColumnWithNulls) {
   EXPECT_EQ(S(""), got[4]);
 }
 
+// lower/upper store an ASCII value they leave unchanged as the input's own ref: the
+// unchanged, changed, inline (<= 12 bytes), out-of-line, non-ASCII and empty cases
+// side by side in one column.
+TEST(StringFunctionsTest, CaseKeepsUnchangedValues) {
+  const std::string lower_long = "https://www.nexmark.com/item.htm?query=1";
+  std::vector<Value> got =
+      EvalRows("lower",
+               {S("apple"), S("Apple"), S(lower_long), S("HTTPS://X.COM/" + lower_long), S(""),
+                NullStr(), S("caf\xC3\xA9"), S("CAF\xC3\x89 long enough to be out of line"),
+                S("0123456789-_=&"), S("@[`{")},
+               DataType::String(), 0, {});
+  EXPECT_EQ((std::vector<Value>{S("apple"), S("apple"), S(lower_long),
+                                S("https://x.com/" + lower_long), S(""), NullStr(),
+                                S("caf\xC3\xA9"), S("caf\xC3\xA9 long enough to be out of line"),
+                                S("0123456789-_=&"), S("@[`{")}),
+            got);
+  got = EvalRows("upper", {S("ID"), S("id"), S("ALREADY UPPER AND LONG"), S("@[`{"), S("")},
+                 DataType::String(), 0, {});
+  EXPECT_EQ((std::vector<Value>{S("ID"), S("ID"), S("ALREADY UPPER AND LONG"), S("@[`{"), S("")}),
+            got);
+}
+
+// Every ASCII byte at positions that start, end and straddle the 8-byte words the
+// unchanged-value check reads, in strings of 1 to 17 bytes.
+TEST(StringFunctionsTest, CaseOfEveryAsciiByte) {
+  for (const char* fn : {"lower", "upper"}) {
+    std::vector<Value> in, want;
+    for (int c = 1; c < 128; ++c) {
+      for (size_t len : {1, 7, 8, 9, 12, 13, 16, 17}) {
+        for (size_t pos : {size_t{0}, len / 2, len - 1}) {
+          std::string s(len, fn[0] == 'l' ? 'q' : 'Q');
+          s[pos] = static_cast<char>(c);
+          in.push_back(S(s));
+          for (char& ch : s) {
+            if (fn[0] == 'l' && ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+            if (fn[0] == 'u' && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 32);
+          }
+          want.push_back(S(s));
+        }
+      }
+    }
+    EXPECT_EQ(want, EvalRows(fn, in, DataType::String(), 0, {})) << fn;
+  }
+}
+
 TEST(StringFunctionsTest, Trim) {
   RunCases({
       {"docs: SELECT trim('    SparkSQL   ') -> SparkSQL",
