@@ -41,6 +41,47 @@ inline double NormalizeDouble(double d) {
   return d;
 }
 
+// The widths of a STRUCT's fields when every field is fixed-width (a time
+// window's start and end), else empty. Such a struct's encoding (a flag byte per
+// field, then the field's bytes) is written here without codec::EncodeValue.
+std::vector<int> FixedFieldWidths(const Column& c) {
+  std::vector<int> widths;
+  if (c.type().id() != TypeId::kStruct) return widths;
+  for (int f = 0; f < c.num_children(); ++f) {
+    const int w = codec::FixedWidth(c.child(f)->type().id());
+    if (w == 0) return {};
+    widths.push_back(w);
+  }
+  return widths;
+}
+
+// The size of every row's encoding of `c` when it is the same for every row, else
+// 0: a fixed-width column, or a STRUCT of fixed-width fields, with no NULLs.
+size_t ConstantKeySize(const Column& c, const std::vector<int>& fields) {
+  if (c.may_have_nulls()) return 0;
+  if (const int w = codec::FixedWidth(c.type().id()); w > 0) return 1 + static_cast<size_t>(w);
+  if (fields.empty()) return 0;
+  size_t size = 1 + 4;
+  for (size_t f = 0; f < fields.size(); ++f) {
+    if (c.child(static_cast<int>(f))->may_have_nulls()) return 0;
+    size += 1 + static_cast<size_t>(fields[f]);
+  }
+  return size;
+}
+
+// Writes flag 1 and the W bytes of row r of `src` (a fixed-width values buffer) at
+// each row's cursor: the common key column, in a loop the compiler unrolls.
+template <size_t W>
+void WriteFixed(const Datum& d, const RowSet& rows, const uint8_t* src, char* out, size_t* cursor) {
+  size_t k = 0;
+  rows.ForEach([&](int64_t i) {
+    size_t& at = cursor[k++];
+    out[at] = 1;
+    std::memcpy(out + at + 1, src + d.Index(i) * static_cast<int64_t>(W), W);
+    at += 1 + W;
+  });
+}
+
 }  // namespace
 
 void KeyEncoder::Encode(const std::vector<Datum>& keys, const RowSet& rows) {
@@ -51,12 +92,23 @@ void KeyEncoder::Encode(const std::vector<Datum>& keys, const RowSet& rows) {
     const Column& c = d.col();
     const TypeId id = c.type().id();
     const int w = codec::FixedWidth(id);
+    const std::vector<int> fields = FixedFieldWidths(c);
+    if (const size_t size = ConstantKeySize(c, fields); size > 0) {
+      for (size_t k = 1; k <= n; ++k) offsets_[k] += size;
+      continue;
+    }
     size_t k = 0;
     rows.ForEach([&](int64_t i) {
       size_t s = 1;
       if (!d.IsNull(i)) {
         if (w > 0) {
           s += static_cast<size_t>(w);
+        } else if (!fields.empty()) {
+          s += 4;
+          const int64_t r = d.Index(i);
+          for (size_t f = 0; f < fields.size(); ++f) {
+            s += 1 + (c.child(static_cast<int>(f))->IsNull(r) ? 0 : static_cast<size_t>(fields[f]));
+          }
         } else if (id == TypeId::kString || id == TypeId::kBinary) {
           s += 4 + d.Get<StringRef>(i).size();
         } else if (id != TypeId::kNull) {
@@ -77,6 +129,35 @@ void KeyEncoder::Encode(const std::vector<Datum>& keys, const RowSet& rows) {
     const Column& c = d.col();
     const TypeId id = c.type().id();
     const int w = codec::FixedWidth(id);
+    const std::vector<int> fields = FixedFieldWidths(c);
+    if (!c.may_have_nulls() && id != TypeId::kDouble && (w == 8 || w == 4)) {
+      const uint8_t* src = c.values_buffer()->data();
+      if (w == 8) {
+        WriteFixed<8>(d, rows, src, out, cursor_.data());
+      } else {
+        WriteFixed<4>(d, rows, src, out, cursor_.data());
+      }
+      continue;
+    }
+    if (fields.size() == 2 && fields[0] == 8 && fields[1] == 8 && ConstantKeySize(c, fields) > 0) {
+      // A time window (two TIMESTAMPs, never NULL): length 18, flag, start, flag, end.
+      const uint8_t* start = c.child(0)->values_buffer()->data();
+      const uint8_t* end = c.child(1)->values_buffer()->data();
+      size_t k = 0;
+      rows.ForEach([&](int64_t i) {
+        size_t& at = cursor_[k++];
+        const int64_t r = d.Index(i);
+        const uint32_t len = 18;
+        out[at] = 1;
+        std::memcpy(out + at + 1, &len, 4);
+        out[at + 5] = 1;
+        std::memcpy(out + at + 6, start + r * 8, 8);
+        out[at + 14] = 1;
+        std::memcpy(out + at + 15, end + r * 8, 8);
+        at += 23;
+      });
+      continue;
+    }
     size_t k = 0;
     rows.ForEach([&](int64_t i) {
       size_t& at = cursor_[k++];
@@ -93,6 +174,24 @@ void KeyEncoder::Encode(const std::vector<Datum>& keys, const RowSet& rows) {
       } else if (w > 0) {
         std::memcpy(out + at, c.values_buffer()->data() + r * w, static_cast<size_t>(w));
         at += static_cast<size_t>(w);
+      } else if (!fields.empty()) {
+        // codec::EncodeValue's STRUCT bytes, after their length.
+        const size_t start = at + 4;
+        size_t pos = start;
+        for (size_t f = 0; f < fields.size(); ++f) {
+          const Column& field = *c.child(static_cast<int>(f));
+          if (field.IsNull(r)) {
+            out[pos++] = 0;
+            continue;
+          }
+          out[pos++] = 1;
+          const auto fw = static_cast<size_t>(fields[f]);
+          std::memcpy(out + pos, field.values_buffer()->data() + r * fields[f], fw);
+          pos += fw;
+        }
+        const auto len = static_cast<uint32_t>(pos - start);
+        std::memcpy(out + at, &len, 4);
+        at = pos;
       } else if (id == TypeId::kString || id == TypeId::kBinary) {
         StringRef s = c.Get<StringRef>(r);
         uint32_t len = s.size();
@@ -286,10 +385,20 @@ void GroupTable::FindOrInsert(const std::vector<Datum>& keys, const RowSet& rows
     return;
   }
   encoder_.Encode(keys, rows);
-  int64_t k = 0;
+  // Pass 1: every row's hash, and a prefetch of its map slot; pass 2 probes, so the
+  // cache misses of a batch overlap (as the integer layout does).
+  const auto n = static_cast<size_t>(rows.size());
+  hash_scratch_.resize(n);
+  uint64_t* h = hash_scratch_.data();
+  for (size_t k = 0; k < n; ++k) {
+    std::string_view key = encoder_.key(static_cast<int64_t>(k));
+    h[k] = HashBytes(key);
+    byte_map_.prefetch(KeyRef{key.data(), static_cast<uint32_t>(key.size()), h[k]});
+  }
+  size_t k = 0;
   rows.ForEach([&](int64_t i) {
-    std::string_view key = encoder_.key(k++);
-    group_ids[i] = InsertBytes(key, HashBytes(key));
+    group_ids[i] = InsertBytes(encoder_.key(static_cast<int64_t>(k)), h[k]);
+    ++k;
   });
 }
 

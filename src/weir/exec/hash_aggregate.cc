@@ -11,12 +11,61 @@
 
 namespace weir::exec {
 
+namespace {
+
+// True when a and b are the same deterministic expression over the same columns
+// (a column reference prints only its name, so the indexes are compared too).
+bool SameTree(const Expr& a, const Expr& b) {
+  if (a.kind() != b.kind() || a.type() != b.type() || a.children().size() != b.children().size()) {
+    return false;
+  }
+  if (a.kind() == ExprKind::kColumnRef && static_cast<const ColumnRefExpr&>(a).index() !=
+                                              static_cast<const ColumnRefExpr&>(b).index()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.children().size(); ++i) {
+    if (!SameTree(*a.child(i), *b.child(i))) return false;
+  }
+  return true;
+}
+bool SameExpr(const ExprPtr& a, const ExprPtr& b) {
+  if (a == nullptr || b == nullptr) return a == b;
+  return a->deterministic() && b->deterministic() && SameTree(*a, *b) &&
+         a->ToString() == b->ToString();
+}
+bool SameExprs(const std::vector<ExprPtr>& a, const std::vector<ExprPtr>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!SameExpr(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 AggregationCore::AggregationCore(std::vector<ExprPtr> groups, std::vector<AggregateCall> aggregates,
                                  int partitions)
     : groups_(std::move(groups)),
       aggregates_(std::move(aggregates)),
       partitions_(groups_.empty() ? 1 : std::max(1, partitions)) {
   for (const ExprPtr& g : groups_) key_types_.push_back(g->type());
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    same_filter_.push_back(a);
+    same_args_.push_back(a);
+    for (size_t e = 0; e < a; ++e) {
+      if (aggregates_[a].filter != nullptr &&
+          SameExpr(aggregates_[a].filter, aggregates_[e].filter)) {
+        same_filter_[a] = e;
+        break;
+      }
+    }
+    for (size_t e = 0; e < a; ++e) {
+      if (SameExprs(aggregates_[a].args, aggregates_[e].args)) {
+        same_args_[a] = e;
+        break;
+      }
+    }
+  }
 }
 
 Status AggregationCore::Build(PhysicalOperator& child, ExecContext& ctx) {
@@ -88,18 +137,25 @@ Status AggregationCore::Consume(ExecContext& ctx, AggTable* t, const Batch& b) c
   EvalContext ectx(ctx.eval);
   RowSet rows = RowSet::Of(b);
   const auto phys = static_cast<size_t>(b.physical_rows());
+  // Each distinct argument list and FILTER is evaluated once per batch.
+  std::vector<std::vector<Datum>> args(aggregates_.size());
+  std::vector<SelectionVector> sels(aggregates_.size());
+  auto eval = [&](size_t a) -> Result<RowSet> {
+    const AggregateCall& call = aggregates_[a];
+    if (same_args_[a] == a) {
+      ASSIGN_OR_RAISE(args[a], EvalAll(call.args, ectx, b));
+    }
+    if (!call.filter) return rows;
+    if (same_filter_[a] == a) {
+      ASSIGN_OR_RAISE(sels[a], EvaluateFilter(*call.filter, ectx, b));
+    }
+    return RowSet(b.physical_rows(), sels[same_filter_[a]].indices());
+  };
   if (groups_.empty()) {
     for (size_t a = 0; a < aggregates_.size(); ++a) {
-      const AggregateCall& call = aggregates_[a];
-      ASSIGN_OR_RAISE(std::vector<Datum> args, EvalAll(call.args, ectx, b));
-      uint8_t* state = t->states.state(0, a);
-      if (call.filter) {
-        ASSIGN_OR_RAISE(SelectionVector sel, EvaluateFilter(*call.filter, ectx, b));
-        RETURN_NOT_OK(
-            call.function->UpdateAll(ectx, state, args, RowSet(b.physical_rows(), sel.indices())));
-      } else {
-        RETURN_NOT_OK(call.function->UpdateAll(ectx, state, args, rows));
-      }
+      ASSIGN_OR_RAISE(RowSet selected, eval(a));
+      RETURN_NOT_OK(aggregates_[a].function->UpdateAll(ectx, t->states.state(0, a),
+                                                       args[same_args_[a]], selected));
     }
     return Status::OK();
   }
@@ -117,18 +173,11 @@ Status AggregationCore::Consume(ExecContext& ctx, AggTable* t, const Batch& b) c
     __builtin_prefetch(base[i], 1);
   });
   for (size_t a = 0; a < aggregates_.size(); ++a) {
-    const AggregateCall& call = aggregates_[a];
-    ASSIGN_OR_RAISE(std::vector<Datum> args, EvalAll(call.args, ectx, b));
+    ASSIGN_OR_RAISE(RowSet selected, eval(a));
     const size_t off = states.offset(a);
     uint8_t** ptrs = t->ptrs.data();
     rows.ForEach([&](int64_t i) { ptrs[i] = base[i] + off; });
-    if (call.filter) {
-      ASSIGN_OR_RAISE(SelectionVector sel, EvaluateFilter(*call.filter, ectx, b));
-      RETURN_NOT_OK(
-          call.function->Update(ectx, ptrs, args, RowSet(b.physical_rows(), sel.indices())));
-    } else {
-      RETURN_NOT_OK(call.function->Update(ectx, ptrs, args, rows));
-    }
+    RETURN_NOT_OK(aggregates_[a].function->Update(ectx, ptrs, args[same_args_[a]], selected));
   }
   return Status::OK();
 }
@@ -147,6 +196,21 @@ Status AggregationCore::FinalizeStates(EvalContext& ectx, const AggregateStates&
   std::vector<const uint8_t*> ptrs(rows.size());
   for (size_t a = 0; a < aggregates_.size(); ++a) {
     for (size_t i = 0; i < rows.size(); ++i) ptrs[i] = states.state(rows[i], a);
+    std::unique_ptr<ColumnBuilder> out = MakeBuilder(aggregates_[a].function->result_type());
+    RETURN_NOT_OK(aggregates_[a].function->Finalize(ectx, ptrs.data(),
+                                                    static_cast<int64_t>(ptrs.size()), out.get()));
+    cols->push_back(out->Finish());
+  }
+  return Status::OK();
+}
+
+Status AggregationCore::FinalizeStateRows(EvalContext& ectx, const AggregateStates& layout,
+                                          const std::vector<const uint8_t*>& rows,
+                                          std::vector<ColumnPtr>* cols) const {
+  std::vector<const uint8_t*> ptrs(rows.size());
+  for (size_t a = 0; a < aggregates_.size(); ++a) {
+    const size_t off = layout.offset(a);
+    for (size_t i = 0; i < rows.size(); ++i) ptrs[i] = rows[i] + off;
     std::unique_ptr<ColumnBuilder> out = MakeBuilder(aggregates_[a].function->result_type());
     RETURN_NOT_OK(aggregates_[a].function->Finalize(ectx, ptrs.data(),
                                                     static_cast<int64_t>(ptrs.size()), out.get()));

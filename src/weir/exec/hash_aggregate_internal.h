@@ -76,6 +76,11 @@ class AggregationCore {
   // order), appended to *cols.
   Status FinalizeStates(EvalContext& ectx, const AggregateStates& states,
                         const std::vector<uint32_t>& rows, std::vector<ColumnPtr>* cols) const;
+  // The same for state rows given by address (each laid out as `layout`'s rows, so
+  // they may come from several AggregateStates of these aggregates).
+  Status FinalizeStateRows(EvalContext& ectx, const AggregateStates& layout,
+                           const std::vector<const uint8_t*>& rows,
+                           std::vector<ColumnPtr>* cols) const;
 
  private:
   Status Consume(ExecContext& ctx, AggTable* t, const Batch& b) const;
@@ -84,6 +89,11 @@ class AggregationCore {
   std::vector<AggregateCall> aggregates_;
   int partitions_;
   std::vector<DataType> key_types_;
+  // For aggregate a: the first aggregate with the same FILTER (resp. the same
+  // argument list), whose evaluation a batch reuses; a itself when none is earlier.
+  // (q15-style queries repeat each FILTER and argument several times.)
+  std::vector<size_t> same_filter_;
+  std::vector<size_t> same_args_;
   std::vector<std::unique_ptr<AggTable>> final_;
 };
 

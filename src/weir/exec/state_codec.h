@@ -58,6 +58,19 @@ inline void SerializeStates(const std::vector<AggregateCall>& calls, const Aggre
   }
 }
 
+// SerializeStates' bytes for the state row at `row` (laid out as `layout`'s rows),
+// written straight into `out`.
+inline void SerializeStateRow(const std::vector<AggregateCall>& calls,
+                              const AggregateStates& layout, const uint8_t* row, std::string* out) {
+  for (size_t a = 0; a < calls.size(); ++a) {
+    const size_t at = out->size();
+    out->append(4, '\0');
+    calls[a].function->Serialize(row + layout.offset(a), out);
+    const auto len = static_cast<uint32_t>(out->size() - at - 4);
+    std::memcpy(out->data() + at, &len, 4);
+  }
+}
+
 // Reads SerializeStates' bytes into row `row` (Init'ed) of `states`.
 inline Status DeserializeStates(const std::vector<AggregateCall>& calls, std::string_view in,
                                 AggregateStates& states, uint32_t row) {

@@ -10,8 +10,10 @@
 // Prepare does all the work of the epoch: AggregationCore builds this epoch's groups
 // in the state partitions; then, per partition in parallel, each group is merged
 // with its stored state (stored first: stored (+) new), written back, and kept for
-// output as the mode says; eviction and Complete's full scan read the store. The
-// store is committed before Prepare returns. Execute streams the partition's output.
+// output as the mode says (a group with no stored state is written and output from
+// this epoch's state itself: one Get and one Put per group, no Merge); eviction and Complete's full
+// scan read the store. The store is committed before Prepare returns. Execute streams the
+// partition's output.
 
 #include <algorithm>
 #include <chrono>
@@ -239,9 +241,12 @@ class StatefulAggregateOp final : public PhysicalOperator {
                              context_.late_watermark_ms.has_value();
     const int64_t late_micros = filter_late ? *context_.late_watermark_ms * 1000 : 0;
 
+    // stored (+) new, for the groups the store already holds. A group it does not
+    // hold is output and stored from its state in `t` as it is (Init (+) x == x),
+    // which spares a state, a Merge and a Destroy per new group.
     AggregateStates merged(&calls);
-    merged.Grow(n);
-    std::vector<uint32_t> updated;  // groups of `merged` to output (Update mode)
+    std::vector<uint32_t> updated;         // groups to output (Update mode)
+    std::vector<const uint8_t*> out_rows;  // their state rows, in `merged` or `t`
     std::string key, value, stored;
     int64_t dropped = 0, num_updated = 0;
     for (uint32_t g = 0; g < n; ++g) {
@@ -255,19 +260,28 @@ class StatefulAggregateOp final : public PhysicalOperator {
       if (HasEventTime()) AppendEventTimePrefix(et, &key);
       if (!global) key.append(encoder.key(g));
       ASSIGN_OR_RAISE(bool found, store->Get(key, &stored));
-      if (found) RETURN_NOT_OK(DeserializeStates(calls, stored, merged, g));
-      for (size_t a = 0; a < calls.size(); ++a) {
-        RETURN_NOT_OK(calls[a].function->Merge(ectx, merged.state(g, a), t.states.state(g, a)));
+      const uint8_t* row = t.states.row(g);
+      if (found) {
+        const uint32_t m = merged.size();
+        merged.Grow(m + 1);
+        RETURN_NOT_OK(DeserializeStates(calls, stored, merged, m));
+        for (size_t a = 0; a < calls.size(); ++a) {
+          RETURN_NOT_OK(calls[a].function->Merge(ectx, merged.state(m, a), t.states.state(g, a)));
+        }
+        row = merged.row(m);
       }
       value.clear();
-      SerializeStates(calls, merged, g, &value);
+      SerializeStateRow(calls, t.states, row, &value);
       RETURN_NOT_OK(store->Put(key, value));
       ++num_updated;
-      if (context_.mode == StatefulOutputMode::kUpdate) updated.push_back(g);
+      if (context_.mode == StatefulOutputMode::kUpdate) {
+        updated.push_back(g);
+        out_rows.push_back(row);
+      }
     }
     PartitionOutput& out = outputs_[static_cast<size_t>(p)];
     if (context_.mode == StatefulOutputMode::kUpdate && !updated.empty()) {
-      RETURN_NOT_OK(EmitGroups(ectx, key_cols, merged, updated, &out));
+      RETURN_NOT_OK(EmitGroups(ectx, key_cols, t.states, updated, out_rows, &out));
     }
 
     // Eviction (Append: with output), or Complete's full output.
@@ -318,21 +332,24 @@ class StatefulAggregateOp final : public PhysicalOperator {
     return Status::OK();
   }
 
-  // Output rows for groups `rows` of `states`, keys from `key_cols` (same rows).
+  // Output rows for groups `rows`, keys from `key_cols` (same rows), states from
+  // `state_rows` (one state row per group, laid out as `layout`'s).
   Status EmitGroups(EvalContext& ectx, const std::vector<ColumnPtr>& key_cols,
-                    const AggregateStates& states, const std::vector<uint32_t>& rows,
-                    PartitionOutput* out) const {
+                    const AggregateStates& layout, const std::vector<uint32_t>& rows,
+                    const std::vector<const uint8_t*>& state_rows, PartitionOutput* out) const {
     for (size_t begin = 0; begin < rows.size(); begin += kDefaultBatchRows) {
       const size_t end = std::min(rows.size(), begin + static_cast<size_t>(kDefaultBatchRows));
       std::vector<uint32_t> part(rows.begin() + static_cast<std::ptrdiff_t>(begin),
                                  rows.begin() + static_cast<std::ptrdiff_t>(end));
+      std::vector<const uint8_t*> part_rows(state_rows.begin() + static_cast<std::ptrdiff_t>(begin),
+                                            state_rows.begin() + static_cast<std::ptrdiff_t>(end));
       std::vector<ColumnPtr> cols;
       if (!key_cols.empty()) {
         for (const ColumnPtr& c : key_cols) {
           cols.push_back(c->Take(part.data(), static_cast<int64_t>(part.size())));
         }
       }
-      RETURN_NOT_OK(core_.FinalizeStates(ectx, states, part, &cols));
+      RETURN_NOT_OK(core_.FinalizeStateRows(ectx, layout, part_rows, &cols));
       ASSIGN_OR_RAISE(Batch b, MakeOutput(std::move(cols), static_cast<int64_t>(part.size())));
       out->batches.push_back(std::move(b));
     }

@@ -325,6 +325,25 @@ class PickAggregate final : public AggregateFunction {
   Status Update(EvalContext&, uint8_t* const* states, const std::vector<Datum>& args,
                 const RowSet& rows) const override {
     const Datum& a = args[0];
+    if (kind_ == PickKind::kMin || kind_ == PickKind::kMax) {
+      // The common numeric cases, typed: no per-row switch on the type.
+      const bool max = kind_ == PickKind::kMax;
+      switch (arg_types()[0].id()) {
+        case TypeId::kInt64:
+        case TypeId::kTimestamp:
+          max ? MinMax<int64_t, true>(states, a, rows) : MinMax<int64_t, false>(states, a, rows);
+          return Status::OK();
+        case TypeId::kInt32:
+        case TypeId::kDate:
+          max ? MinMax<int32_t, true>(states, a, rows) : MinMax<int32_t, false>(states, a, rows);
+          return Status::OK();
+        case TypeId::kDouble:
+          max ? MinMax<double, true>(states, a, rows) : MinMax<double, false>(states, a, rows);
+          return Status::OK();
+        default:
+          break;
+      }
+    }
     rows.ForEach([&](int64_t i) { Offer(reinterpret_cast<PickState*>(states[i]), a, i); });
     return Status::OK();
   }
@@ -485,6 +504,26 @@ class PickAggregate final : public AggregateFunction {
     std::memcpy(cand.value, a.col().values_buffer()->data() + phys * width_,
                 static_cast<size_t>(width_));
     if (!st->set || st->is_null || Better(&cand, st)) Take(st, &cand);
+  }
+
+  // min/max of a fixed-width type V, as Offer does it: NULLs skipped, the state's
+  // value replaced only by a strictly smaller (min) or larger (max) one.
+  template <typename V, bool kMax>
+  static void MinMax(uint8_t* const* states, const Datum& a, const RowSet& rows) {
+    const V* v = a.col().values<V>();
+    const bool nulls = !a.no_nulls();
+    rows.ForEach([&](int64_t i) {
+      if (nulls && a.IsNull(i)) return;
+      auto* st = reinterpret_cast<PickState*>(states[i]);
+      const V x = v[a.Index(i)];
+      if (st->set && !st->is_null) {
+        const int c = kernels::Compare3(x, Load<V>(st));
+        if (kMax ? c <= 0 : c >= 0) return;
+      }
+      st->set = 1;
+      st->is_null = 0;
+      std::memcpy(st->value, &x, sizeof(V));
+    });
   }
 
   void AppendFixed(const PickState* st, ColumnBuilder* out) const {

@@ -45,23 +45,141 @@ using codec::PutVarint;
 
 // ---- collect_list, collect_set ----------------------------------------------------
 
+// A set of 64-bit keys: open addressing with linear probing in one flat array, so
+// adding is a multiply, a mask and usually one cache line, and freeing is one
+// delete. Key 0 marks an empty slot; whether 0 itself is in the set is a flag.
+class FlatKeySet {
+ public:
+  // True when `k` was not in the set (and is now).
+  bool Insert(uint64_t k) {
+    if (k == 0) {
+      if (has_zero_) return false;
+      has_zero_ = true;
+      return true;
+    }
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(k) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == k) return false;
+      if (slots_[i] == 0) {
+        slots_[i] = k;
+        ++size_;
+        return true;
+      }
+    }
+  }
+  bool Contains(uint64_t k) const {
+    if (k == 0) return has_zero_;
+    if (slots_.empty()) return false;
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Hash(k) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == k) return true;
+      if (slots_[i] == 0) return false;
+    }
+  }
+  // Hints that `k` will be inserted soon: loads its home slot into the cache.
+  void Prefetch(uint64_t k) const {
+    if (k != 0 && !slots_.empty()) __builtin_prefetch(&slots_[Hash(k) & (slots_.size() - 1)]);
+  }
+  // Makes room for `n` keys without rehashing.
+  void Reserve(size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    if (cap > slots_.size()) Rehash(cap);
+  }
+
+ private:
+  // Keys that differ only in their low 3 bits share a home cache line (8 slots):
+  // ids handed out in sequence (auctions, persons) are often hot together, and
+  // their slots then stay in few lines. The rest of the key goes through a full
+  // 64-bit mixer, so keys differing only in high bits (DOUBLEs such as 1.0, 2.0,
+  // whose low bits are all zero) still spread over the table.
+  static size_t Hash(uint64_t k) {
+    uint64_t h = k >> 3;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return static_cast<size_t>((h << 3) | (k & 7));
+  }
+  void Grow() { Rehash(slots_.empty() ? 16 : slots_.size() * 2); }
+  void Rehash(size_t cap) {
+    std::vector<uint64_t> old(cap, 0);
+    old.swap(slots_);
+    const size_t mask = cap - 1;
+    for (uint64_t k : old) {
+      if (k == 0) continue;
+      size_t i = Hash(k) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = k;
+    }
+  }
+
+  std::vector<uint64_t> slots_;
+  size_t size_ = 0;  // excluding the zero key
+  bool has_zero_ = false;
+};
+
 // The heap part of a collect state: the encoded elements back to back, in order.
 struct CollectData {
   std::string bytes;
   int64_t count = 0;
   // collect_set only: the keys of the elements kept (the encoding, with a top-level
-  // -0.0 written as 0.0). NaNs are never added, so they never match.
+  // -0.0 written as 0.0). NaNs are never added, so they never match. Elements of
+  // up to 8 bytes (BOOLEAN, INT, DATE, BIGINT, TIMESTAMP, DOUBLE) use `small`, the
+  // encoding's bytes as an integer; other types use `keys`.
   std::unordered_set<std::string> keys;
+  FlatKeySet small;
+  // With `small`: the first `indexed` elements are accounted for in it. A state read
+  // back by Deserialize is not indexed (its elements are distinct, as weir wrote
+  // them): a streaming epoch merges the new elements into it and writes it out
+  // again, which needs no index of the stored elements (see Merge). The index is
+  // built when an element is added to such a state.
+  int64_t indexed = 0;
 };
 
 class CollectAggregate final : public HeapStateAggregate<CollectData> {
  public:
   CollectAggregate(std::string name, DataType arg, bool set)
-      : HeapStateAggregate(std::move(name), {arg}, DataType::Array(arg, false)), set_(set) {}
+      : HeapStateAggregate(std::move(name), {arg}, DataType::Array(arg, false)),
+        set_(set),
+        small_width_(set && FixedWidth(arg.id()) <= 8 ? FixedWidth(arg.id()) : 0),
+        is_double_(arg.id() == TypeId::kDouble) {}
 
   Status Update(EvalContext&, uint8_t* const* states, const std::vector<Datum>& args,
                 const RowSet& rows) const override {
     const Datum& a = args[0];
+    if (small_width_ > 0) {
+      // The element's bytes straight from the column: no encoding, no allocation.
+      // The non-NULL rows are listed first so that the set slot of the row kAhead
+      // places on can be prefetched: a large set misses the cache on most adds.
+      constexpr size_t kAhead = 24;
+      const char* base = reinterpret_cast<const char*>(a.col().values_buffer()->data());
+      const auto w = static_cast<int64_t>(small_width_);
+      std::vector<uint32_t> live;
+      live.reserve(static_cast<size_t>(rows.size()));
+      if (a.no_nulls()) {
+        rows.ForEach([&](int64_t i) { live.push_back(static_cast<uint32_t>(i)); });
+      } else {
+        rows.ForEach([&](int64_t i) {
+          if (!a.IsNull(i)) live.push_back(static_cast<uint32_t>(i));
+        });
+      }
+      for (size_t k = 0; k < live.size(); ++k) {
+        if (k + kAhead < live.size()) {
+          const uint32_t j = live[k + kAhead];
+          if (const CollectData* d = Get(states[j]); d != nullptr) {
+            uint64_t key = 0;
+            std::memcpy(&key, base + a.Index(j) * w, static_cast<size_t>(w));
+            d->small.Prefetch(key);
+          }
+        }
+        const uint32_t i = live[k];
+        AddSmall(Data(states[i]), base + a.Index(i) * w);
+      }
+      return Status::OK();
+    }
     std::string scratch;
     rows.ForEach([&](int64_t i) {
       if (a.IsNull(i)) return;
@@ -80,12 +198,71 @@ class CollectAggregate final : public HeapStateAggregate<CollectData> {
       mine->count += other->count;
       return Status::OK();
     }
+    if (small_width_ > 0) {
+      if (mine->indexed < mine->count && other->indexed == other->count) {
+        // A state read back (stored) (+) an indexed one (this epoch's): look the
+        // stored elements up in the new ones' index instead of indexing them; the
+        // new elements not among them are appended, still not indexed.
+        FlatKeySet common;
+        const char* p = mine->bytes.data();
+        for (int64_t e = 0; e < mine->count; ++e, p += small_width_) {
+          uint64_t k;
+          if (KeyOf(p, &k) && other->small.Contains(k)) common.Insert(k);
+        }
+        p = other->bytes.data();
+        for (int64_t e = 0; e < other->count; ++e, p += small_width_) {
+          uint64_t k;
+          if (!KeyOf(p, &k) || !common.Contains(k)) Append(mine, std::string_view(p, w()));
+        }
+        return Status::OK();
+      }
+      const char* p = other->bytes.data();
+      for (int64_t e = 0; e < other->count; ++e, p += small_width_) AddSmall(mine, p);
+      return Status::OK();
+    }
     return ForEachElement(other->bytes, other->count, [&](std::string_view e) { Add(mine, e); });
   }
   Status Finalize(EvalContext&, const uint8_t* const* states, int64_t n,
                   ColumnBuilder* out) const override {
     auto* ab = static_cast<ArrayBuilder*>(out);
     const DataType& t = arg_types()[0];
+    const TypeId id = t.id();
+    if (id == TypeId::kInt64 || id == TypeId::kTimestamp || id == TypeId::kInt32 ||
+        id == TypeId::kDate || id == TypeId::kDouble) {
+      // Fixed-width elements: typed appends, no decoding per element. (One Reserve
+      // for all: Reserve sizes the buffer exactly, so one per state would copy it
+      // every time.)
+      ColumnBuilder* eb = ab->element_builder();
+      int64_t total = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        if (const CollectData* d = Get(states[k]); d != nullptr) total += d->count;
+      }
+      eb->Reserve(total);
+      for (int64_t k = 0; k < n; ++k) {
+        ab->Append();
+        const CollectData* d = Get(states[k]);
+        if (d == nullptr) continue;
+        const char* p = d->bytes.data();
+        for (int64_t e = 0; e < d->count; ++e) {
+          switch (id) {
+            case TypeId::kInt32:
+            case TypeId::kDate:
+              static_cast<Int32Builder*>(eb)->Append(LoadLe<int32_t>(p));
+              p += 4;
+              break;
+            case TypeId::kDouble:
+              static_cast<DoubleBuilder*>(eb)->Append(LoadLe<double>(p));
+              p += 8;
+              break;
+            default:
+              static_cast<Int64Builder*>(eb)->Append(LoadLe<int64_t>(p));
+              p += 8;
+              break;
+          }
+        }
+      }
+      return Status::OK();
+    }
     for (int64_t k = 0; k < n; ++k) {
       ab->Append();
       const CollectData* d = Get(states[k]);
@@ -109,15 +286,27 @@ class CollectAggregate final : public HeapStateAggregate<CollectData> {
       return Status::Corruption(name() + " state has a bad element count");
     }
     auto fresh = std::make_unique<CollectData>();
-    Status st = ForEachElement(in, static_cast<int64_t>(count), [&](std::string_view e) {
-      if (set_) {
-        Add(fresh.get(), e);
-      } else {
-        fresh->bytes.append(e);
-        fresh->count += 1;
+    if (small_width_ > 0) {
+      // Fixed-width elements: the size says whether the bytes are well formed.
+      if (in.size() != count * static_cast<uint64_t>(small_width_)) {
+        return Status::Corruption(name() + " state: " + std::to_string(in.size()) + " bytes for " +
+                                  std::to_string(count) + " elements");
       }
-    });
-    if (!st.ok()) return Status::Corruption(name() + " state: " + st.message());
+      // Not indexed until an element is added (see CollectData::indexed).
+      fresh->bytes.assign(in);
+      fresh->count = static_cast<int64_t>(count);
+      fresh->indexed = set_ ? 0 : fresh->count;
+    } else {
+      Status st = ForEachElement(in, static_cast<int64_t>(count), [&](std::string_view e) {
+        if (set_) {
+          Add(fresh.get(), e);
+        } else {
+          fresh->bytes.append(e);
+          fresh->count += 1;
+        }
+      });
+      if (!st.ok()) return Status::Corruption(name() + " state: " + st.message());
+    }
     delete Get(s);
     Set(s, fresh.release());
     return Status::OK();
@@ -149,19 +338,56 @@ class CollectAggregate final : public HeapStateAggregate<CollectData> {
   }
 
   void Add(CollectData* d, std::string_view e) const {
+    if (small_width_ > 0) {
+      AddSmall(d, e.data());
+      return;
+    }
     if (set_) {
       std::string key(e);
-      if (arg_types()[0].id() == TypeId::kDouble) {
-        double v = LoadLe<double>(e.data());
-        if (std::isnan(v)) {
-          Append(d, e);  // NaN != NaN in Scala's HashSet: always kept
-          return;
-        }
-        if (v == 0.0) key.assign(8, '\0');  // -0.0 == 0.0
-      }
       if (!d->keys.insert(std::move(key)).second) return;
     }
     Append(d, e);
+  }
+  // collect_set of a type of at most 8 bytes: `p` points at the element's
+  // small_width_ bytes (its encoding).
+  void AddSmall(CollectData* d, const char* p) const {
+    if (d->indexed != d->count) Index(d);
+    uint64_t key;
+    // A NaN is always kept: NaN != NaN in Scala's HashSet.
+    if (KeyOf(p, &key) && !d->small.Insert(key)) return;
+    Append(d, std::string_view(p, w()));
+    d->indexed = d->count;
+  }
+  size_t w() const { return static_cast<size_t>(small_width_); }
+  // The set key of the small element at `p`: its bytes as an integer, -0.0 as 0.0;
+  // false for a NaN, which has none.
+  bool KeyOf(const char* p, uint64_t* key) const {
+    *key = 0;
+    std::memcpy(key, p, w());
+    if (is_double_) {
+      const double v = LoadLe<double>(p);
+      if (std::isnan(v)) return false;
+      if (v == 0.0) *key = 0;  // -0.0 == 0.0
+    }
+    return true;
+  }
+  // Adds the elements past d->indexed to d->small, dropping any already there (a
+  // state not written by weir may repeat one).
+  void Index(CollectData* d) const {
+    d->small.Reserve(static_cast<size_t>(d->count));
+    const char* in = d->bytes.data() + static_cast<size_t>(d->indexed) * w();
+    char* out = d->bytes.data() + static_cast<size_t>(d->indexed) * w();
+    int64_t kept = d->indexed;
+    for (int64_t e = d->indexed; e < d->count; ++e, in += w()) {
+      uint64_t key;
+      if (KeyOf(in, &key) && !d->small.Insert(key)) continue;
+      if (out != in) std::memmove(out, in, w());
+      out += w();
+      ++kept;
+    }
+    d->bytes.resize(static_cast<size_t>(kept) * w());
+    d->count = kept;
+    d->indexed = kept;
   }
   static void Append(CollectData* d, std::string_view e) {
     d->bytes.append(e);
@@ -169,6 +395,8 @@ class CollectAggregate final : public HeapStateAggregate<CollectData> {
   }
 
   bool set_;
+  int small_width_;  // collect_set of an element type of at most 8 bytes; else 0
+  bool is_double_;
 };
 
 Result<AggregateFunctionPtr> ResolveCollect(std::string name, bool set,
@@ -183,12 +411,120 @@ Result<AggregateFunctionPtr> ResolveCollect(std::string name, bool set,
 
 // ---- max_by, min_by ---------------------------------------------------------------
 
+// Spark's ordering of two encoded non-NULL values of type `t` (an orderable type:
+// no MAP or INTERVAL inside), read from the fronts of *a and *b. The values are
+// well formed (states are validated when deserialized). After a non-zero result
+// the views are left part-way; after 0 both values have been consumed.
+//   - numbers, dates, timestamps, booleans by value; DOUBLE with NaN above all and
+//     -0.0 == 0.0; strings and binaries by unsigned bytes, then length;
+//   - STRUCT field by field, a NULL field before any value (Spark's
+//     InterpretedOrdering sorts its fields ascending, nulls first);
+//   - ARRAY element by element (NULL first), then the shorter first.
+int CompareEncoded(std::string_view* a, std::string_view* b, const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kBoolean: {
+      int c = kernels::Compare3((*a)[0], (*b)[0]);
+      a->remove_prefix(1);
+      b->remove_prefix(1);
+      return c;
+    }
+    case TypeId::kInt32:
+    case TypeId::kDate: {
+      int c = kernels::Compare3(LoadLe<int32_t>(a->data()), LoadLe<int32_t>(b->data()));
+      a->remove_prefix(4);
+      b->remove_prefix(4);
+      return c;
+    }
+    case TypeId::kInt64:
+    case TypeId::kTimestamp: {
+      int c = kernels::Compare3(LoadLe<int64_t>(a->data()), LoadLe<int64_t>(b->data()));
+      a->remove_prefix(8);
+      b->remove_prefix(8);
+      return c;
+    }
+    case TypeId::kDouble: {
+      int c = kernels::CompareDoubles(LoadLe<double>(a->data()), LoadLe<double>(b->data()));
+      a->remove_prefix(8);
+      b->remove_prefix(8);
+      return c;
+    }
+    case TypeId::kDecimal: {
+      int c = kernels::Compare3(LoadLe<Int128>(a->data()), LoadLe<Int128>(b->data()));
+      a->remove_prefix(16);
+      b->remove_prefix(16);
+      return c;
+    }
+    case TypeId::kString:
+    case TypeId::kBinary: {
+      uint64_t na = 0, nb = 0;
+      GetVarint(a, &na);
+      GetVarint(b, &nb);
+      // char_traits<char>::compare is memcmp: unsigned bytes, then the length.
+      int c = a->substr(0, na).compare(b->substr(0, nb));
+      a->remove_prefix(na);
+      b->remove_prefix(nb);
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    case TypeId::kStruct:
+      for (const Field& f : t.fields()) {
+        const bool va = (*a)[0] != 0, vb = (*b)[0] != 0;
+        a->remove_prefix(1);
+        b->remove_prefix(1);
+        if (va != vb) return va ? 1 : -1;
+        if (!va) continue;
+        if (int c = CompareEncoded(a, b, f.type); c != 0) return c;
+      }
+      return 0;
+    case TypeId::kArray: {
+      uint64_t na = 0, nb = 0;
+      GetVarint(a, &na);
+      GetVarint(b, &nb);
+      for (uint64_t k = 0; k < na && k < nb; ++k) {
+        const bool va = (*a)[0] != 0, vb = (*b)[0] != 0;
+        a->remove_prefix(1);
+        b->remove_prefix(1);
+        if (va != vb) return va ? 1 : -1;
+        if (!va) continue;
+        if (int c = CompareEncoded(a, b, t.element_type()); c != 0) return c;
+      }
+      if (na != nb) return na < nb ? -1 : 1;
+      return 0;
+    }
+    default:
+      return 0;  // refused at resolution (see Orderable)
+  }
+}
+
+// Whether Spark can order values of `t` (RowOrdering.isOrderable): not MAP,
+// INTERVAL or NULL, nor an array or struct holding one.
+bool Orderable(const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kMap:
+    case TypeId::kInterval:
+    case TypeId::kNull:
+      return false;
+    case TypeId::kArray:
+      return Orderable(t.element_type());
+    case TypeId::kStruct:
+      for (const Field& f : t.fields()) {
+        if (!Orderable(f.type)) return false;
+      }
+      return true;
+    default:
+      return true;
+  }
+}
+
 // The heap part of a max_by/min_by state, present once a row with a non-NULL
-// ordering was seen.
+// ordering was seen: the encoded ordering, then the encoded value (when not NULL),
+// in one string so that a state is two allocations and a replacement usually none.
 struct ByData {
-  std::string ordering;  // encoded
+  std::string bytes;
+  uint32_t ordering_size = 0;
   bool value_null = true;
-  std::string value;  // encoded, when !value_null
+
+  std::string_view ordering() const { return std::string_view(bytes).substr(0, ordering_size); }
+  std::string_view value() const { return std::string_view(bytes).substr(ordering_size); }
 };
 
 class ByAggregate final : public HeapStateAggregate<ByData> {
@@ -206,15 +542,19 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
       ord.clear();
       EncodeValue(y.col(), y.Index(i), &ord);
       ByData* d = Get(states[i]);
-      if (d != nullptr && KeepOld(d->ordering, ord)) return;
+      if (d != nullptr && KeepOld(d->ordering(), ord)) return;
       if (d == nullptr) {
         d = new ByData();
         Set(states[i], d);
       }
-      d->ordering.swap(ord);
-      d->value_null = x.IsNull(i);
-      d->value.clear();
-      if (!d->value_null) EncodeValue(x.col(), x.Index(i), &d->value);
+      // The value is encoded after the ordering in the scratch buffer and copied
+      // once: a new state's string is allocated at its size, not grown.
+      const auto ordering_size = static_cast<uint32_t>(ord.size());
+      const bool value_null = x.IsNull(i);
+      if (!value_null) EncodeValue(x.col(), x.Index(i), &ord);
+      d->bytes.assign(ord);
+      d->ordering_size = ordering_size;
+      d->value_null = value_null;
     });
     return Status::OK();
   }
@@ -222,7 +562,7 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
     const ByData* other = Get(o);
     if (other == nullptr) return Status::OK();
     ByData* mine = Get(s);
-    if (mine != nullptr && KeepOld(mine->ordering, other->ordering)) return Status::OK();
+    if (mine != nullptr && KeepOld(mine->ordering(), other->ordering())) return Status::OK();
     if (mine == nullptr) {
       mine = new ByData();
       Set(s, mine);
@@ -238,7 +578,7 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
         out->AppendNull();
         continue;
       }
-      std::string_view in = d->value;
+      std::string_view in = d->value();
       RETURN_NOT_OK(DecodeValue(&in, result_type(), out));
     }
     return Status::OK();
@@ -251,10 +591,10 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
       return;
     }
     out->push_back(1);
-    PutVarint(d->ordering.size(), out);
-    out->append(d->ordering);
+    PutVarint(d->ordering_size, out);
+    out->append(d->ordering());
     out->push_back(d->value_null ? 0 : 1);
-    out->append(d->value);
+    out->append(d->value());
   }
   Status Deserialize(std::string_view in, uint8_t* s) const override {
     Status bad = Status::Corruption(name() + " state is malformed");
@@ -274,7 +614,6 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
     in.remove_prefix(n);
     std::string_view check = ord;
     if (!DecodeValue(&check, arg_types()[1], nullptr).ok() || !check.empty()) return bad;
-    fresh->ordering.assign(ord);
     if (in.empty() || static_cast<uint8_t>(in[0]) > 1) return bad;
     fresh->value_null = in[0] == 0;
     in.remove_prefix(1);
@@ -283,8 +622,11 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
     } else {
       check = in;
       if (!DecodeValue(&check, arg_types()[0], nullptr).ok() || !check.empty()) return bad;
-      fresh->value.assign(in);
     }
+    fresh->bytes.reserve(ord.size() + in.size());
+    fresh->bytes.assign(ord);
+    fresh->bytes.append(in);
+    fresh->ordering_size = static_cast<uint32_t>(ord.size());
     delete Get(s);
     Set(s, fresh.release());
     return Status::OK();
@@ -298,33 +640,9 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
     return max_ ? c > 0 : c < 0;
   }
 
-  // Compares two encoded orderings of a scalar type with Spark's ordering.
+  // Compares two encoded orderings with Spark's ordering.
   int CompareOrdering(std::string_view a, std::string_view b) const {
-    switch (arg_types()[1].id()) {
-      case TypeId::kBoolean:
-        return kernels::Compare3(a[0], b[0]);
-      case TypeId::kInt32:
-      case TypeId::kDate:
-        return kernels::Compare3(LoadLe<int32_t>(a.data()), LoadLe<int32_t>(b.data()));
-      case TypeId::kInt64:
-      case TypeId::kTimestamp:
-        return kernels::Compare3(LoadLe<int64_t>(a.data()), LoadLe<int64_t>(b.data()));
-      case TypeId::kDouble:
-        return kernels::CompareDoubles(LoadLe<double>(a.data()), LoadLe<double>(b.data()));
-      case TypeId::kDecimal:
-        return kernels::Compare3(LoadLe<Int128>(a.data()), LoadLe<Int128>(b.data()));
-      case TypeId::kString:
-      case TypeId::kBinary: {
-        // Skip the varint lengths; the rest are the bytes, compared unsigned.
-        uint64_t n;
-        GetVarint(&a, &n);
-        GetVarint(&b, &n);
-        int c = a.compare(b);  // char_traits<char>::compare is memcmp: unsigned bytes
-        return c < 0 ? -1 : (c > 0 ? 1 : 0);
-      }
-      default:
-        return 0;  // refused at resolution
-    }
+    return CompareEncoded(&a, &b, arg_types()[1]);
   }
 
   bool max_;
@@ -332,14 +650,14 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
 
 Result<AggregateFunctionPtr> ResolveBy(std::string name, bool max, std::vector<ExprPtr>* args) {
   const DataType& y = (*args)[1]->type();
-  if (y.id() == TypeId::kMap || y.id() == TypeId::kInterval) {
+  if (y.is_null()) {
+    return Status::Unsupported(name + " ordered by " + y.ToString() +
+                               " values is not supported yet");
+  }
+  if (!Orderable(y)) {
     return DataTypeMismatch(
         "INVALID_ORDERING_TYPE", DescribeCall(name, *args),
         "The `" + name + "` does not support ordering on type " + QuoteType(y) + ".");
-  }
-  if (y.is_nested() || y.is_null()) {
-    return Status::Unsupported(name + " ordered by " + y.ToString() +
-                               " values is not supported yet");
   }
   return AggregateFunctionPtr(
       std::make_shared<ByAggregate>(std::move(name), (*args)[0]->type(), y, max));

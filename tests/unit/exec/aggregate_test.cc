@@ -1,3 +1,7 @@
+#include "weir/exec/group_table.h"
+#include "weir/exec/state_codec.h"
+#include "weir/functions/value_codec_internal.h"
+
 #include "exec_test_util.h"
 
 namespace weir::exec::testing {
@@ -99,6 +103,142 @@ TEST_F(AggregateTest, DistinctAndFilter) {
                                  Agg("count", {Lit(I32(1))}, false, big)},
       std::vector<std::string>{"k", "cd", "sd", "cf"});
   EXPECT_ROWS(SortRows({{I(1), I(2), I(30), I(3)}, {I(2), I(1), I(5), I(0)}}), RunSorted(agg));
+}
+
+TEST_F(AggregateTest, RepeatedFiltersAndArgumentsShareOneEvaluation) {
+  // Two columns both named "v": the same text over different columns must not be
+  // taken for one expression; the repeated filter and argument are reused.
+  auto t = Table({{"k", DataType::Int64(), true},
+                  {"v", DataType::Int64(), true},
+                  {"v", DataType::Int64(), true}},
+                 {{I(1), I(10), I(1)},
+                  {I(1), I(8), I(9)},
+                  {I(1), I(3), I(20)},
+                  {I(2), I(9), I(9)},
+                  {I(2), NullI(), I(30)}},
+                 2, 2);
+  ExprPtr big1 = Fn(">", {Col(t, 1), Lit(I(7))});
+  ExprPtr big1_again = Fn(">", {Col(t, 1), Lit(I(7))});
+  ExprPtr big2 = Fn(">", {Col(t, 2), Lit(I(7))});
+  auto agg = std::make_shared<plan::AggregateNode>(
+      t, std::vector<ExprPtr>{Col(t, 0)},
+      std::vector<AggregateCall>{
+          Agg("count", {Lit(I32(1))}, false, big1), Agg("sum", {Col(t, 1)}, false, big1_again),
+          Agg("count", {Lit(I32(1))}, false, big2), Agg("sum", {Col(t, 2)}, false, big1),
+          Agg("collect_set", {Col(t, 2)}, false, big2), Agg("collect_set", {Col(t, 1)})},
+      std::vector<std::string>{"k", "c1", "s1", "c2", "s21", "set2", "set1"});
+  Rows rows = RunSorted(agg);
+  ASSERT_EQ(2u, rows.size()) << Show(rows);
+  // k = 1: v1 > 7 on rows 1, 2 (sum of v1 18, of v2 10); v2 > 7 on rows 2, 3.
+  EXPECT_EQ(I(2), rows[0][1]);
+  EXPECT_EQ(I(18), rows[0][2]);
+  EXPECT_EQ(I(2), rows[0][3]);
+  EXPECT_EQ(I(10), rows[0][4]);
+  EXPECT_EQ(2u, rows[0][5].elements().size());
+  EXPECT_EQ(3u, rows[0][6].elements().size());
+  // k = 2: v1 > 7 on row 4 only; v2 > 7 on both.
+  EXPECT_EQ(I(1), rows[1][1]);
+  EXPECT_EQ(I(9), rows[1][2]);
+  EXPECT_EQ(I(2), rows[1][3]);
+  EXPECT_EQ(I(9), rows[1][4]);
+  EXPECT_EQ(2u, rows[1][5].elements().size());
+  EXPECT_EQ(1u, rows[1][6].elements().size());
+}
+
+TEST(StateCodecTest, SerializeStateRowWritesSerializeStatesBytes) {
+  std::vector<AggregateCall> calls = {Agg("count", {Lit(I32(1))}), Agg("collect_set", {Lit(I(5))}),
+                                      Agg("max_by", {Lit(S("x")), Lit(I(3))})};
+  AggregateStates states(&calls);
+  states.Grow(2);
+  EvalOptions o;
+  EvalContext ectx(o);
+  for (size_t a = 0; a < calls.size(); ++a) {
+    std::vector<Datum> args;
+    for (const ExprPtr& e : calls[a].args) {
+      args.push_back(Datum::Constant(static_cast<const LiteralExpr&>(*e).value()));
+    }
+    ASSERT_TRUE(calls[a].function->UpdateAll(ectx, states.state(1, a), args, RowSet(3)).ok());
+  }
+  for (uint32_t g = 0; g < 2; ++g) {
+    std::string expected, actual = "prefix";
+    SerializeStates(calls, states, g, &expected);
+    SerializeStateRow(calls, states, states.row(g), &actual);
+    EXPECT_EQ("prefix" + expected, actual);
+    AggregateStates back(&calls);
+    back.Grow(1);
+    ASSERT_TRUE(DeserializeStates(calls, actual.substr(6), back, 0).ok());
+    std::string again;
+    SerializeStates(calls, back, 0, &again);
+    EXPECT_EQ(expected, again);
+  }
+}
+
+TEST(KeyEncoderTest, DirectPathsWriteTheGeneralPathsBytes) {
+  // A time window's struct takes a direct path; its bytes must stay those of
+  // codec::EncodeValue (they are state keys in checkpoints).
+  DataType win = DataType::Struct(
+      {{"start", DataType::Timestamp(), true}, {"end", DataType::Timestamp(), true}});
+  DataType mixed = DataType::Struct({{"d", DataType::Double(), true},
+                                     {"b", DataType::Boolean(), true},
+                                     {"i", DataType::Int32(), true},
+                                     {"s", DataType::String(), true}});
+  // Each case once with NULLs (the general path) and once without (the loops for
+  // keys of one size).
+  std::vector<std::pair<DataType, std::vector<Value>>> cases = {
+      {win,
+       {Value::Struct(win, {Value::Timestamp(10), Value::Timestamp(20)}),
+        Value::Struct(win, {Value::Null(DataType::Timestamp()), Value::Timestamp(-5)}),
+        Value::Null(win)}},
+      {win,
+       {Value::Struct(win, {Value::Timestamp(10), Value::Timestamp(20)}),
+        Value::Struct(win, {Value::Timestamp(-7), Value::Timestamp(-5)})}},
+      {mixed,
+       {Value::Struct(mixed, {D(-0.0), Value::Boolean(true), I32(7), S("x")}),
+        Value::Struct(mixed, {Value::Null(DataType::Double()), Value::Boolean(false),
+                              Value::Null(DataType::Int32()), S("")})}},
+      {DataType::Int64(), {I(3), I(-1)}},
+      {DataType::Int64(), {I(3), Value::Null(DataType::Int64())}},
+      {DataType::Date(), {Value::Date(3), Value::Date(-9)}},
+      {DataType::Double(), {D(-0.0), D(2.5)}},
+  };
+  for (const auto& [t, rows] : cases) {
+    auto b = MakeBuilder(t);
+    for (const Value& v : rows) ASSERT_TRUE(b->AppendValue(v).ok());
+    ColumnPtr col = b->Finish();
+    KeyEncoder enc;
+    enc.Encode({Datum::Flat(col)}, RowSet(col->length()));
+    std::vector<std::string_view> keys;
+    for (int64_t r = 0; r < col->length(); ++r) {
+      std::string expected;
+      if (col->IsNull(r)) {
+        expected.push_back(0);
+      } else if (codec::FixedWidth(t.id()) > 0) {
+        // Top-level fixed-width keys: the flag and the bytes (-0.0 written as 0.0).
+        std::string value;
+        if (t.id() == TypeId::kDouble && col->Get<double>(r) == 0.0) {
+          value.assign(8, '\0');
+        } else {
+          codec::EncodeValue(*col, r, &value);
+        }
+        expected.push_back(1);
+        expected += value;
+      } else {
+        std::string value;
+        codec::EncodeValue(*col, r, &value);
+        const auto len = static_cast<uint32_t>(value.size());
+        expected.push_back(1);
+        expected.append(reinterpret_cast<const char*>(&len), 4);
+        expected += value;
+      }
+      EXPECT_EQ(expected, std::string(enc.key(r))) << t.ToString() << " row " << r;
+      keys.push_back(enc.key(r));
+    }
+    std::vector<ColumnPtr> back;
+    ASSERT_TRUE(DecodeKeys(keys, {t}, &back).ok());
+    for (int64_t r = 0; r < col->length(); ++r) {
+      EXPECT_EQ(GetValue(*col, r), GetValue(*back[0], r)) << r;
+    }
+  }
 }
 
 TEST_F(AggregateTest, ManyGroupsAcrossPartitions) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -828,6 +829,201 @@ TEST(PercentileApproxTest, PercentagesMayBeIntegersOrDecimals) {
   ExprPtr arr = Literal(Value::Array(DataType::DecimalUnchecked(2, 1), e));
   EXPECT_EQ(IntArray({2, 3}), *Aggregate("percentile_approx", {Ints({1, 2, 3})}, {arr}));
   EXPECT_EQ(I(3), *Aggregate("percentile_approx", {Ints({1, 2, 3})}, {Literal(I(1))}));
+}
+
+// ---- collect_set of fixed-width elements (the flat key set) ------------------------
+
+TEST(CollectAggregateTest, SetOfBigintsKeepsZeroAndFirstSeenOrder) {
+  // 0 is the flat set's empty-slot marker: it must still be an element, once.
+  Input x{DataType::Int64(),
+          {L(0), L(7), NullOf(DataType::Int64()), L(0), L(-1), L(7), L(int64_t{1} << 40)}};
+  Check ordered;  // the global path keeps first-seen order
+  ordered.order_sensitive = true;
+  EXPECT_EQ("[0, 7, -1, 1099511627776]", Aggregate("collect_set", {x}, {}, ordered)->ToString());
+  EXPECT_EQ(4u, Aggregate("collect_set", {x}, {}, kCollect)->elements().size());
+}
+
+TEST(CollectAggregateTest, SetGrowsPastManyRehashes) {
+  // 5,000 distinct values, each twice: the set rehashes many times and keeps each once.
+  Input x{DataType::Int64(), {}};
+  for (int k = 0; k < 10000; ++k) x.values.push_back(L(int64_t{k % 5000} * 1000003));
+  Value r = *Aggregate("collect_set", {x}, {}, kCollect);
+  ASSERT_EQ(5000u, r.elements().size());
+  EXPECT_EQ(L(int64_t{4999} * 1000003), r.elements()[4999]);
+}
+
+TEST(CollectAggregateTest, SetOfKeysDifferingOnlyInHighBits) {
+  // Whole DOUBLEs and multiples of 2^40 have all-zero low bits: a hash that kept
+  // them apart only by low bits would pile them into one run of slots (and this
+  // test would take minutes instead of milliseconds).
+  Input d{DataType::Double(), {}};
+  Input l{DataType::Int64(), {}};
+  for (int k = 0; k < 60000; ++k) {
+    d.values.push_back(D(static_cast<double>(k % 30000)));
+    l.values.push_back(L(static_cast<int64_t>(k % 30000) << 40));
+  }
+  Check global_only;  // skips the (slow) sorted comparison of the three paths
+  global_only.order_sensitive = true;
+  EXPECT_EQ(30000u, Aggregate("collect_set", {d}, {}, global_only)->elements().size());
+  EXPECT_EQ(30000u, Aggregate("collect_set", {l}, {}, global_only)->elements().size());
+}
+
+TEST(CollectAggregateTest, SetOfTimestampsFromAConstant) {
+  // A constant argument reads physical row 0 for every row.
+  Result<AggregateCall> call = ResolveAggregate("collect_set", {Literal(Value::Timestamp(42))});
+  ASSERT_TRUE(call.ok());
+  const AggregateFunction& fn = *call->function;
+  EvalOptions o;
+  EvalContext ctx(o);
+  States st(fn, 1);
+  Datum c = Datum::Constant(Value::Timestamp(42));
+  ASSERT_TRUE(fn.UpdateAll(ctx, st.at(0), {c}, RowSet(5)).ok());
+  auto out = MakeBuilder(fn.result_type());
+  const uint8_t* one[1] = {st.at(0)};
+  ASSERT_TRUE(fn.Finalize(ctx, one, 1, out.get()).ok());
+  EXPECT_EQ(1u, GetValue(*out->Finish(), 0).elements().size());
+}
+
+TEST(CollectAggregateTest, SetStateOfWrongSizeIsCorruption) {
+  Result<AggregateCall> call =
+      ResolveAggregate("collect_set", {ColumnRef(0, "x", DataType::Int64())});
+  ASSERT_TRUE(call.ok());
+  const AggregateFunction& fn = *call->function;
+  States st(fn, 1);
+  // Two elements claimed, 12 bytes given (BIGINTs are 8 bytes each).
+  std::string bad = std::string(1, '\x02') + std::string(12, 'x');
+  EXPECT_TRUE(fn.Deserialize(bad, st.at(0)).IsCorruption());
+  std::string good = std::string(1, '\x02') + std::string(16, 'x');
+  EXPECT_TRUE(fn.Deserialize(good, st.at(0)).ok());
+  // A state holding a duplicate (not written by weir) is deduplicated once elements
+  // are added to it.
+  States more(fn, 1);
+  ASSERT_TRUE(fn.Deserialize(std::string(1, '\x01') + std::string(8, 'y'), more.at(0)).ok());
+  EvalOptions o;
+  EvalContext ctx(o);
+  ASSERT_TRUE(fn.Merge(ctx, st.at(0), more.at(0)).ok());
+  std::string out;
+  fn.Serialize(st.at(0), &out);
+  EXPECT_EQ(std::string(1, '\x02') + std::string(8, 'x') + std::string(8, 'y'), out);
+}
+
+// A stored set read back, merged with a new one, then added to: the streaming
+// aggregation's order of calls (stored (+) new, then the next epoch's rows).
+Value StoredMergedUpdated(const Input& stored, const Input& fresh, const Input& later) {
+  Result<AggregateCall> call = ResolveAggregate("collect_set", {ColumnRef(0, "x", stored.type)});
+  EXPECT_TRUE(call.ok());
+  const AggregateFunction& fn = *call->function;
+  EvalOptions o;
+  EvalContext ctx(o);
+  States st(fn, 3);
+  auto feed = [&](const Input& in, uint8_t* state) {
+    auto b = MakeBuilder(in.type);
+    for (const Value& v : in.values) EXPECT_TRUE(b->AppendValue(v).ok());
+    std::vector<Datum> args = {Datum::Flat(b->Finish())};
+    EXPECT_TRUE(
+        fn.UpdateAll(ctx, state, args, RowSet(static_cast<int64_t>(in.values.size()))).ok());
+  };
+  feed(stored, st.at(0));
+  std::string bytes;
+  fn.Serialize(st.at(0), &bytes);
+  EXPECT_TRUE(fn.Deserialize(bytes, st.at(1)).ok());  // not indexed
+  feed(fresh, st.at(2));
+  EXPECT_TRUE(fn.Merge(ctx, st.at(1), st.at(2)).ok());  // looks up without indexing
+  feed(later, st.at(1));                                // indexes, then adds
+  auto out = MakeBuilder(fn.result_type());
+  const uint8_t* one[1] = {st.at(1)};
+  EXPECT_TRUE(fn.Finalize(ctx, one, 1, out.get()).ok());
+  return GetValue(*out->Finish(), 0);
+}
+
+TEST(CollectAggregateTest, SetStoredMergedThenUpdatedKeepsOneOfEach) {
+  Input stored{DataType::Int64(), {L(1), L(2), L(3)}};
+  Input fresh{DataType::Int64(), {L(3), L(4), L(1), L(5), L(4)}};
+  Input later{DataType::Int64(), {L(5), L(6), L(2), L(0)}};
+  EXPECT_EQ("[1, 2, 3, 4, 5, 6, 0]", StoredMergedUpdated(stored, fresh, later).ToString());
+  Input ds{DataType::Double(), {D(0.0), D(std::nan(""))}};
+  Input df{DataType::Double(), {D(-0.0), D(std::nan("")), D(1.5)}};
+  Input dl{DataType::Double(), {D(1.5), D(-0.0)}};
+  Value d = StoredMergedUpdated(ds, df, dl);
+  // 0.0 once; each NaN kept; 1.5 once.
+  ASSERT_EQ(4u, d.elements().size()) << d.ToString();
+  EXPECT_EQ(D(0.0), d.elements()[0]);
+  EXPECT_EQ(D(1.5), d.elements()[3]);
+}
+
+// ---- max_by / min_by ordered by STRUCT and ARRAY ---------------------------------
+// Spark 3.5's docs for max_by/min_by: "ord - an expression of any orderable type";
+// its ordering of a struct compares field by field (InterpretedOrdering, ascending,
+// NULL first) and of an array element by element, then by length
+// (https://spark.apache.org/docs/3.5.0/api/sql/#max_by,
+// https://spark.apache.org/docs/3.5.0/sql-ref-datatypes.html).
+
+DataType PairType() {
+  return DataType::Struct({{"a", DataType::Int64(), true}, {"b", DataType::String(), true}});
+}
+Value Pair(std::optional<int64_t> a, std::string b) {
+  return Value::Struct(PairType(), {a ? L(*a) : NullOf(DataType::Int64()), S(std::move(b))});
+}
+
+TEST(ByAggregateTest, StructOrderingIsFieldByField) {
+  Input x = Strings({"p", "q", "r", "s"});
+  // (2, "a") < (2, "b"): the second field breaks the tie on the first; (1, "zz") is
+  // smaller than both whatever its string.
+  Input y{PairType(), {Pair(1, "z"), Pair(2, "b"), Pair(2, "a"), Pair(1, "zz")}};
+  EXPECT_EQ(S("q"), *Aggregate("max_by", {x, y}));
+  EXPECT_EQ(S("p"), *Aggregate("min_by", {x, y}));
+  // A string field compares by bytes, then length: "z" < "zz".
+  Input y2{PairType(), {Pair(1, "z"), Pair(1, "zz"), Pair(1, "y"), Pair(0, "zzz")}};
+  EXPECT_EQ(S("q"), *Aggregate("max_by", {x, y2}));
+  EXPECT_EQ(S("s"), *Aggregate("min_by", {x, y2}));
+}
+
+TEST(ByAggregateTest, StructNullFieldSortsFirstAndNullStructIsSkipped) {
+  Input x = Strings({"null-a", "one", "whole-null"});
+  Input y{PairType(), {Pair(std::nullopt, "zzz"), Pair(-5, ""), NullOf(PairType())}};
+  // A NULL field is below every value (-5 included); a NULL ordering is skipped.
+  EXPECT_EQ(S("one"), *Aggregate("max_by", {x, y}));
+  EXPECT_EQ(S("null-a"), *Aggregate("min_by", {x, y}));
+}
+
+TEST(ByAggregateTest, StructTiesTakeTheLaterRow) {
+  Check order;
+  order.order_sensitive = true;
+  Input x = Strings({"first", "second"});
+  Input y{PairType(), {Pair(3, "k"), Pair(3, "k")}};
+  EXPECT_EQ(S("second"), *Aggregate("max_by", {x, y}, {}, order));
+  EXPECT_EQ(S("second"), *Aggregate("min_by", {x, y}, {}, order));
+}
+
+TEST(ByAggregateTest, StructWithNestedArrayAndDouble) {
+  DataType arr = DataType::Array(DataType::Int32());
+  DataType t = DataType::Struct({{"d", DataType::Double(), true}, {"v", arr, true}});
+  auto row = [&](double d, Value v) { return Value::Struct(t, {D(d), std::move(v)}); };
+  Value with_null = Value::Array(DataType::Int32(), {NullOf(DataType::Int32()), I(9)});
+  Input x = Strings({"short", "long", "bigger", "null-elem", "nan"});
+  // On d = 1.0 the arrays decide: [1, 2] < [1, 2, 0] < [2]; [NULL, 9] < [1, ...].
+  // -0.0 equals 0.0; NaN is above every DOUBLE.
+  Input y{t,
+          {row(1.0, IntArray({1, 2})), row(1.0, IntArray({1, 2, 0})), row(1.0, IntArray({2})),
+           row(-0.0, with_null), row(std::nan(""), IntArray({}))}};
+  EXPECT_EQ(S("nan"), *Aggregate("max_by", {x, y}));
+  EXPECT_EQ(S("null-elem"), *Aggregate("min_by", {x, y}));
+  Input y2{t,
+           {row(1.0, IntArray({1, 2})), row(1.0, IntArray({1, 2, 0})), row(1.0, IntArray({2})),
+            row(0.0, with_null), row(1.0, IntArray({1}))}};
+  EXPECT_EQ(S("bigger"), *Aggregate("max_by", {x, y2}));
+  EXPECT_EQ(S("null-elem"), *Aggregate("min_by", {x, y2}));
+}
+
+TEST(ByAggregateTest, RefusesStructHoldingAMapOrInterval) {
+  DataType m = DataType::Map(DataType::String(), DataType::Int32());
+  for (const DataType& inner : {m, DataType::Interval()}) {
+    DataType t = DataType::Struct({{"a", DataType::Int32(), true}, {"m", inner, true}});
+    Result<AggregateCall> r =
+        ResolveAggregate("min_by", {ColumnRef(0, "x", DataType::Int32()), ColumnRef(1, "s", t)});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(std::string::npos, r.status().message().find("INVALID_ORDERING_TYPE"));
+  }
 }
 
 TEST(AggregateRegistryTest, FormatsLikeSpark) {
