@@ -129,6 +129,7 @@ Result<LogicalPlanPtr> Optimize(const LogicalPlanPtr& plan, EvalContext& ctx) {
   ASSIGN_OR_RAISE(p, internal::FoldPlanConstants(p, ctx));
   ASSIGN_OR_RAISE(p, internal::PruneColumns(p));
   ASSIGN_OR_RAISE(p, internal::ChooseBuildSides(p));
+  ASSIGN_OR_RAISE(p, internal::BoundTopK(p));
   return p;
 }
 

@@ -2,6 +2,7 @@
 //   optimizer.cc  the driver and constant folding
 //   push_down.cc  filter push-down
 //   prune.cc      projection pruning
+//   top_k.cc      bounded top-K aggregation
 
 #pragma once
 
@@ -27,6 +28,11 @@ Result<LogicalPlanPtr> PruneColumns(const LogicalPlanPtr& plan);
 // join_order.cc: an inner or cross join whose left input is known to be smaller swaps
 // its inputs, so the smaller one is the hash join's build side.
 Result<LogicalPlanPtr> ChooseBuildSides(const LogicalPlanPtr& plan);
+
+// top_k.cc: a collect_list read only as element_at(sort_array(list, asc), i) with
+// literal 1 <= i <= K becomes the internal aggregate that keeps the first K
+// elements in that order (functions/aggregates_topk.h).
+Result<LogicalPlanPtr> BoundTopK(const LogicalPlanPtr& plan);
 
 // Helpers shared by the rules.
 
