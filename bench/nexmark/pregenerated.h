@@ -4,9 +4,10 @@
 // `nexmark_pregenerated` source connector hands these batches out instead of running
 // the generator, and the hand-written baselines (baseline.h) loop over them.
 //
-// Each kind's rows are kept in batches of kDefaultBatchRows rows, in event order: row r
-// of kind K is the r-th event of kind K (CountOfKind numbering), so the rows of the
-// events [k0, k1) are rows [CountOfKind(K, k0), CountOfKind(K, k1)).
+// Each kind's rows are kept in dense batches (no selection vector) of kDefaultBatchRows
+// rows, in event order: row r of kind K is the r-th event of kind K (CountOfKind
+// numbering), so the rows of the events [k0, k1) are rows [CountOfKind(K, k0),
+// CountOfKind(K, k1)), and row r lies in batch r / kDefaultBatchRows.
 //
 // Thread-safety: immutable once made; share it freely (std::shared_ptr<const ...>).
 

@@ -27,6 +27,7 @@
 #include <limits>
 #include <optional>
 
+#include "weir/common/check.h"
 #include "weir/connectors/builtin.h"
 #include "weir/connectors/connector_util.h"
 
@@ -82,34 +83,56 @@ class NexmarkReader final : public plan::BatchReader {
   int64_t end_;
 };
 
-// A partition of an epoch over pregenerated events: their stored batches (sliced at
-// the partition's ends), with the wanted columns.
+// A partition of an epoch over pregenerated events: the rows of its events, read
+// straight out of the stored batches (one stored batch per Next, a selection vector
+// only where the partition cuts one), with the wanted columns shared, not copied.
 class PregeneratedReader final : public plan::BatchReader {
  public:
-  PregeneratedReader(std::vector<Batch> batches, std::vector<int> kind_columns, SchemaPtr schema)
-      : batches_(std::move(batches)),
+  PregeneratedReader(std::shared_ptr<const nexmark::PregeneratedEvents> events,
+                     nexmark::EventKind kind, int64_t begin, int64_t end,
+                     std::vector<int> kind_columns, SchemaPtr schema)
+      : events_(std::move(events)),
+        batches_(&events_->Batches(kind)),
+        next_row_(nexmark::CountOfKind(kind, begin)),
+        end_row_(nexmark::CountOfKind(kind, end)),
         kind_columns_(std::move(kind_columns)),
         schema_(std::move(schema)) {}
 
   Result<bool> Next(Batch* out) override {
-    if (next_ >= batches_.size()) return false;
-    const Batch& b = batches_[next_++];
+    if (next_row_ >= end_row_) return false;
+    // Stored batch b holds the kind's rows [b * kDefaultBatchRows, ...), densely.
+    const int64_t b = next_row_ / kDefaultBatchRows;
+    const int64_t first = b * kDefaultBatchRows;
+    const Batch& batch = (*batches_)[static_cast<size_t>(b)];
+    WEIR_CHECK(batch.selection() == nullptr);
+    const int64_t from = next_row_ - first;
+    const int64_t to = std::min(end_row_ - first, batch.num_rows());
+    next_row_ = first + to;
     if (kind_columns_.empty()) {
-      *out = Batch::MakeRowsOnly(b.num_rows());
+      *out = Batch::MakeRowsOnly(to - from);
       return true;
     }
     std::vector<ColumnPtr> columns;
     columns.reserve(kind_columns_.size());
-    for (int c : kind_columns_) columns.push_back(b.column(c));
-    ASSIGN_OR_RAISE(*out, Batch::Make(schema_, std::move(columns), b.selection()));
+    for (int c : kind_columns_) columns.push_back(batch.column(c));
+    SelectionPtr selection;
+    if (from != 0 || to != batch.num_rows()) {
+      std::vector<uint32_t> rows(static_cast<size_t>(to - from));
+      for (size_t i = 0; i < rows.size(); ++i)
+        rows[i] = static_cast<uint32_t>(from + static_cast<int64_t>(i));
+      selection = std::make_shared<const SelectionVector>(std::move(rows));
+    }
+    ASSIGN_OR_RAISE(*out, Batch::Make(schema_, std::move(columns), std::move(selection)));
     return true;
   }
 
  private:
-  std::vector<Batch> batches_;
+  std::shared_ptr<const nexmark::PregeneratedEvents> events_;  // keeps batches_ alive
+  const std::vector<Batch>* batches_;
+  int64_t next_row_;  // the kind's rows [next_row_, end_row_) are still to come
+  int64_t end_row_;
   std::vector<int> kind_columns_;  // columns of the stored batches, in output order
   SchemaPtr schema_;
-  size_t next_ = 0;
 };
 
 // One epoch: events [begin, end) in `partitions` contiguous ranges, generated when
@@ -150,9 +173,9 @@ class NexmarkTable final : public plan::TableProvider {
       fields.push_back(schema_->field(c));
     }
     if (pregenerated_ != nullptr) {
-      return std::make_unique<PregeneratedReader>(
-          pregenerated_->Slice(kind_, Bound(partition), Bound(partition + 1)), std::move(generated),
-          MakeSchema(std::move(fields)));
+      return std::make_unique<PregeneratedReader>(pregenerated_, kind_, Bound(partition),
+                                                  Bound(partition + 1), std::move(generated),
+                                                  MakeSchema(std::move(fields)));
     }
     ASSIGN_OR_RAISE(std::unique_ptr<nexmark::BatchWriter> writer,
                     nexmark::BatchWriter::Make(generator_, kind_, std::move(generated)));

@@ -375,6 +375,13 @@ template <typename In>
 Result<Datum> ExactToDecimal(const Datum& in, const DataType& to, const RowSet& rows, bool ansi,
                              int from_scale) {
   const int p = to.precision(), s = to.scale();
+  if constexpr (std::is_integral_v<In> && !std::is_same_v<In, Int128>) {
+    // Every value of In has at most p digits at scale 0: a plain widening (BIGINT to
+    // DECIMAL(20,0) is the implicit cast of BIGINT arithmetic with a decimal).
+    if (s == 0 && p >= std::numeric_limits<In>::digits10 + 1) {
+      return MapFixedTotal<In, Int128>(in, to, rows, [](In v) { return static_cast<Int128>(v); });
+    }
+  }
   const Outcome failed = ansi ? Outcome::kError : Outcome::kNull;
   return MapFixed<In, Int128>(
       in, to, rows,

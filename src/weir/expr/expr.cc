@@ -1,5 +1,7 @@
 #include "weir/expr/expr.h"
 
+#include <cstring>
+
 #include "weir/expr/result_builder.h"
 #include "weir/expr/row_merger.h"
 
@@ -379,6 +381,51 @@ Result<ColumnPtr> EvaluateColumn(const Expr& expr, EvalContext& ctx, const Batch
   return d.Materialize(batch.physical_rows());
 }
 
+namespace {
+
+// Bytes of a word that are nonzero: the high bit of each such byte set.
+inline uint64_t NonzeroBytes(uint64_t w) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  return (((w & kLow7) + kLow7) | w) & ~kLow7;
+}
+
+// The rows i < n with v[i] != 0 (BOOLEAN values of a filter over every row). Eight
+// values at a time: words with no kept row, most of them under a selective filter,
+// cost one test; kept rows are written without a branch per row.
+SelectionVector SelectAllRows(const uint8_t* v, int64_t n) {
+  const int64_t words = n / 8;
+  size_t count = 0;
+  for (int64_t w = 0; w < words; ++w) {
+    uint64_t bits;
+    std::memcpy(&bits, v + w * 8, 8);
+    if (bits == 0) continue;
+    // One per nonzero byte, summed into the top byte.
+    count += static_cast<size_t>(((NonzeroBytes(bits) >> 7) * 0x0101010101010101ULL) >> 56);
+  }
+  for (int64_t i = words * 8; i < n; ++i) count += v[i] != 0 ? 1 : 0;
+  if (count == 0) return SelectionVector();
+  std::vector<uint32_t> keep(count + 1);  // the fill writes one slot past the last kept row
+  uint32_t* out = keep.data();
+  size_t k = 0;
+  for (int64_t w = 0; w < words; ++w) {
+    uint64_t bits;
+    std::memcpy(&bits, v + w * 8, 8);
+    if (bits == 0) continue;
+    for (int64_t i = w * 8; i < w * 8 + 8; ++i) {
+      out[k] = static_cast<uint32_t>(i);
+      k += v[i] != 0 ? 1 : 0;
+    }
+  }
+  for (int64_t i = words * 8; i < n; ++i) {
+    out[k] = static_cast<uint32_t>(i);
+    k += v[i] != 0 ? 1 : 0;
+  }
+  keep.resize(count);
+  return SelectionVector(std::move(keep));
+}
+
+}  // namespace
+
 Result<SelectionVector> EvaluateFilter(const Expr& expr, EvalContext& ctx, const Batch& batch) {
   if (expr.type().id() != TypeId::kBoolean) {
     return Status::InvalidArgument("filter condition '" + expr.ToString() + "' is " +
@@ -387,12 +434,24 @@ Result<SelectionVector> EvaluateFilter(const Expr& expr, EvalContext& ctx, const
   RowSet rows = RowSet::Of(batch);
   ASSIGN_OR_RAISE(Datum d, expr.Eval(ctx, batch, rows));
   std::vector<uint32_t> keep;
-  keep.reserve(static_cast<size_t>(rows.size()));
   if (d.no_nulls() && !d.is_constant()) {
     const uint8_t* v = d.col().values<uint8_t>();
+    // Count, then fill without a branch per row. The vector is sized to the rows
+    // kept, not to the batch: a selection lives as long as its batch, and a sink may
+    // hold every batch of an epoch (a full batch's capacity per batch of a selective
+    // filter is megabytes of fresh pages per epoch).
+    if (rows.is_all()) return SelectAllRows(v, rows.size());
+    size_t count = 0;
+    rows.ForEach([&](int64_t i) { count += v[i] != 0 ? 1 : 0; });
+    if (count == 0) return SelectionVector();
+    keep.resize(count + 1);  // the branchless fill writes one slot past the last kept row
+    uint32_t* out = keep.data();
+    size_t k = 0;
     rows.ForEach([&](int64_t i) {
-      if (v[i]) keep.push_back(static_cast<uint32_t>(i));
+      out[k] = static_cast<uint32_t>(i);
+      k += v[i] != 0 ? 1 : 0;
     });
+    keep.resize(count);
   } else {
     rows.ForEach([&](int64_t i) {
       if (!d.IsNull(i) && d.Get<uint8_t>(i)) keep.push_back(static_cast<uint32_t>(i));

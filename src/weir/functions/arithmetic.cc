@@ -18,6 +18,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -165,12 +166,140 @@ Result<Datum> IntegralAddSubMul(BinOp op, bool ansi, const DataType& type, const
   return Status::Internal(std::string("no integral kernel for ") + Symbol(op));
 }
 
+// The remainder of a division by one divisor fixed for a whole column (`x % 123`),
+// without a hardware division per row: a 64-bit divide takes tens of cycles, a
+// multiply by a precomputed reciprocal a few. Java's % has the dividend's sign and
+// |d|'s magnitude: x % d == sign(x) * (|x| mod |d|), so only magnitudes are divided.
+// A magnitude below 2^63 (every one but Long.MIN_VALUE's) is divided by
+// Granlund and Montgomery's method ("Division by invariant integers using
+// multiplication", 1994, theorem 4.2 with N = 63): with l = ceil(log2 |d|) and
+// m = ceil(2^(63+l) / |d|), which fits in 64 bits, floor(n / |d|) equals
+// floor(m * n / 2^(63+l)), the high word of m * n shifted right by l - 1.
+//
+// Thread-safety: immutable after construction.
+class ConstantDivisor {
+ public:
+  // REQUIRES: d != 0.
+  explicit ConstantDivisor(int64_t d)
+      : ad_(d < 0 ? uint64_t{0} - static_cast<uint64_t>(d) : static_cast<uint64_t>(d)) {
+    if (ad_ == 1) return;  // every remainder is 0
+    int l = 0;
+    while ((uint64_t{1} << l) < ad_) ++l;  // ad_ <= 2^63, so l <= 63
+    const unsigned __int128 two = static_cast<unsigned __int128>(1) << (63 + l);
+    m_ = static_cast<uint64_t>((two + ad_ - 1) / ad_);
+    shift_ = l - 1;
+  }
+
+  // Java's x % d (0 for d = -1, also for Long.MIN_VALUE). Inline, branch-free but for
+  // Long.MIN_VALUE, so that a loop over a column keeps the constants in registers.
+  int64_t Remainder(int64_t x) const {
+    if (ad_ == 1) return 0;
+    const uint64_t sign = static_cast<uint64_t>(x >> 63);  // all ones when negative
+    const uint64_t mag = (static_cast<uint64_t>(x) ^ sign) - sign;
+    uint64_t r;
+    if (mag >> 63 != 0) [[unlikely]] {
+      r = mag % ad_;  // Long.MIN_VALUE: 2^63 needs the 64-bit method
+    } else {
+      const auto high = static_cast<uint64_t>((static_cast<unsigned __int128>(m_) * mag) >> 64);
+      r = mag - (high >> shift_) * ad_;
+    }
+    return static_cast<int64_t>((r ^ sign) - sign);
+  }
+
+ private:
+  uint64_t ad_;  // |d|
+  uint64_t m_ = 0;
+  int shift_ = 0;
+};
+
+// Dividends and divisors below 2^31 (ids, counters, the usual `x % 123`) take a
+// narrower form of the same method that vector units can run: with l = ceil(log2 d)
+// and m = ceil(2^(31+l) / d) < 2^32, floor(x / d) = (x * m) >> (31 + l) (theorem 4.2
+// with N = 31), and x * m < 2^63. AVX2 multiplies four such pairs at once (vpmuludq);
+// the 64-bit method's 128-bit products have no vector form.
+struct SmallDivisor {
+  uint64_t d;
+  uint64_t m;
+  uint64_t shift;
+};
+
+// REQUIRES: 2 <= d < 2^31.
+SmallDivisor MakeSmallDivisor(uint64_t d) {
+  int l = 0;
+  while ((uint64_t{1} << l) < d) ++l;
+  const uint64_t two = uint64_t{1} << (31 + l);
+  return SmallDivisor{d, (two + d - 1) / d, static_cast<uint64_t>(31 + l)};
+}
+
+// Whether every x[i] lies in [0, 2^31), and if so out[i] = x[i] % d for every i.
+template <typename T>
+__attribute__((target("avx2"))) bool SmallRemaindersAvx2(const T* __restrict x, int64_t n,
+                                                         SmallDivisor d, T* __restrict out) {
+  uint64_t bits = 0;
+  for (int64_t i = 0; i < n; ++i) bits |= static_cast<uint64_t>(static_cast<int64_t>(x[i]));
+  if (bits >> 31 != 0) return false;
+  for (int64_t i = 0; i < n; ++i) {
+    const uint64_t v = static_cast<uint32_t>(x[i]);
+    const uint64_t q = static_cast<uint32_t>((v * d.m) >> d.shift);
+    out[i] = static_cast<T>(v - q * d.d);
+  }
+  return true;
+}
+
+bool HaveAvx2() {
+  static const bool have = __builtin_cpu_supports("avx2");
+  return have;
+}
+
+// % and pmod of a column by a non-NULL, nonzero constant over every row: no row can
+// fail, and ConstantDivisor replaces the division. nullopt when that is not the case.
+template <typename T>
+std::optional<Datum> RemainderByConstant(BinOp op, const DataType& type, const Datum& a,
+                                         const Datum& b, const RowSet& rows) {
+  if ((op != BinOp::kRemainder && op != BinOp::kPmod) || !rows.is_all() || a.is_constant() ||
+      !b.is_constant() || b.IsNull(0)) {
+    return std::nullopt;
+  }
+  using U = std::make_unsigned_t<T>;
+  const T y = kernels::ValuesOf<T>(b)[0];
+  if (y == 0) return std::nullopt;
+  FixedResult<T> out(type, rows);
+  const Datum args[2] = {a, b};
+  out.validity().InitFromArgs(args, 2, rows);
+  T* o = out.values();
+  const T* x = kernels::ValuesOf<T>(a);
+  const int64_t n = rows.size();
+  const uint64_t ad = y < 0 ? uint64_t{0} - static_cast<uint64_t>(static_cast<int64_t>(y))
+                            : static_cast<uint64_t>(y);
+  // Non-negative dividends: % and pmod agree, and the sign of y does not matter.
+  if (ad >= 2 && ad < (uint64_t{1} << 31) && HaveAvx2() &&
+      SmallRemaindersAvx2<T>(x, n, MakeSmallDivisor(ad), o)) {
+    return out.Finish();
+  }
+  // A local copy: through a reference or a captured object the compiler reloads the
+  // constants after every store to `o`.
+  const ConstantDivisor d(y);
+  if (op == BinOp::kRemainder) {
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(d.Remainder(x[i]));
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      const T r = static_cast<T>(d.Remainder(x[i]));
+      // Spark: r < 0 ? (r + n) % n : r, with Java's wrapping addition.
+      o[i] = r < 0 ? static_cast<T>(d.Remainder(static_cast<T>(U(r) + U(y)))) : r;
+    }
+  }
+  return out.Finish();
+}
+
 // % pmod div on INT or BIGINT: NULL (ANSI: an error) for a zero divisor, and Java's
 // results where C++ has undefined behaviour (MIN_VALUE % -1, MIN_VALUE / -1).
 template <typename T>
 Result<Datum> IntegralDivision(BinOp op, bool ansi, const DataType& type, const Datum& a,
                                const Datum& b, const RowSet& rows) {
   using U = std::make_unsigned_t<T>;
+  if (std::optional<Datum> fast = RemainderByConstant<T>(op, type, a, b, rows)) {
+    return std::move(*fast);
+  }
   // Division by zero and div's Long.MinValue / -1 (the only failures of / % pmod div).
   auto division_failure = [ansi](T, T, uint8_t code) {
     if (!ansi) return Status::OK();

@@ -2,7 +2,18 @@
 
 namespace weir {
 
-Batch::Batch() : schema_(std::make_shared<const Schema>()) {}
+namespace {
+
+// Every empty batch shares one schema: operators create empty batches per call, and
+// a Schema is immutable once made.
+const SchemaPtr& EmptySchema() {
+  static const SchemaPtr* const schema = new SchemaPtr(std::make_shared<const Schema>());
+  return *schema;
+}
+
+}  // namespace
+
+Batch::Batch() : schema_(EmptySchema()) {}
 
 Result<Batch> Batch::Make(SchemaPtr schema, std::vector<ColumnPtr> columns,
                           SelectionPtr selection) {

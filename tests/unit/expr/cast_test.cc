@@ -175,6 +175,20 @@ void AddIntegralCases() {
             OutOfRange("123", 3, 1));
   NullOrErr("Off cast from long #2: cast(123L, DecimalType(2, 0))", L(123), Decimal(2, 0),
             OutOfRange("123", 2, 0));
+  // A BIGINT has at most 19 digits and an INT 10: DECIMAL(19,0) and DECIMAL(10,0) hold
+  // every value (the cast widens), one digit fewer does not.
+  Ok("DecimalType.forType(LongType): Long.MaxValue", L(kLongMax), Decimal(20, 0),
+     Dec("9223372036854775807", 20, 0));
+  Ok("Long.MinValue fits DECIMAL(19,0)", L(kLongMin), Decimal(19, 0),
+     Dec("-9223372036854775808", 19, 0));
+  NullOrErr("Long.MinValue needs 19 digits", L(kLongMin), Decimal(18, 0),
+            OutOfRange("-9223372036854775808", 18, 0));
+  Ok("DecimalType.forType(IntegerType): Int.MinValue", I(std::numeric_limits<int32_t>::min()),
+     Decimal(10, 0), Dec("-2147483648", 10, 0));
+  NullOrErr("Int.MaxValue needs 10 digits", I(std::numeric_limits<int32_t>::max()), Decimal(9, 0),
+            OutOfRange("2147483647", 9, 0));
+  Ok("Long.MaxValue at scale 1 needs 20 digits", L(kLongMax), Decimal(20, 1),
+     Dec("9223372036854775807.0", 20, 1));
   Ok("Base cast from int: cast(1, LongType)", I(1), kLong, L(1));
   Ok("Base cast from int: checkCast(1, 1.0)", I(1), kDouble, D(1.0));
   Ok("Base cast from long: checkCast(1L, 1.0)", L(123), kDouble, D(123.0));

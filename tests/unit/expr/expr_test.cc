@@ -1,5 +1,6 @@
 #include "weir/expr/expr.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -205,6 +206,33 @@ TEST_F(ExprTest, FilterKeepsOnlyTrueRowsAndHonoursSelection) {
   ASSERT_TRUE(sel2.ok());
   EXPECT_EQ((std::vector<uint32_t>{1, 2, 3, 6}), sel2->indices());
   EXPECT_FALSE(EvaluateFilter(*X(), ctx, batch).ok());
+}
+
+// A filter over every row of a NULL-free batch reads its BOOLEAN result eight rows at
+// a time: every density (none, sparse, runs, dense, all) and a length that is not a
+// multiple of eight must keep exactly the TRUE rows, in a selection sized to them.
+TEST_F(ExprTest, FilterKeepsTrueRowsAtEveryDensity) {
+  EvalContext ctx(options_);
+  const int64_t n = 1003;
+  auto patterns = std::vector<std::function<bool(int64_t)>>{
+      [](int64_t) { return false; },        [](int64_t i) { return i % 123 == 0; },
+      [](int64_t i) { return i == n - 1; }, [](int64_t i) { return (i / 7) % 3 == 0; },
+      [](int64_t i) { return i % 9 != 4; }, [](int64_t) { return true; }};
+  for (size_t k = 0; k < patterns.size(); ++k) {
+    std::vector<std::vector<Value>> rows;
+    std::vector<uint32_t> want;
+    for (int64_t i = 0; i < n; ++i) {
+      const bool keep = patterns[k](i);
+      rows.push_back({B(keep), B(false), Value::Int64(i), Value::String("a")});
+      if (keep) want.push_back(static_cast<uint32_t>(i));
+    }
+    Batch batch = MakeBatch(rows);
+    Result<SelectionVector> sel = EvaluateFilter(*P(), ctx, batch);
+    ASSERT_TRUE(sel.ok()) << sel.status();
+    EXPECT_EQ(want, sel->indices()) << "pattern " << k;
+    // Sized to the kept rows (one spare slot), not to the batch.
+    EXPECT_LE(sel->indices().capacity(), want.size() + 1) << "pattern " << k;
+  }
 }
 
 TEST_F(ExprTest, LiteralsAreConstantsAndBroadcast) {

@@ -400,6 +400,134 @@ TEST(ArithmeticTest, ColumnsWithNullsAndConstants) {
   EXPECT_EQ((std::vector<Value>{Dec("8.75", 6, 2), NullDec(6, 2), Dec("13.50", 6, 2)}), *r);
 }
 
+// A column % (or pmod) a constant runs without a division per row (a multiply by a
+// precomputed reciprocal); every dividend and divisor must give Java's answer, which
+// the hardware division (a column divisor, or a subset of rows) computes.
+TEST(ArithmeticTest, RemainderByConstantMatchesJava) {
+  std::vector<int64_t> dividends = {0,
+                                    1,
+                                    -1,
+                                    2,
+                                    -2,
+                                    122,
+                                    123,
+                                    124,
+                                    -123,
+                                    -124,
+                                    kLongMax,
+                                    kLongMin,
+                                    kLongMax - 1,
+                                    kLongMin + 1,
+                                    kIntMax,
+                                    kIntMin,
+                                    int64_t{1} << 32,
+                                    -(int64_t{1} << 32)};
+  uint64_t state = 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < 400; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    // Magnitudes of every bit length.
+    dividends.push_back(static_cast<int64_t>(state >> (i % 64)) * ((i & 1) != 0 ? -1 : 1));
+  }
+  const int64_t divisors[] = {1,
+                              -1,
+                              2,
+                              -2,
+                              3,
+                              7,
+                              -7,
+                              10,
+                              123,
+                              -123,
+                              641,
+                              1000003,
+                              kIntMax,
+                              kIntMin,
+                              int64_t{1} << 32,
+                              (int64_t{1} << 32) + 1,
+                              int64_t{1} << 62,
+                              kLongMax,
+                              kLongMin,
+                              -kLongMax,
+                              6700417,
+                              -274177};
+  auto java_rem = [](int64_t x, int64_t d) { return d == -1 ? 0 : x % d; };
+  auto java_pmod = [&](int64_t x, int64_t d) {
+    const int64_t r = java_rem(x, d);
+    if (r >= 0) return r;
+    return java_rem(static_cast<int64_t>(static_cast<uint64_t>(r) + static_cast<uint64_t>(d)), d);
+  };
+  std::vector<Value> x;
+  for (int64_t v : dividends) x.push_back(L(v));
+  x.push_back(NullLong());
+  for (int64_t d : divisors) {
+    std::vector<Value> rem, pmod;
+    for (int64_t v : dividends) {
+      rem.push_back(L(java_rem(v, d)));
+      pmod.push_back(L(java_pmod(v, d)));
+    }
+    rem.push_back(NullLong());
+    pmod.push_back(NullLong());
+    auto r = EvalMixed("%", {Col(DataType::Int64(), x), Lit(L(d))});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(rem, *r) << "% " << d;
+    r = EvalMixed("pmod", {Col(DataType::Int64(), x), Lit(L(d))});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(pmod, *r) << "pmod " << d;
+  }
+  // Columns of dividends in [0, 2^31) (ids and counters) take a vector form when the
+  // divisor is below 2^31 too; one negative or large value sends the whole batch back
+  // to the 64-bit method.
+  std::vector<int64_t> small;
+  for (int64_t v = 0; v < 300; ++v) small.push_back(v);
+  for (int64_t v : dividends) {
+    if (v >= 0 && v <= kIntMax) small.push_back(v);
+  }
+  small.push_back(kIntMax);
+  for (int64_t extra : {int64_t{-5}, int64_t{1} << 31, int64_t{7}}) {
+    std::vector<int64_t> column = small;
+    column.push_back(extra);
+    std::vector<Value> xs;
+    for (int64_t v : column) xs.push_back(L(v));
+    for (int64_t d : {int64_t{2}, int64_t{3}, int64_t{123}, int64_t{-123}, int64_t{65537},
+                      int64_t{1000003}, int64_t{kIntMax}, int64_t{1} << 31}) {
+      std::vector<Value> rem, pmod;
+      for (int64_t v : column) {
+        rem.push_back(L(java_rem(v, d)));
+        pmod.push_back(L(java_pmod(v, d)));
+      }
+      auto r = EvalMixed("%", {Col(DataType::Int64(), xs), Lit(L(d))});
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(rem, *r) << "% " << d << " with " << extra;
+      r = EvalMixed("pmod", {Col(DataType::Int64(), xs), Lit(L(d))});
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(pmod, *r) << "pmod " << d << " with " << extra;
+    }
+  }
+  // INT: the same with 32-bit dividends and divisors.
+  std::vector<Value> xi;
+  std::vector<int32_t> ints;
+  for (int64_t v : dividends) ints.push_back(static_cast<int32_t>(v));
+  for (int32_t v : ints) xi.push_back(I(v));
+  std::vector<Value> xs;
+  std::vector<int32_t> small_ints;
+  for (int32_t v : ints) {
+    if (v >= 0) small_ints.push_back(v);
+  }
+  for (int32_t v : small_ints) xs.push_back(I(v));
+  for (int32_t d : {1, -1, 3, -3, 123, 65537, kIntMax, kIntMin}) {
+    std::vector<Value> rem;
+    for (int32_t v : ints) rem.push_back(I(d == -1 ? 0 : v % d));
+    auto r = EvalMixed("%", {Col(DataType::Int32(), xi), Lit(I(d))});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(rem, *r) << "% " << d;
+    std::vector<Value> small_rem;
+    for (int32_t v : small_ints) small_rem.push_back(I(d == -1 ? 0 : v % d));
+    r = EvalMixed("%", {Col(DataType::Int32(), xs), Lit(I(d))});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(small_rem, *r) << "% " << d << " of non-negative INTs";
+  }
+}
+
 TEST(ArithmeticTest, AnsiOverflowOnlyAtValidRows) {
   // A NULL row's value slot holds arbitrary bits; an overflow there is not an error.
   Column::Parts parts;

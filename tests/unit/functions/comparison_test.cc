@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/functions/arithmetic_test_util.h"
 #include "tests/unit/functions/function_test_util.h"
 
 namespace weir {
@@ -102,6 +103,51 @@ TEST(ComparisonTest, ColumnsWithNullsAndSelections) {
   auto r = EvalColumns("<", {{DataType::Int64(), left}, {DataType::Int64(), right}});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(expected, *r);
+}
+
+// A BIGINT or INT column against a constant over every row has its own loop (vector
+// compares where the CPU has them); every operator must agree with the row-by-row
+// answer, NULLs included, at the extremes of the type.
+TEST(ComparisonTest, ColumnAgainstConstant) {
+  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::vector<int64_t> values = {kMin, kMin + 1, -123, -1, 0, 1, 122, 123, 124, kMax - 1, kMax};
+  for (int64_t i = 0; i < 100; ++i) values.push_back(i * 37 - 1000);
+  const std::pair<const char*, bool (*)(int64_t, int64_t)> ops[] = {
+      {"=", [](int64_t x, int64_t y) { return x == y; }},
+      {"!=", [](int64_t x, int64_t y) { return x != y; }},
+      {"<", [](int64_t x, int64_t y) { return x < y; }},
+      {"<=", [](int64_t x, int64_t y) { return x <= y; }},
+      {">", [](int64_t x, int64_t y) { return x > y; }},
+      {">=", [](int64_t x, int64_t y) { return x >= y; }}};
+  for (bool ints : {false, true}) {
+    const DataType type = ints ? DataType::Int32() : DataType::Int64();
+    auto value = [&](int64_t v) {
+      return ints ? Value::Int32(static_cast<int32_t>(v)) : Value::Int64(v);
+    };
+    std::vector<Value> column;
+    for (size_t i = 0; i < values.size(); ++i) {
+      column.push_back(i % 9 == 4 ? Value::Null(type) : value(values[i]));
+    }
+    for (int64_t c : {kMin, int64_t{-1}, int64_t{0}, int64_t{123}, kMax}) {
+      for (const auto& [name, fn] : ops) {
+        std::vector<Value> want;
+        for (size_t i = 0; i < values.size(); ++i) {
+          const int64_t x = ints ? static_cast<int32_t>(values[i]) : values[i];
+          const int64_t y = ints ? static_cast<int32_t>(c) : c;
+          want.push_back(i % 9 == 4 ? NullBool() : B(fn(x, y)));
+        }
+        auto r = testing::EvalMixed(name, {testing::Col(type, column), testing::Lit(value(c))});
+        ASSERT_TRUE(r.ok()) << r.status();
+        EXPECT_EQ(want, *r) << type << " " << name << " " << c;
+      }
+      // A NULL constant makes every row NULL.
+      auto r =
+          testing::EvalMixed("=", {testing::Col(type, column), testing::Lit(Value::Null(type))});
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(std::vector<Value>(values.size(), NullBool()), *r);
+    }
+  }
 }
 
 TEST(ComparisonTest, TypeMismatchIsAnSqlError) {
