@@ -6,6 +6,7 @@
 
 #include "weir/exec/exec_internal.h"
 #include "weir/exec/operators.h"
+#include "weir/exec/subexpressions.h"
 
 namespace weir::exec {
 
@@ -92,13 +93,12 @@ class MapStream final : public BatchStream {
   MapStream(BatchStreamPtr input, ExecContext& ctx, Fn fn)
       : input_(std::move(input)), ctx_(ctx), ectx_(ctx.eval), fn_(std::move(fn)) {}
   Result<bool> Next(Batch* out) override {
-    Batch in;
     while (true) {
       RETURN_NOT_OK(CheckCancelled(ctx_));
-      ASSIGN_OR_RAISE(bool more, input_->Next(&in));
+      ASSIGN_OR_RAISE(bool more, input_->Next(&in_));
       if (!more) return false;
-      if (in.num_rows() == 0) continue;
-      ASSIGN_OR_RAISE(*out, fn_(ectx_, in));
+      if (in_.num_rows() == 0) continue;
+      ASSIGN_OR_RAISE(*out, fn_(ectx_, in_));
       if (out->num_rows() > 0) return true;
     }
   }
@@ -108,6 +108,9 @@ class MapStream final : public BatchStream {
   ExecContext& ctx_;
   EvalContext ectx_;
   Fn fn_;
+  // The input batch, a member so that Next does not construct an empty Batch (whose
+  // schema is an allocation) per batch.
+  Batch in_;
 };
 
 template <typename Fn>
@@ -118,7 +121,18 @@ BatchStreamPtr MakeMapStream(BatchStreamPtr input, ExecContext& ctx, Fn fn) {
 class ProjectOp final : public PhysicalOperator {
  public:
   ProjectOp(PhysicalOperatorPtr child, std::vector<ExprPtr> exprs, SchemaPtr schema)
-      : PhysicalOperator(std::move(schema), {std::move(child)}), exprs_(std::move(exprs)) {}
+      : PhysicalOperator(std::move(schema), {std::move(child)}), exprs_(std::move(exprs)) {
+    const SchemaPtr& in = children()[0]->schema();
+    hoisted_ = HoistCommonSubexpressions(exprs_, in->num_fields());
+    if (!hoisted_.common.empty()) {
+      std::vector<Field> fields = in->fields();
+      for (size_t k = 0; k < hoisted_.common.size(); ++k) {
+        const ExprPtr& e = hoisted_.common[k];
+        fields.push_back(Field{"_common" + std::to_string(k), e->type(), e->nullable()});
+      }
+      widened_ = MakeSchema(std::move(fields));
+    }
+  }
   int num_partitions() const override { return children()[0]->num_partitions(); }
   Result<BatchStreamPtr> Execute(ExecContext& ctx, int p) override {
     ASSIGN_OR_RAISE(BatchStreamPtr in, children()[0]->Execute(ctx, p));
@@ -139,9 +153,22 @@ class ProjectOp final : public PhysicalOperator {
   Result<Batch> Apply(EvalContext& ectx, const Batch& b) const {
     // Columns keep the batch's selection: expressions only compute its rows.
     RowSet rows = RowSet::Of(b);
+    if (hoisted_.common.empty()) return Evaluate(ectx, exprs_, b, rows);
+    // Repeated subexpressions first, as extra columns of the input.
+    std::vector<ColumnPtr> widened = b.columns();
+    for (const ExprPtr& e : hoisted_.common) {
+      ASSIGN_OR_RAISE(Datum d, e->Eval(ectx, b, rows));
+      widened.push_back(d.is_constant() ? d.Materialize(b.physical_rows()) : d.column());
+    }
+    ASSIGN_OR_RAISE(Batch wide, Batch::Make(widened_, std::move(widened), b.selection()));
+    return Evaluate(ectx, hoisted_.rewritten, wide, rows);
+  }
+
+  Result<Batch> Evaluate(EvalContext& ectx, const std::vector<ExprPtr>& exprs, const Batch& b,
+                         const RowSet& rows) const {
     std::vector<ColumnPtr> cols;
-    cols.reserve(exprs_.size());
-    for (const ExprPtr& e : exprs_) {
+    cols.reserve(exprs.size());
+    for (const ExprPtr& e : exprs) {
       ASSIGN_OR_RAISE(Datum d, e->Eval(ectx, b, rows));
       cols.push_back(d.is_constant() ? d.Materialize(b.physical_rows()) : d.column());
     }
@@ -149,6 +176,9 @@ class ProjectOp final : public PhysicalOperator {
   }
 
   std::vector<ExprPtr> exprs_;
+  // Subexpressions that the list repeats, computed once per batch (subexpressions.h).
+  HoistedExpressions hoisted_;
+  SchemaPtr widened_;  // the input's schema plus a column per common subexpression
 };
 
 class FilterOp final : public PhysicalOperator {
@@ -241,11 +271,12 @@ class ExpandOp final : public PhysicalOperator {
 class GenerateOp final : public PhysicalOperator {
  public:
   GenerateOp(PhysicalOperatorPtr child, GeneratorPtr generator, std::vector<ExprPtr> args,
-             bool outer, SchemaPtr schema)
+             bool outer, std::vector<int> forwarded, SchemaPtr schema)
       : PhysicalOperator(std::move(schema), {std::move(child)}),
         generator_(std::move(generator)),
         args_(std::move(args)),
-        outer_(outer) {}
+        outer_(outer),
+        forwarded_(std::move(forwarded)) {}
   int num_partitions() const override { return children()[0]->num_partitions(); }
   Result<BatchStreamPtr> Execute(ExecContext& ctx, int p) override {
     ASSIGN_OR_RAISE(BatchStreamPtr in, children()[0]->Execute(ctx, p));
@@ -253,8 +284,21 @@ class GenerateOp final : public PhysicalOperator {
                          [this](EvalContext& ectx, const Batch& b) { return Apply(ectx, b); });
   }
   std::string Describe() const override {
-    return std::string("Generate ") + (outer_ ? "outer " : "") + generator_->name() + "(" +
-           ExprList(args_) + ")";
+    std::string out = std::string("Generate ") + (outer_ ? "outer " : "") + generator_->name() +
+                      "(" + ExprList(args_) + ")";
+    const Schema& in = *children()[0]->schema();
+    bool all = static_cast<int>(forwarded_.size()) == in.num_fields();
+    for (size_t i = 0; all && i < forwarded_.size(); ++i) {
+      all = forwarded_[i] == static_cast<int>(i);
+    }
+    if (!all) {
+      out += ", forwards [";
+      for (size_t i = 0; i < forwarded_.size(); ++i) {
+        out += (i > 0 ? ", " : "") + in.field(forwarded_[i]).name;
+      }
+      out += "]";
+    }
+    return out;
   }
 
  private:
@@ -264,7 +308,8 @@ class GenerateOp final : public PhysicalOperator {
     ASSIGN_OR_RAISE(GeneratorOutput gen, generator_->Generate(ectx, args, rows));
     std::vector<uint32_t> input_rows = std::move(gen.input_rows);
     std::vector<ColumnPtr> gen_cols = std::move(gen.columns);
-    const int child_cols = b.num_columns();
+    // Only the forwarded child columns are copied into each generated row.
+    const auto child_cols = static_cast<int>(forwarded_.size());
     const int gen_width = schema()->num_fields() - child_cols;
     if (outer_) {
       // Input rows that generated nothing still give one row, NULLs generated.
@@ -304,7 +349,7 @@ class GenerateOp final : public PhysicalOperator {
     }
     const auto n = static_cast<int64_t>(input_rows.size());
     std::vector<ColumnPtr> cols;
-    for (int c = 0; c < child_cols; ++c) cols.push_back(b.column(c)->Take(input_rows.data(), n));
+    for (int c : forwarded_) cols.push_back(b.column(c)->Take(input_rows.data(), n));
     for (ColumnPtr& c : gen_cols) cols.push_back(std::move(c));
     return MakeOutput(schema(), std::move(cols), n);
   }
@@ -312,6 +357,7 @@ class GenerateOp final : public PhysicalOperator {
   GeneratorPtr generator_;
   std::vector<ExprPtr> args_;
   bool outer_;
+  std::vector<int> forwarded_;  // child columns copied into the output, in order
 };
 
 }  // namespace
@@ -340,9 +386,10 @@ PhysicalOperatorPtr MakeExpand(PhysicalOperatorPtr child,
 }
 
 PhysicalOperatorPtr MakeGenerate(PhysicalOperatorPtr child, GeneratorPtr generator,
-                                 std::vector<ExprPtr> args, bool outer, SchemaPtr schema) {
+                                 std::vector<ExprPtr> args, bool outer, std::vector<int> forwarded,
+                                 SchemaPtr schema) {
   return std::make_shared<GenerateOp>(std::move(child), std::move(generator), std::move(args),
-                                      outer, std::move(schema));
+                                      outer, std::move(forwarded), std::move(schema));
 }
 
 }  // namespace weir::exec

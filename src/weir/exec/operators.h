@@ -35,8 +35,11 @@ PhysicalOperatorPtr MakeProject(PhysicalOperatorPtr child, std::vector<ExprPtr> 
 PhysicalOperatorPtr MakeFilter(PhysicalOperatorPtr child, ExprPtr predicate);
 PhysicalOperatorPtr MakeExpand(PhysicalOperatorPtr child,
                                std::vector<std::vector<ExprPtr>> projections, SchemaPtr schema);
+// Output: child columns `forwarded` (in that order), then the generator's columns.
+// `args` are over the child's output.
 PhysicalOperatorPtr MakeGenerate(PhysicalOperatorPtr child, GeneratorPtr generator,
-                                 std::vector<ExprPtr> args, bool outer, SchemaPtr schema);
+                                 std::vector<ExprPtr> args, bool outer, std::vector<int> forwarded,
+                                 SchemaPtr schema);
 
 // Global LIMIT/OFFSET: one partition that reads the child's partitions in order.
 // limit < 0: no limit.

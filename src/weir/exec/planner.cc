@@ -244,7 +244,7 @@ class Planner {
       }
       case LogicalKind::kGenerate: {
         const auto& n = static_cast<const plan::GenerateNode&>(*node);
-        return MakeGenerate(kids[0], n.generator(), n.args(), n.outer(), schema);
+        return MakeGenerate(kids[0], n.generator(), n.args(), n.outer(), n.forwarded(), schema);
       }
       case LogicalKind::kExpand: {
         const auto& n = static_cast<const plan::ExpandNode&>(*node);

@@ -97,14 +97,26 @@ SchemaPtr WindowSchema(const Schema& input, const std::vector<WindowFunctionCall
 }
 
 SchemaPtr GenerateSchema(const Schema& input, const Generator& generator, bool outer,
-                         const std::vector<std::string>& names) {
+                         const std::vector<std::string>& names, const std::vector<int>& forwarded) {
   WEIR_CHECK_EQ(generator.output_fields().size(), names.size());
+  std::vector<Field> fields;
+  for (int c : forwarded) {
+    WEIR_CHECK(c >= 0 && c < input.num_fields());
+    fields.push_back(input.field(c));
+  }
   std::vector<Field> extra = generator.output_fields();
   for (size_t i = 0; i < extra.size(); ++i) {
     extra[i].name = names[i];
     if (outer) extra[i].nullable = true;
+    fields.push_back(std::move(extra[i]));
   }
-  return AppendFields(input, std::move(extra));
+  return MakeSchema(std::move(fields));
+}
+
+std::vector<int> AllColumns(const LogicalPlan& plan) {
+  std::vector<int> out(static_cast<size_t>(plan.schema()->num_fields()));
+  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int>(i);
+  return out;
 }
 
 void ExplainInto(const LogicalPlan& plan, const std::string& prefix, bool last, bool root,
@@ -451,25 +463,44 @@ LogicalPlanPtr WindowNode::WithChildren(std::vector<LogicalPlanPtr> children) co
 
 GenerateNode::GenerateNode(LogicalPlanPtr child, GeneratorPtr generator, std::vector<ExprPtr> args,
                            bool outer, std::vector<std::string> names)
+    : GenerateNode(child, std::move(generator), std::move(args), outer, std::move(names),
+                   AllColumns(*child)) {}
+
+GenerateNode::GenerateNode(LogicalPlanPtr child, GeneratorPtr generator, std::vector<ExprPtr> args,
+                           bool outer, std::vector<std::string> names, std::vector<int> forwarded)
     : LogicalPlan(LogicalKind::kGenerate,
-                  GenerateSchema(*child->schema(), *generator, outer, names), {child}),
+                  GenerateSchema(*child->schema(), *generator, outer, names, forwarded), {child}),
       generator_(std::move(generator)),
       args_(std::move(args)),
-      outer_(outer) {}
+      outer_(outer),
+      forwarded_(std::move(forwarded)) {}
+
+std::vector<std::string> GenerateNode::generated_names() const {
+  std::vector<std::string> names;
+  for (int i = num_forwarded(); i < schema()->num_fields(); ++i) {
+    names.push_back(schema()->field(i).name);
+  }
+  return names;
+}
 
 std::string GenerateNode::Describe() const {
   std::vector<std::string> parts;
   for (const ExprPtr& a : args_) parts.push_back(a->ToString());
-  return "Generate " + generator_->name() + "(" + Join(parts) + ")" + (outer_ ? ", outer" : "");
+  std::string out =
+      "Generate " + generator_->name() + "(" + Join(parts) + ")" + (outer_ ? ", outer" : "");
+  // Only a pruned node says which child columns it forwards: the binder's forward all.
+  if (forwarded_ != AllColumns(*child())) {
+    std::vector<std::string> names;
+    for (int c : forwarded_) names.push_back(child()->schema()->field(c).name);
+    out += ", forwards [" + Join(names) + "]";
+  }
+  return out;
 }
 
 LogicalPlanPtr GenerateNode::WithChildren(std::vector<LogicalPlanPtr> children) const {
   WEIR_CHECK_EQ(children.size(), 1u);
-  std::vector<std::string> names;
-  const int base = this->children()[0]->schema()->num_fields();
-  for (int i = base; i < schema()->num_fields(); ++i) names.push_back(schema()->field(i).name);
   return std::make_shared<GenerateNode>(std::move(children[0]), generator_, args_, outer_,
-                                        std::move(names));
+                                        generated_names(), forwarded_);
 }
 
 // ExpandNode ---------------------------------------------------------------------

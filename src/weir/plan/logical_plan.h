@@ -323,16 +323,28 @@ class WindowNode final : public LogicalPlan {
   std::vector<WindowFunctionCall> functions_;
 };
 
-// Output: the child's columns, then the generator's columns (named by `names`).
+// Output: the forwarded child columns (`forwarded`, indexes into the child's output,
+// in order), then the generator's columns (named by `names`). The binder forwards
+// every child column; column pruning drops those nothing above reads, such as the
+// array being exploded (Spark's Generate.unrequiredChildIndex), so that they are not
+// copied into every generated row. `args` are over the child's output.
 // outer: an input row whose generator yields nothing still gives one row, with
 // NULLs in the generated columns (explode_outer, LATERAL VIEW OUTER).
 class GenerateNode final : public LogicalPlan {
  public:
+  // Forwards every child column.
   GenerateNode(LogicalPlanPtr child, GeneratorPtr generator, std::vector<ExprPtr> args, bool outer,
                std::vector<std::string> names);
+  GenerateNode(LogicalPlanPtr child, GeneratorPtr generator, std::vector<ExprPtr> args, bool outer,
+               std::vector<std::string> names, std::vector<int> forwarded);
   const GeneratorPtr& generator() const { return generator_; }
   const std::vector<ExprPtr>& args() const { return args_; }
   bool outer() const { return outer_; }
+  // Output column i < forwarded().size() is child column forwarded()[i].
+  const std::vector<int>& forwarded() const { return forwarded_; }
+  int num_forwarded() const { return static_cast<int>(forwarded_.size()); }
+  // The names of the generated columns (the output after the forwarded ones).
+  std::vector<std::string> generated_names() const;
   std::string Describe() const override;
   LogicalPlanPtr WithChildren(std::vector<LogicalPlanPtr> children) const override;
 
@@ -340,6 +352,7 @@ class GenerateNode final : public LogicalPlan {
   GeneratorPtr generator_;
   std::vector<ExprPtr> args_;
   bool outer_;
+  std::vector<int> forwarded_;
 };
 
 // For each input row, one output row per projection (all projections have the

@@ -191,6 +191,37 @@ Result<Pruned> PruneJoin(const JoinNode& j, const std::set<int>& used) {
   return Pruned{node, both};
 }
 
+// Output: the forwarded child columns, then the generated ones. Only the forwarded
+// columns read above stay forwarded: a column only the generator's arguments read
+// (the array being exploded) is read from the child but not copied into every
+// generated row (Spark's ColumnPruning sets Generate.unrequiredChildIndex). The
+// generated columns are all kept.
+Result<Pruned> PruneGenerate(const GenerateNode& g, const std::set<int>& used) {
+  const int nf = g.num_forwarded();
+  const int total = g.schema()->num_fields();
+  std::set<int> need;
+  std::vector<int> kept;  // old output indexes of the forwarded columns kept
+  for (int i : used) {
+    if (i >= nf) continue;
+    kept.push_back(i);
+    need.insert(g.forwarded()[static_cast<size_t>(i)]);
+  }
+  for (const ExprPtr& e : g.args()) AddRead(e, &need);
+  ASSIGN_OR_RAISE(Pruned child, Prune(g.child(), need));
+  ASSIGN_OR_RAISE(std::vector<ExprPtr> args, RemapAll(g.args(), child.map));
+  std::vector<int> forwarded;
+  std::vector<int> map(static_cast<size_t>(total), -1);
+  for (int i : kept) {
+    map[static_cast<size_t>(i)] = static_cast<int>(forwarded.size());
+    forwarded.push_back(child.map[static_cast<size_t>(g.forwarded()[static_cast<size_t>(i)])]);
+  }
+  const int new_nf = static_cast<int>(forwarded.size());
+  for (int i = nf; i < total; ++i) map[static_cast<size_t>(i)] = new_nf + (i - nf);
+  auto node = std::make_shared<GenerateNode>(child.plan, g.generator(), std::move(args), g.outer(),
+                                             g.generated_names(), std::move(forwarded));
+  return Pruned{node, map};
+}
+
 Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> used) {
   switch (plan->kind()) {
     case LogicalKind::kScan: {
@@ -283,48 +314,36 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> used) {
       return Pruned{plan->WithChildren(std::move(children)),
                     Identity(plan->schema()->num_fields())};
     }
-    case LogicalKind::kWindow:
-    case LogicalKind::kGenerate: {
-      // Output: the child's columns, then the node's own.
+    case LogicalKind::kWindow: {
+      // Output: the child's columns, then the window functions'.
+      const auto& n = static_cast<const WindowNode&>(*plan);
       const int w = plan->child()->schema()->num_fields();
       const int total = plan->schema()->num_fields();
       std::set<int> need;
       for (int i : used) {
         if (i < w) need.insert(i);
       }
-      if (plan->kind() == LogicalKind::kWindow) {
-        const auto& n = static_cast<const WindowNode&>(*plan);
-        for (const ExprPtr& e : n.partition_by()) AddRead(e, &need);
-        for (const SortKey& k : n.order_by()) AddRead(k.expr, &need);
-        for (const WindowFunctionCall& f : n.functions()) {
-          for (const ExprPtr& e : f.args) AddRead(e, &need);
-          for (const ExprPtr& e : f.aggregate.args) AddRead(e, &need);
-          if (f.aggregate.filter) AddRead(f.aggregate.filter, &need);
-        }
-      } else {
-        for (const ExprPtr& e : static_cast<const GenerateNode&>(*plan).args()) {
-          AddRead(e, &need);
-        }
+      for (const ExprPtr& e : n.partition_by()) AddRead(e, &need);
+      for (const SortKey& k : n.order_by()) AddRead(k.expr, &need);
+      for (const WindowFunctionCall& f : n.functions()) {
+        for (const ExprPtr& e : f.args) AddRead(e, &need);
+        for (const ExprPtr& e : f.aggregate.args) AddRead(e, &need);
+        if (f.aggregate.filter) AddRead(f.aggregate.filter, &need);
       }
       ASSIGN_OR_RAISE(Pruned child, Prune(plan->child(), need));
       ASSIGN_OR_RAISE(LogicalPlanPtr over,
                       TransformExpressions(plan->WithChildren({plan->child()}),
                                            [&](const ExprPtr& e) { return Remap(e, child.map); }));
-      LogicalPlanPtr node;
-      if (plan->kind() == LogicalKind::kWindow) {
-        const auto& n = static_cast<const WindowNode&>(*over);
-        node = std::make_shared<WindowNode>(child.plan, n.partition_by(), n.order_by(),
-                                            n.functions(), Names(*plan->schema(), w));
-      } else {
-        const auto& n = static_cast<const GenerateNode&>(*over);
-        node = std::make_shared<GenerateNode>(child.plan, n.generator(), n.args(), n.outer(),
-                                              Names(*plan->schema(), w));
-      }
+      const auto& m = static_cast<const WindowNode&>(*over);
+      LogicalPlanPtr node = std::make_shared<WindowNode>(child.plan, m.partition_by(), m.order_by(),
+                                                         m.functions(), Names(*plan->schema(), w));
       std::vector<int> map = child.map;
       const int new_w = child.plan->schema()->num_fields();
       for (int i = w; i < total; ++i) map.push_back(new_w + (i - w));
       return Pruned{node, map};
     }
+    case LogicalKind::kGenerate:
+      return PruneGenerate(static_cast<const GenerateNode&>(*plan), used);
   }
   return Status::Internal("unknown logical plan node");
 }

@@ -208,10 +208,19 @@ Result<LogicalPlanPtr> Push(const LogicalPlanPtr& plan, Preds preds) {
       return plan->WithChildren({child});
     }
     case LogicalKind::kGenerate: {
-      const int w = plan->child()->schema()->num_fields();
+      // Conjuncts over the forwarded columns move, rewritten over the child's output.
+      const auto& g = static_cast<const GenerateNode&>(*plan);
       Preds down, keep;
       for (ExprPtr& e : preds) {
-        (Pushable(e) && ReadsOnly(e, 0, w) ? down : keep).push_back(std::move(e));
+        if (!Pushable(e) || !ReadsOnly(e, 0, g.num_forwarded())) {
+          keep.push_back(std::move(e));
+          continue;
+        }
+        ASSIGN_OR_RAISE(ExprPtr sub, MapColumns(e, [&](const ColumnRefExpr& r) {
+                          return ColumnRef(g.forwarded()[static_cast<size_t>(r.index())], r.name(),
+                                           r.type(), r.nullable());
+                        }));
+        down.push_back(std::move(sub));
       }
       ASSIGN_OR_RAISE(LogicalPlanPtr child, Push(plan->child(), std::move(down)));
       return Wrap(plan->WithChildren({child}), keep);

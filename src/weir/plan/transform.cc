@@ -114,7 +114,7 @@ Result<LogicalPlanPtr> TransformExpressions(const LogicalPlanPtr& plan, const Ex
       const auto& n = static_cast<const GenerateNode&>(*plan);
       ASSIGN_OR_RAISE(auto args, MapAll(n.args(), fn));
       return std::make_shared<GenerateNode>(n.child(), n.generator(), std::move(args), n.outer(),
-                                            Names(*n.schema(), n.child()->schema()->num_fields()));
+                                            n.generated_names(), n.forwarded());
     }
     case LogicalKind::kExpand: {
       const auto& n = static_cast<const ExpandNode&>(*plan);

@@ -65,11 +65,17 @@ std::optional<int64_t> WatermarkDelayOf(const LogicalPlan& plan, int column) {
     case LogicalKind::kSetOp:
       return WatermarkDelayOf(*plan.child(0), column);
     case LogicalKind::kWindow:
-    case LogicalKind::kGenerate:
       if (column < plan.child()->schema()->num_fields()) {
         return WatermarkDelayOf(*plan.child(), column);
       }
       return std::nullopt;
+    case LogicalKind::kGenerate: {
+      const auto& g = static_cast<const plan::GenerateNode&>(plan);
+      if (column >= 0 && column < g.num_forwarded()) {
+        return WatermarkDelayOf(*g.child(), g.forwarded()[c]);
+      }
+      return std::nullopt;
+    }
     case LogicalKind::kExpand: {
       const auto& x = static_cast<const plan::ExpandNode&>(plan);
       if (x.projections().empty() || c >= x.projections()[0].size()) return std::nullopt;

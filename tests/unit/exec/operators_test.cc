@@ -108,6 +108,40 @@ TEST_F(OperatorsTest, GenerateExplode) {
   }
 }
 
+// A Generate that forwards a subset of its child's columns (as column pruning leaves
+// it): the output has only those, in the listed order, then the generated ones.
+TEST_F(OperatorsTest, GenerateForwardsOnlyListedColumns) {
+  DataType arr = DataType::Array(DataType::Int64());
+  auto t = Table({{"id", DataType::Int64(), true}, {"xs", arr, true}, {"tag", DataType::String()}},
+                 {{I(1), Value::Array(DataType::Int64(), {I(10), I(11)}), S("a")},
+                  {I(2), Value::Array(DataType::Int64(), {}), S("b")},
+                  {I(4), Value::Array(DataType::Int64(), {I(40)}), S("d")}});
+  for (bool outer : {false, true}) {
+    std::vector<ExprPtr> args = {Col(t, 1)};
+    GeneratorPtr gen = ResolveGenerator("posexplode", args).ValueOrDie();
+    // Forwards tag then id, not the array.
+    auto g = std::make_shared<plan::GenerateNode>(
+        t, gen, args, outer, std::vector<std::string>{"pos", "x"}, std::vector<int>{2, 0});
+    ASSERT_EQ(4, g->schema()->num_fields());
+    EXPECT_EQ("tag", g->schema()->field(0).name);
+    EXPECT_EQ("id", g->schema()->field(1).name);
+    auto batches = RunBatches(g);
+    ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+    for (const Batch& b : *batches) EXPECT_EQ(4, b.num_columns());
+    Rows expected = {{S("a"), I(1), I32(0), I(10)},
+                     {S("a"), I(1), I32(1), I(11)},
+                     {S("d"), I(4), I32(0), I(40)}};
+    if (outer) expected.push_back({S("b"), I(2), Value::Null(DataType::Int32()), NullI()});
+    EXPECT_ROWS(SortRows(expected), RunSorted(g)) << "outer=" << outer;
+  }
+  // Forwarding nothing: only the generated column.
+  std::vector<ExprPtr> args = {Col(t, 1)};
+  GeneratorPtr gen = ResolveGenerator("explode", args).ValueOrDie();
+  auto g = std::make_shared<plan::GenerateNode>(t, gen, args, false, std::vector<std::string>{"x"},
+                                                std::vector<int>{});
+  EXPECT_ROWS(SortRows(Rows{{I(10)}, {I(11)}, {I(40)}}), RunSorted(g));
+}
+
 TEST_F(OperatorsTest, ScalarSubquery) {
   auto max = std::make_shared<plan::AggregateNode>(
       t_, std::vector<ExprPtr>{}, std::vector<AggregateCall>{Agg("max", {Col(t_, 0)})},

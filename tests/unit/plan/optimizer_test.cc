@@ -231,7 +231,7 @@ TEST(OptimizerPrune, DropsUnusedProjectColumns) {
             "+- Scan t [a]\n");
   EXPECT_EQ(Optimized("SELECT id FROM nested LATERAL VIEW explode(arr) e AS v"),
             "Project [id]\n"
-            "+- Generate explode(arr)\n"
+            "+- Generate explode(arr), forwards [id]\n"
             "   +- Scan nested [id, arr]\n");
 }
 
