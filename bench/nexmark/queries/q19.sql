@@ -3,8 +3,10 @@
 -- refuses window functions, so each auction's bids are collected and sorted by price
 -- (descending; ties by the other fields), and its first 10 (element_at is NULL past
 -- the end) exploded with their rank. The top 10 are picked before the explode so that
--- it copies 10 bids per auction, not the whole list. Stateful (every bid stays in
--- state, in its auction's list); update mode.
+-- it copies 10 bids per auction, not the whole list. Stateful, update mode: the
+-- optimizer sees that the list is read only through element_at(sort_array(...), i)
+-- with i <= 10 and keeps just each auction's 10 highest bids in state (the internal
+-- _top_k aggregate; docs/architecture.md "Bounded top-K").
 -- Sources: the nexmark connector over the first 10,000,000 events of the stream (each
 -- source generates the events of its table; all share one stream of event numbers).
 -- Run: weir run --available-now bench/nexmark/queries/q19.sql
