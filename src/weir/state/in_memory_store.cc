@@ -9,11 +9,11 @@
 // view, or removed); the node of a key it changed holds the change's position. A key
 // the store adds gets its node when it is first put, marked as added: it is in the
 // view only through its change (and enters the index, with the other keys added
-// since, at the next scan or the commit). So a read is one hash lookup, a Put after
-// the Get of the same key none, and a scan walks the index once, taking each key's
-// value from its change if it has one and skipping the keys the view lacks; no
-// overlay is merged. Only the open store touches the base, and only one store is
-// open at a time.
+// since, at the next scan, or at a commit that removes keys while many wait). So a
+// read is one hash lookup, a Put after the Get of the same key none, and a scan walks
+// the index once, taking each key's value from its change if it has one and skipping
+// the keys the view lacks; no overlay is merged. Only the open store touches the
+// base, and only one store is open at a time.
 //
 // Commit applies each change to its entry (swapping the values, so no value is
 // copied), erases the removed keys, and writes the undo record of the commit: the
@@ -69,6 +69,10 @@ using internal::Node;
 
 // An undo record, or the rollback of several: key -> value (nullopt: absent).
 using Rollback = absl::flat_hash_map<std::string, std::optional<std::string>>;
+
+// What a std::string holds without a heap buffer (libstdc++): shorter buffers are not
+// worth keeping in InMemoryBase::spare_values.
+constexpr size_t kInlineValueBytes = std::string().capacity();
 
 // An undo record is a buffer of (fixed32 key size, key, fixed32 value size or
 // kAbsent, value) items: one allocation per commit rather than two strings per key.
@@ -279,7 +283,7 @@ class InMemoryStore final : public StateStore {
     std::vector<IndexKey> erased;
     for (const Change& c : changes_) {
       c.node->change = kNoChange;
-      if (c.added) erased.push_back(IndexKey{internal::KeyHead(c.node->key()), c.node});
+      if (c.added) erased.push_back(IndexKey::Of(c.node));
     }
     base_.EraseAll(&erased);
     changes_.clear();
@@ -357,17 +361,27 @@ class InMemoryStore final : public StateStore {
 
   // Gives an entry a change, its value unset.
   Change& NewChange(Node* node, bool added) {
-    WEIR_CHECK_LT(changes_.size(), size_t{kNoChange});
+    WEIR_CHECK_LT(changes_.size(), size_t{internal::kErasingUnindexed});
     node->change = static_cast<uint32_t>(changes_.size());
-    return changes_.emplace_back(Change{node, std::string(), false, added});
+    std::string value;
+    if (!base_.spare_values.empty()) {
+      value.swap(base_.spare_values.back());
+      base_.spare_values.pop_back();
+    }
+    return changes_.emplace_back(Change{node, std::move(value), false, added});
   }
 
   // Makes the view map `key` to `value`.
   void Write(std::string_view key, std::string_view value) {
-    Node* node = Find(key);
-    if (node == nullptr) {
+    Node* node = nullptr;
+    bool added = false;
+    if (cache_valid_ && cached_node_ != nullptr && key == cached_key_) {
+      node = cached_node_;
+    } else {
+      node = base_.FindOrAdd(key, &added);
+    }
+    if (added) {
       AddEntry(key, value);
-      node = base_.Add(key);
       // A cached miss may be this key's.
       if (cached_node_ == nullptr) cache_valid_ = false;
       Change& c = NewChange(node, /*added=*/true);
@@ -440,8 +454,7 @@ Status InMemoryStore::PrefixScan(std::string_view prefix, const StateVisitor& vi
   // The keys with a prefix are a contiguous run starting at lower_bound(prefix). The
   // visitor cannot write, so the index does not change under the scan.
   const auto& index = base_.index();
-  for (auto it = index.lower_bound(IndexProbe{internal::KeyHead(prefix), prefix});
-       it != index.end(); ++it) {
+  for (auto it = index.lower_bound(IndexProbe::Of(prefix)); it != index.end(); ++it) {
     const Node* node = it->node;
     const std::string_view key = node->key();
     if (!key.starts_with(prefix)) break;
@@ -488,6 +501,8 @@ Status InMemoryStore::CommitLoad() {
 
 void InMemoryStore::ApplyChanges(std::string* undo) {
   std::vector<IndexKey> erased;  // the keys removed
+  std::vector<std::string>& spare = base_.spare_values;
+  spare.clear();  // the buffers this store did not need
   for (Change& c : changes_) {
     Node* node = c.node;
     node->change = kNoChange;
@@ -506,7 +521,14 @@ void InMemoryStore::ApplyChanges(std::string* undo) {
     if (c.present) {
       node->value.swap(c.value);
     } else {
-      erased.push_back(IndexKey{internal::KeyHead(node->key()), node});
+      erased.push_back(IndexKey::Of(node));
+      // The erased node's value buffer is worth keeping, unless the change has one.
+      if (c.value.capacity() <= kInlineValueBytes) c.value.swap(node->value);
+    }
+    // c.value now holds the replaced or removed value, or a buffer the store used.
+    if (c.value.capacity() > kInlineValueBytes) {
+      c.value.clear();
+      spare.push_back(std::move(c.value));
     }
   }
   base_.EraseAll(&erased);

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "weir/state/in_memory_base.h"
 #include "weir/state/in_memory_store_internal.h"
 #include "weir/state/state_store.h"
 
@@ -710,7 +711,9 @@ TEST(KeyOrderTest, HeadsThenBytesOrderAsUnsignedBytes) {
   for (const auto& [k, v] : ByteKeys()) keys.push_back(k);
   for (const std::string& stem :
        {"12345678"s, "1234567"s, "123456789"s, "\xff\xff\xff\xff\xff\xff\xff"s,
-        std::string(8, '\0'), std::string(7, '\0')}) {
+        std::string(8, '\0'), std::string(7, '\0'), "0123456789abcdef"s, "0123456789abcde"s,
+        "12345678\xff\xff\xff\xff\xff\xff\xff\xff"s, std::string(16, '\0'),
+        std::string(15, '\0')}) {
     for (const std::string& tail :
          {""s, "\x00"s, "\x01"s, "\x7f"s, "\x80"s, "\xff"s, "\x00\x00"s, "a"s, "ab"s, "b"s}) {
       keys.push_back(stem + tail);
@@ -727,6 +730,27 @@ TEST(KeyOrderTest, HeadsThenBytesOrderAsUnsignedBytes) {
           << testing::PrintToString(a) << " vs " << testing::PrintToString(b);
     }
   }
+  // The index compares heads and tails (the next 8 bytes) first, as entries and as
+  // probes.
+  std::vector<internal::Node*> nodes;
+  for (const std::string& k : keys) nodes.push_back(internal::Node::Make(k));
+  const internal::IndexLess less;
+  for (internal::Node* a : nodes) {
+    for (size_t j = 0; j < keys.size(); ++j) {
+      const int expected = a->key().compare(keys[j]);
+      const absl::weak_ordering want = expected < 0   ? absl::weak_ordering::less
+                                       : expected > 0 ? absl::weak_ordering::greater
+                                                      : absl::weak_ordering::equivalent;
+      const auto ka = internal::IndexKey::Of(a);
+      EXPECT_EQ(want, less(ka, internal::IndexProbe::Of(keys[j])))
+          << testing::PrintToString(a->key()) << " vs " << testing::PrintToString(keys[j]);
+      if (expected != 0) {
+        EXPECT_EQ(want, less(ka, internal::IndexKey::Of(nodes[j])))
+            << testing::PrintToString(a->key()) << " vs " << testing::PrintToString(keys[j]);
+      }
+    }
+  }
+  for (internal::Node* n : nodes) internal::Node::Free(n);
 }
 
 // A windowed aggregation's pattern (exec/stateful_aggregate.cc): keys start with an
@@ -817,6 +841,151 @@ TEST(WindowedStoreTest, EvictionMatchesAMapModel) {
     EXPECT_EQ(WithPrefix(model, ""), All(store.get())) << "version " << version;
     EXPECT_EQ(Bytes(model), store->metrics().memory_used_bytes) << "version " << version;
   }
+}
+
+// Thousands of keys added or erased at once, scattered among the others, rebuild
+// the ordered index in one pass (by a merge, or by keeping the rest) instead of
+// inserting or erasing each: scans see the same keys in order either way.
+TEST(InMemoryStoreLargeTest, LargeBatchesKeepScansInOrder) {
+  std::mt19937_64 rng(7);
+  StateStoreProviderPtr provider = MakeInMemoryStateStoreProvider(2);
+  Model model;
+  auto random_key = [&rng] {
+    std::string key(1 + rng() % 12, '\0');
+    for (char& c : key) c = static_cast<char>(rng() % 4 == 0 ? 0xff : rng());
+    // Half share their first 7 or 8 bytes, so that the order is in the bytes after.
+    if (rng() % 2 == 0) key = std::string(7 + rng() % 2, '\x01') + key;
+    return key;
+  };
+  auto add = [&](StateStore* store, int n, Model* m) {
+    for (int i = 0; i < n; ++i) {
+      const std::string key = random_key();
+      Put(store, key, "v" + std::to_string(i));
+      (*m)[key] = "v" + std::to_string(i);
+    }
+  };
+  {
+    StateStorePtr store = Open(provider.get(), 0);
+    add(store.get(), 3000, &model);
+    ASSERT_EQ(WithPrefix(model, ""), All(store.get()));
+    // As many again, among them: merged into the index by the next scan.
+    add(store.get(), 3000, &model);
+    ASSERT_EQ(WithPrefix(model, ""), All(store.get()));
+    ASSERT_EQ(WithPrefix(model, "\xff"), Scan(store.get(), "\xff"));
+    ASSERT_EQ(1, Commit(store.get()));
+  }
+  {
+    // Two thirds erased at the commit: the index keeps the rest.
+    StateStorePtr store = Open(provider.get(), 1);
+    int i = 0;
+    for (auto it = model.begin(); it != model.end(); ++i) {
+      if (i % 3 == 0) {
+        ++it;
+        continue;
+      }
+      Remove(store.get(), it->first);
+      it = model.erase(it);
+    }
+    ASSERT_EQ(2, Commit(store.get()));
+  }
+  {
+    StateStorePtr store = Open(provider.get(), 2);
+    ASSERT_EQ(WithPrefix(model, ""), All(store.get()));
+    // Added, indexed by a scan, then dropped by an abort.
+    Model dropped = model;
+    add(store.get(), 5000, &dropped);
+    ASSERT_EQ(WithPrefix(dropped, ""), All(store.get()));
+    store->Abort();
+  }
+  {
+    StateStorePtr store = Open(provider.get(), 2);
+    ASSERT_EQ(WithPrefix(model, ""), All(store.get()));
+    ASSERT_EQ(std::ssize(model), store->metrics().num_keys);
+    // A few erased one by one.
+    for (int k = 0; k < 10; ++k) {
+      Remove(store.get(), model.begin()->first);
+      model.erase(model.begin());
+    }
+    ASSERT_EQ(3, Commit(store.get()));
+  }
+  StateStorePtr store = Open(provider.get(), 3);
+  ASSERT_EQ(WithPrefix(model, ""), All(store.get()));
+  // An older version, rolled back from its undo record.
+  store->Abort();
+  store = Open(provider.get(), 2);
+  EXPECT_EQ(std::ssize(model) + 10, std::ssize(All(store.get())));
+}
+
+// Epochs that change keys without scanning them: keys removed before any scan built
+// the index leave the list waiting for it (mixed with removals of indexed keys), and
+// the buffers of replaced or removed values are reused by the next epoch's changes.
+// Reads, scans and an older version must see exactly the values written.
+TEST(InMemoryStoreLargeTest, UnscannedEpochsAndReusedValueBuffers) {
+  std::mt19937_64 rng(11);
+  StateStoreProviderPtr provider = MakeInMemoryStateStoreProvider(2);
+  Model model;
+  std::vector<Model> versions = {model};
+  auto long_value = [&rng](int i) {
+    return std::string(16 + rng() % 60, static_cast<char>('a' + rng() % 26)) + std::to_string(i);
+  };
+  auto commit = [&](StateStore* store) {
+    ASSERT_EQ(std::ssize(versions), Commit(store));
+    versions.push_back(model);
+  };
+  auto check = [&](StateStore* store) {
+    for (const auto& [k, v] : model) ASSERT_EQ(v, Read(store, k)) << k;
+    ASSERT_EQ(std::ssize(model), store->metrics().num_keys);
+  };
+  {
+    // Added, never scanned.
+    StateStorePtr store = Open(provider.get(), 0);
+    for (int i = 0; i < 3000; ++i) {
+      const std::string key = "k" + std::to_string(rng() % 100000);
+      model[key] = long_value(i);
+      Put(store.get(), key, model[key]);
+    }
+    commit(store.get());
+  }
+  for (int epoch = 1; epoch <= 4; ++epoch) {
+    SCOPED_TRACE("epoch " + std::to_string(epoch));
+    StateStorePtr store = Open(provider.get(), epoch);
+    check(store.get());
+    if (epoch == 3) {
+      ASSERT_EQ(WithPrefix(model, "k1"), Scan(store.get(), "k1"));  // builds the index
+    }
+    // Every key rewritten (its old buffer spared), a third removed.
+    int i = 0;
+    for (auto it = model.begin(); it != model.end(); ++i) {
+      if (i % 3 == epoch % 3) {
+        Remove(store.get(), it->first);
+        it = model.erase(it);
+        continue;
+      }
+      it->second = long_value(i);
+      Put(store.get(), it->first, it->second);
+      ++it;
+    }
+    // New keys; some removed in the same epoch (added, then erased unindexed).
+    const int adds = epoch == 4 ? 6000 : 1500;
+    for (int a = 0; a < adds; ++a) {
+      const std::string key = "n" + std::to_string(epoch) + "_" + std::to_string(rng() % 1000000);
+      model[key] = long_value(a);
+      Put(store.get(), key, model[key]);
+      if (a % 7 == 0) {
+        Remove(store.get(), key);
+        model.erase(key);
+      }
+    }
+    check(store.get());
+    commit(store.get());
+  }
+  StateStorePtr store = Open(provider.get(), 5);
+  check(store.get());
+  ASSERT_EQ(WithPrefix(model, ""), All(store.get()));
+  store->Abort();
+  // The version before, rolled back from the undo record the last commit wrote.
+  store = Open(provider.get(), 4);
+  EXPECT_EQ(WithPrefix(versions[4], ""), All(store.get()));
 }
 
 }  // namespace
