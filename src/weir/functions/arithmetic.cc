@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "weir/common/cpu.h"
 #include "weir/expr/cast.h"
 #include "weir/expr/coercion.h"
 #include "weir/functions/arithmetic_internal.h"
@@ -246,11 +247,6 @@ __attribute__((target("avx2"))) bool SmallRemaindersAvx2(const T* __restrict x, 
   return true;
 }
 
-bool HaveAvx2() {
-  static const bool have = __builtin_cpu_supports("avx2");
-  return have;
-}
-
 // % and pmod of a column by a non-NULL, nonzero constant over every row: no row can
 // fail, and ConstantDivisor replaces the division. nullopt when that is not the case.
 template <typename T>
@@ -272,7 +268,7 @@ std::optional<Datum> RemainderByConstant(BinOp op, const DataType& type, const D
   const uint64_t ad = y < 0 ? uint64_t{0} - static_cast<uint64_t>(static_cast<int64_t>(y))
                             : static_cast<uint64_t>(y);
   // Non-negative dividends: % and pmod agree, and the sign of y does not matter.
-  if (ad >= 2 && ad < (uint64_t{1} << 31) && HaveAvx2() &&
+  if (ad >= 2 && ad < (uint64_t{1} << 31) && CpuHasAvx2() &&
       SmallRemaindersAvx2<T>(x, n, MakeSmallDivisor(ad), o)) {
     return out.Finish();
   }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <optional>
 
+#include "weir/common/cpu.h"
 #include "weir/expr/cast.h"
 #include "weir/expr/coercion.h"
 #include "weir/functions/builtins.h"
@@ -61,11 +62,6 @@ inline uint8_t Decide(CmpOp op, int c) {
   return 0;
 }
 
-bool HaveAvx2() {
-  static const bool have = __builtin_cpu_supports("avx2");
-  return have;
-}
-
 // o[i] = op(a[i], c) for i < n, compiled for AVX2: SSE2 has no 64-bit compare, so the
 // portable build compares a BIGINT column one row at a time (a filter such as
 // `x % 123 = 0` runs this over every row).
@@ -81,7 +77,7 @@ __attribute__((target("avx2"))) void CompareWithConstantAvx2(const T* __restrict
 template <typename T>
 std::optional<Datum> CompareWithConstant(CmpOp op, const Datum& a, const Datum& b,
                                          const RowSet& rows) {
-  if (!rows.is_all() || a.is_constant() || !b.is_constant() || !HaveAvx2()) return std::nullopt;
+  if (!rows.is_all() || a.is_constant() || !b.is_constant() || !CpuHasAvx2()) return std::nullopt;
   FixedResult<uint8_t> out(DataType::Boolean(), rows);
   const Datum args[2] = {a, b};
   out.validity().InitFromArgs(args, 2, rows);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "weir/common/cpu.h"
 #include "weir/functions/registry.h"
 #include "weir/functions/time_window.h"
 #include "weir/plan/optimizer.h"
@@ -188,11 +189,6 @@ DenseTimeStats DenseStatsPortable(const int64_t* values, int64_t n) {
   return s;
 }
 
-bool HaveAvx2() {
-  static const bool have = __builtin_cpu_supports("avx2");
-  return have;
-}
-
 // Passes its child's batches through and merges the event-time column's statistics
 // (µs) into `stats`, once per batch.
 class WatermarkObserverOp final : public exec::PhysicalOperator {
@@ -225,7 +221,7 @@ class WatermarkObserverOp final : public exec::PhysicalOperator {
       const int64_t n = out->num_rows();
       if (out->selection() == nullptr && !ts.may_have_nulls() && n > 0) {
         const DenseTimeStats d =
-            HaveAvx2() ? DenseStatsAvx2(values, n) : DenseStatsPortable(values, n);
+            CpuHasAvx2() ? DenseStatsAvx2(values, n) : DenseStatsPortable(values, n);
         // Every value lies in [min, max], so sum - n * min lies in [0, n * (max - min)]:
         // when that is below 2^64, the sum modulo 2^64 determines the sum.
         const uint64_t spread = static_cast<uint64_t>(d.max) - static_cast<uint64_t>(d.min);
