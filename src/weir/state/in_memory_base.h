@@ -276,11 +276,6 @@ class InMemoryBase {
 
   // How many keys the last committed store changed: the next store expects as many.
   size_t last_changes = 0;
-  // Heap buffers of values the last commit replaced (empty strings with capacity):
-  // the next store's changes take their values' buffers from here, so that a key
-  // changed every epoch costs no malloc and free per epoch. Holds at most one
-  // commit's worth; a commit frees the ones the store before it left unused.
-  std::vector<std::string> spare_values;
 
  private:
   static bool IsSorted(const std::vector<IndexKey>& keys) {

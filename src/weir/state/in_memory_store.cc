@@ -70,10 +70,6 @@ using internal::Node;
 // An undo record, or the rollback of several: key -> value (nullopt: absent).
 using Rollback = absl::flat_hash_map<std::string, std::optional<std::string>>;
 
-// What a std::string holds without a heap buffer (libstdc++): shorter buffers are not
-// worth keeping in InMemoryBase::spare_values.
-constexpr size_t kInlineValueBytes = std::string().capacity();
-
 // An undo record is a buffer of (fixed32 key size, key, fixed32 value size or
 // kAbsent, value) items: one allocation per commit rather than two strings per key.
 constexpr uint32_t kAbsent = UINT32_MAX;
@@ -363,12 +359,7 @@ class InMemoryStore final : public StateStore {
   Change& NewChange(Node* node, bool added) {
     WEIR_CHECK_LT(changes_.size(), size_t{internal::kErasingUnindexed});
     node->change = static_cast<uint32_t>(changes_.size());
-    std::string value;
-    if (!base_.spare_values.empty()) {
-      value.swap(base_.spare_values.back());
-      base_.spare_values.pop_back();
-    }
-    return changes_.emplace_back(Change{node, std::move(value), false, added});
+    return changes_.emplace_back(Change{node, std::string(), false, added});
   }
 
   // Makes the view map `key` to `value`.
@@ -501,8 +492,6 @@ Status InMemoryStore::CommitLoad() {
 
 void InMemoryStore::ApplyChanges(std::string* undo) {
   std::vector<IndexKey> erased;  // the keys removed
-  std::vector<std::string>& spare = base_.spare_values;
-  spare.clear();  // the buffers this store did not need
   for (Change& c : changes_) {
     Node* node = c.node;
     node->change = kNoChange;
@@ -522,13 +511,6 @@ void InMemoryStore::ApplyChanges(std::string* undo) {
       node->value.swap(c.value);
     } else {
       erased.push_back(IndexKey::Of(node));
-      // The erased node's value buffer is worth keeping, unless the change has one.
-      if (c.value.capacity() <= kInlineValueBytes) c.value.swap(node->value);
-    }
-    // c.value now holds the replaced or removed value, or a buffer the store used.
-    if (c.value.capacity() > kInlineValueBytes) {
-      c.value.clear();
-      spare.push_back(std::move(c.value));
     }
   }
   base_.EraseAll(&erased);

@@ -918,9 +918,9 @@ TEST(InMemoryStoreLargeTest, LargeBatchesKeepScansInOrder) {
 
 // Epochs that change keys without scanning them: keys removed before any scan built
 // the index leave the list waiting for it (mixed with removals of indexed keys), and
-// the buffers of replaced or removed values are reused by the next epoch's changes.
-// Reads, scans and an older version must see exactly the values written.
-TEST(InMemoryStoreLargeTest, UnscannedEpochsAndReusedValueBuffers) {
+// long values are replaced and removed. Reads, scans and an older version must see
+// exactly the values written.
+TEST(InMemoryStoreLargeTest, UnscannedEpochsAndLongValues) {
   std::mt19937_64 rng(11);
   StateStoreProviderPtr provider = MakeInMemoryStateStoreProvider(2);
   Model model;
@@ -953,7 +953,7 @@ TEST(InMemoryStoreLargeTest, UnscannedEpochsAndReusedValueBuffers) {
     if (epoch == 3) {
       ASSERT_EQ(WithPrefix(model, "k1"), Scan(store.get(), "k1"));  // builds the index
     }
-    // Every key rewritten (its old buffer spared), a third removed.
+    // Every key rewritten, a third removed.
     int i = 0;
     for (auto it = model.begin(); it != model.end(); ++i) {
       if (i % 3 == epoch % 3) {
