@@ -491,6 +491,13 @@ PatternFormatter::PatternFormatter(const DateTimePattern& pattern, const ZoneCal
     need += it.kind == PatternItem::kLiteral ? it.text.size() : static_cast<size_t>(it.count) + 24;
   }
   buf_.resize(need);
+  date_only_ = !pattern_.time_only();
+  for (const PatternItem& it : pattern_.items()) {
+    if (it.kind == PatternItem::kField && it.letter != 'u' && it.letter != 'M' &&
+        it.letter != 'd') {
+      date_only_ = false;
+    }
+  }
 }
 
 int64_t PatternFormatter::OffsetAt(int64_t micros) {
@@ -530,10 +537,11 @@ std::string_view PatternFormatter::Format(int64_t micros) {
   const int64_t local = static_cast<int64_t>(static_cast<uint64_t>(micros) +
                                              static_cast<uint64_t>(offset * kMicrosPerSecond));
   const int64_t days = FloorDiv(local, kMicrosPerDay);
+  char* const begin = buf_.data();
+  if (date_only_ && days == text_days_) return std::string_view(begin, text_len_);
   const int64_t tod = local - days * kMicrosPerDay;
   const CivilDate* date = pattern_.time_only() ? nullptr : &DateOf(days);
   const int hour = static_cast<int>(tod / kMicrosPerHour);
-  char* const begin = buf_.data();
   char* p = begin;
   for (const PatternItem& it : pattern_.items()) {
     if (it.kind == PatternItem::kLiteral) {
@@ -579,7 +587,12 @@ std::string_view PatternFormatter::Format(int64_t micros) {
       }
     }
   }
-  return std::string_view(begin, static_cast<size_t>(p - begin));
+  const size_t len = static_cast<size_t>(p - begin);
+  if (date_only_) {
+    text_days_ = days;
+    text_len_ = len;
+  }
+  return std::string_view(begin, len);
 }
 
 }  // namespace weir::datetime

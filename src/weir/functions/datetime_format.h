@@ -78,7 +78,8 @@ class DateTimePattern {
 
 // Formats many instants with one pattern in one zone, as DateTimePattern::Format
 // does (same text for every instant), faster: numeric-only patterns are written digit
-// by digit into a fixed buffer, the civil date of the last local day is kept, and
+// by digit into a fixed buffer, the civil date of the last local day is kept (and
+// for a pattern of date fields only, its whole text), and
 // for a zone with transitions the offset of the last hour is kept.
 //
 // Thread-compatible: one per evaluation (it caches); the pattern and zone must
@@ -102,6 +103,12 @@ class PatternFormatter {
   int64_t hour_offset_ = 0;
   int64_t cached_days_ = INT64_MIN;
   CivilDate cached_date_{};
+  // A numeric pattern of date fields only (u M d and literals): its text depends on
+  // the local day alone, so buf_[0, text_len_) is the text of local day text_days_
+  // and is reused while the day stays (date_format(ts, 'yyyy-MM-dd') per row).
+  bool date_only_ = false;
+  int64_t text_days_ = INT64_MIN;
+  size_t text_len_ = 0;
   // The last result; for a numeric-only pattern sized once for the longest text.
   std::string buf_;
 };

@@ -239,7 +239,11 @@ TEST(DatetimeFormatTest, PatternsPerRow) {
 // before 1970, years past 9999 and before year 1, zones with DST transitions and
 // sub-hour offsets, instants in order (cache hits) and jumping around (misses).
 TEST(DatetimeFormatTest, FormatterMatchesFormat) {
+  // (Date-only patterns such as "yyyy-MM-dd" and "dd.MM" reuse the last local day's
+  // text; the instants in order hit that cache many times within each day.)
   const std::vector<std::string> patterns = {"yyyy-MM-dd",
+                                             "dd.MM",
+                                             "'day' d 'of' M",
                                              "HH:mm",
                                              "yyyy-MM-dd HH:mm:ss",
                                              "yyyy-MM-dd'T'HH:mm:ss.SSSSSS",
