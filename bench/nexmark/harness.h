@@ -109,7 +109,9 @@ struct BenchResult {
   int threads = 0;
   bool checkpoint = false;
   bool pregenerated = false;
-  double seconds = 0;      // the streaming query, from its start to its end
+  // The streaming query, from its start to the end of its last epoch (its stop and
+  // the freeing of its state after that are not counted).
+  double seconds = 0;
   double cpu_seconds = 0;  // the process's CPU time meanwhile (all threads)
   int64_t output_rows = 0;
   int64_t epochs = 0;

@@ -247,6 +247,9 @@ Status Checkpoint::WriteCommit(const CommitRecord& commit) {
 Status Checkpoint::Purge(int64_t keep) {
   if (latest_commit_ < 0 || keep < 1) return Status::OK();
   const int64_t first_kept = latest_commit_ - keep + 1;
+  // Epochs start at 0: until `keep` epochs are committed, nothing is old enough (and
+  // the listing below, which would find that out, is not repeated every epoch).
+  if (first_kept <= 0) return Status::OK();
   if (oldest_epoch_ < 0) {
     // First purge of this run: find the oldest record once; later purges go on from
     // where this one stopped, so a purge costs one or two deletes, not a listing.
