@@ -13,7 +13,10 @@
 // once (one prefix scan), and those are decoded into columns once; candidate pairs
 // are formed in chunks of kDefaultBatchRows and the residual is evaluated on each
 // chunk as one batch. Matched flags of the other side's rows are written back once
-// per batch, and the rows a batch keeps are stored as one block per distinct key.
+// per batch. The rows a side keeps are buffered by JoinState (one block per
+// distinct key and epoch) and reach the store when the other side first reads the
+// side, at the latest before eviction: a side never reads its own rows, and the
+// left side is done before the right one starts, so nothing reads a buffered row.
 
 #include <algorithm>
 #include <chrono>

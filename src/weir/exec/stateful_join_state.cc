@@ -175,6 +175,7 @@ Status JoinState::Load() {
 
 Status JoinState::Save() {
   for (bool left : {true, false}) {
+    RETURN_NOT_OK(Flush(left));
     RETURN_NOT_OK(FlushIndex(left));
     const Meta& m = meta_[left ? 0 : 1];
     char v[16];
@@ -186,6 +187,7 @@ Status JoinState::Save() {
 }
 
 Status JoinState::Find(bool left, std::string_view key, Rows* rows) {
+  RETURN_NOT_OK(Flush(left));
   std::string prefix(1, SideTag(left));
   prefix.append(key);
   const size_t first = rows->blocks.size();
@@ -227,20 +229,27 @@ Status JoinState::Append(bool left, std::string_view key, const std::vector<Colu
                          std::span<const uint32_t> rows, std::span<const uint8_t> matched,
                          std::span<const std::optional<int64_t>> value_times) {
   if (rows.empty()) return Status::OK();
-  Meta& meta = meta_[left ? 0 : 1];
   const bool timed = indexed(left);
-  std::string k(1, SideTag(left));
-  k.append(key);
-  AppendSeq(meta.next_seq, &k);
-  std::string v;
-  IndexItem item;
+  Buffer& buffer = buffers_[left ? 0 : 1];
+  auto it = buffer.index.find(key);
+  if (it == buffer.index.end()) {
+    const std::string_view kept = KeepKey(&buffer, key);
+    it = buffer.index.emplace(kept, buffer.blocks.size()).first;
+    buffer.blocks.emplace_back();
+    buffer.blocks.back().key = kept;
+    buffer.blocks.back().bytes.reserve(kFirstBlockBytes);
+  }
+  Buffered& block = buffer.blocks[it->second];
+  std::string& v = block.bytes;
+  const size_t before = v.size();
   for (size_t i = 0; i < rows.size(); ++i) {
     const size_t at = v.size();
     v.append(kSizeBytes, '\0');
     if (timed) {
       AppendEventTimePrefix(value_times[i], &v);
-      item.earliest = i == 0 ? value_times[i] : Earlier(item.earliest, value_times[i]);
-      item.latest = i == 0 ? value_times[i] : Later(item.latest, value_times[i]);
+      const bool first = block.rows == 0 && i == 0;
+      block.earliest = first ? value_times[i] : Earlier(block.earliest, value_times[i]);
+      block.latest = first ? value_times[i] : Later(block.latest, value_times[i]);
     }
     const size_t start = v.size();
     v.push_back(matched[i] ? 1 : 0);
@@ -248,18 +257,52 @@ Status JoinState::Append(bool left, std::string_view key, const std::vector<Colu
     WEIR_CHECK_LT(v.size() - start, size_t{UINT32_MAX});
     PutFixed32(static_cast<uint32_t>(v.size() - start), v.data() + at);
   }
-  RETURN_NOT_OK(store_->Put(k, v));
-  ++meta.next_seq;
-  meta.rows += static_cast<int64_t>(rows.size());
-  if (!timed) return Status::OK();
-  WEIR_CHECK_LT(rows.size(), size_t{UINT32_MAX});
-  item.key = k;
-  item.rows = static_cast<uint32_t>(rows.size());
-  Pending& pending = pending_[left ? 0 : 1];
-  AppendIndexItem(item, &pending.items);
-  pending.earliest = pending.blocks == 0 ? item.earliest : Earlier(pending.earliest, item.earliest);
-  if (++pending.blocks >= kMaxIndexBlocks) RETURN_NOT_OK(FlushIndex(left));
+  WEIR_CHECK_LT(size_t{block.rows} + rows.size(), size_t{UINT32_MAX});
+  block.rows += static_cast<uint32_t>(rows.size());
+  meta_[left ? 0 : 1].rows += static_cast<int64_t>(rows.size());
+  buffer.bytes += v.size() - before;
+  if (buffer.bytes >= kMaxBufferedBytes) return Flush(left);
   return Status::OK();
+}
+
+Status JoinState::Flush(bool left) {
+  Buffer& buffer = buffers_[left ? 0 : 1];
+  if (buffer.blocks.empty()) return Status::OK();
+  Meta& meta = meta_[left ? 0 : 1];
+  const bool timed = indexed(left);
+  Pending& pending = pending_[left ? 0 : 1];
+  std::string& k = key_buffer_;
+  for (Buffered& block : buffer.blocks) {
+    k.assign(1, SideTag(left));
+    k.append(block.key);
+    AppendSeq(meta.next_seq++, &k);
+    RETURN_NOT_OK(store_->Put(k, block.bytes));
+    if (!timed) continue;
+    IndexItem item{k, block.earliest, block.latest, block.rows};
+    AppendIndexItem(item, &pending.items);
+    pending.earliest =
+        pending.blocks == 0 ? item.earliest : Earlier(pending.earliest, item.earliest);
+    if (++pending.blocks >= kMaxIndexBlocks) RETURN_NOT_OK(FlushIndex(left));
+  }
+  buffer.blocks.clear();
+  buffer.index.clear();
+  buffer.keys.clear();
+  buffer.key_room = 0;
+  buffer.bytes = 0;
+  return Status::OK();
+}
+
+std::string_view JoinState::KeepKey(Buffer* buffer, std::string_view key) {
+  if (key.empty()) return {};
+  if (key.size() > buffer->key_room) {
+    buffer->key_chunk = std::max(kKeyChunkBytes, key.size());
+    buffer->keys.push_back(std::make_unique<char[]>(buffer->key_chunk));
+    buffer->key_room = buffer->key_chunk;
+  }
+  char* at = buffer->keys.back().get() + (buffer->key_chunk - buffer->key_room);
+  std::memcpy(at, key.data(), key.size());
+  buffer->key_room -= key.size();
+  return {at, key.size()};
 }
 
 Status JoinState::FlushIndex(bool left) {
@@ -291,6 +334,7 @@ Status JoinState::ScanUpTo(bool left, int64_t limit_micros, const state::StateVi
 Result<int64_t> JoinState::Evict(bool left, int64_t limit_micros,
                                  std::vector<std::string>* unmatched) {
   // By the time key: whole blocks. By value time: index entries.
+  RETURN_NOT_OK(Flush(left));
   RETURN_NOT_OK(FlushIndex(left));
   std::vector<std::string> keys, values;
   RETURN_NOT_OK(ScanUpTo(left, limit_micros, [&](std::string_view k, std::string_view v) {
@@ -391,6 +435,7 @@ Result<int64_t> JoinState::Evict(bool left, int64_t limit_micros,
 }
 
 Result<int64_t> JoinState::CountBehind(bool left, int64_t limit_micros) {
+  RETURN_NOT_OK(Flush(left));
   RETURN_NOT_OK(FlushIndex(left));
   std::vector<std::string> values;
   RETURN_NOT_OK(ScanUpTo(left, limit_micros, [&](std::string_view, std::string_view v) {

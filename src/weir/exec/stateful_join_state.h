@@ -1,7 +1,8 @@
 // The state of one partition of a stream-stream join in its StateStore (internal to
 // weir_exec; MakeStreamStreamJoin in stateful.h describes the operator). Both sides'
 // rows live in one store, told apart by a side byte, in blocks: the rows of one side
-// that one input batch stores under one key form one entry,
+// that one epoch stores under one key (Append buffers them; a side buffering more
+// than kMaxBufferedBytes writes its blocks early) form one entry,
 //   side byte ++ key ++ 8-byte big-endian block sequence number -> rows
 // where `key` is [8-byte event-time prefix of the time key] ++ the join key's
 // KeyEncoder bytes (equal join keys have equal `key`s on both sides, and KeyEncoder
@@ -10,8 +11,9 @@
 // stored, each as
 //   fixed32 n ++ [indexed side: 8-byte event-time prefix of its value time] ++
 //   matched byte ++ row   (n counts the matched byte and the row)
-// and the row is, per column, a flag byte and value_codec's encoding. So a batch
-// writes one entry per distinct key, not one per row, and a matched flag that
+// and the row is, per column, a flag byte and value_codec's encoding. So an epoch
+// writes one entry per distinct key, not one per row (nor one per key and input
+// batch: Nexmark q7's bids repeat prices across batches), and a matched flag that
 // changes rewrites its block. When a side is evicted by a time-range condition (a
 // value-time column), index entries list its blocks, up to kMaxIndexBlocks each,
 // under the earliest value time among them:
@@ -32,11 +34,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "weir/common/result.h"
 #include "weir/state/state_store.h"
@@ -96,12 +101,19 @@ class JoinState {
   static void SetMatched(Rows* rows, size_t i);
   // Writes back the blocks whose matched flags changed in `rows`.
   Status WriteBack(const Rows& rows);
-  // Stores rows `rows` of `columns` under `key` as one block: row rows[i] with
-  // matched flag matched[i] and, for an indexed side, value_times[i], the row's
-  // event time (µs) by its value-time column (unset: never evicted).
+  // Stores rows `rows` of `columns` under `key`: row rows[i] with matched flag
+  // matched[i] and, for an indexed side, value_times[i], the row's event time (µs)
+  // by its value-time column (unset: never evicted). The rows are buffered: the
+  // side's rows appended under one key since its last flush become one block,
+  // written when the side is flushed (Flush; Find, Evict, CountBehind and Save flush
+  // the side first, and a side whose buffer passes kMaxBufferedBytes is flushed).
+  // So an epoch's rows of a key, across input batches, are usually one block.
   Status Append(bool left, std::string_view key, const std::vector<ColumnPtr>& columns,
                 std::span<const uint32_t> rows, std::span<const uint8_t> matched,
                 std::span<const std::optional<int64_t>> value_times);
+  // Writes the side's buffered rows to the store, one block per key, in the order
+  // the keys were first appended.
+  Status Flush(bool left);
   // Removes the side's rows whose event time is at or before `limit_micros` and
   // returns how many; the values (matched byte ++ row) of those never matched are
   // appended to *unmatched when it is not null, in event-time order.
@@ -122,8 +134,33 @@ class JoinState {
     std::optional<int64_t> earliest;
     size_t blocks = 0;
   };
+  // A block being buffered: its key (without the sequence number), its rows' bytes,
+  // and, for an indexed side, its earliest and latest value times.
+  struct Buffered {
+    std::string_view key;  // in Buffer::keys
+    std::string bytes;
+    uint32_t rows = 0;
+    std::optional<int64_t> earliest;
+    std::optional<int64_t> latest;
+  };
+  struct Buffer {
+    std::vector<Buffered> blocks;
+    absl::flat_hash_map<std::string_view, size_t> index;  // key -> blocks[i]
+    // The keys' bytes, in chunks that never move (so the views stay valid).
+    std::vector<std::unique_ptr<char[]>> keys;
+    size_t key_chunk = 0;  // the size of keys.back()
+    size_t key_room = 0;   // free bytes at its end
+    size_t bytes = 0;
+  };
+  // A copy of `key` in the buffer's key chunks.
+  static std::string_view KeepKey(Buffer* buffer, std::string_view key);
   // Blocks per index entry at most.
   static constexpr size_t kMaxIndexBlocks = 4096;
+  // Bytes of a chunk of buffered keys, and reserved for a new block's rows.
+  static constexpr size_t kKeyChunkBytes = size_t{64} << 10;
+  static constexpr size_t kFirstBlockBytes = 256;
+  // Buffered row bytes per side at most before a flush.
+  static constexpr size_t kMaxBufferedBytes = size_t{64} << 20;
   // Writes the index entry of the pending blocks.
   Status FlushIndex(bool left);
   bool indexed(bool left) const { return indexed_[left ? 0 : 1]; }
@@ -137,6 +174,9 @@ class JoinState {
   bool indexed_[2];
   Meta meta_[2];
   Pending pending_[2];
+  Buffer buffers_[2];
+  // Flush's block key, kept to reuse its memory.
+  std::string key_buffer_;
 };
 
 }  // namespace weir::exec

@@ -31,6 +31,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include "weir/common/check.h"
 #include "weir/exec/exec_internal.h"
 #include "weir/exec/hash_aggregate_internal.h"
 #include "weir/exec/state_codec.h"
@@ -48,40 +49,79 @@ const std::string& EmittedKey() {
 }
 
 // The windows being output in one partition: (window start, other keys) -> a row of
-// `states`.
+// `states`. A pane's other keys are looked up once (KeyId) for all its windows, and
+// each distinct one is copied once.
 class WindowTable {
  public:
-  explicit WindowTable(const std::vector<AggregateCall>* calls) : states_(calls) {}
+  // Windows of `panes` panes of `slide` µs each.
+  WindowTable(const std::vector<AggregateCall>* calls, int64_t slide, int64_t panes)
+      : states_(calls), slide_(slide), panes_(static_cast<size_t>(panes)) {}
 
-  // The state row of window `start` for the encoded other keys `key`. Looked up by
-  // views: only a new row copies its key, once.
-  uint32_t Row(int64_t start, std::string_view key) {
-    auto& rows = by_start_[start];
-    auto it = rows.find(key);
-    if (it != rows.end()) return it->second;
-    const uint32_t row = states_.size();
-    states_.Grow(row + 1);
-    fresh_ = true;
+  // The id of the encoded other keys `key`, added when new.
+  uint32_t KeyId(std::string_view key) {
+    auto it = key_ids_.find(key);
+    if (it != key_ids_.end()) return it->second;
+    const auto id = static_cast<uint32_t>(keys_.size());
     keys_.emplace_back(key);  // a deque: the string, and a view of it, never move
-    starts_.push_back(start);
-    rows.emplace(std::string_view(keys_.back()), row);
-    return row;
+    key_ids_.emplace(std::string_view(keys_.back()), id);
+    slots_.resize(slots_.size() + panes_, Slot{});
+    return id;
+  }
+  // Row, for panes visited in pane-end order (Append's and Complete's scans of the
+  // store): a pane's windows are the `panes` latest of its key's windows so far, so
+  // each key keeps its windows in `panes` slots, by start / slide modulo `panes`. A
+  // window a slot held before is never asked for again: every later pane's windows
+  // start after it. REQUIRES: the panes of the calls come in pane-end order.
+  uint32_t RowInPaneOrder(int64_t start, uint32_t key_id) {
+    int64_t q = start / slide_;
+    if (start % slide_ != 0 && start < 0) --q;  // floor
+    const auto n = static_cast<int64_t>(panes_);
+    Slot& slot = slots_[key_id * panes_ + static_cast<size_t>(((q % n) + n) % n)];
+    if (slot.row != kNoRow && slot.start == start) return slot.row;
+    WEIR_CHECK(slot.row == kNoRow || slot.start < start);
+    slot.start = start;
+    slot.row = NewRow(start, key_id);
+    return slot.row;
+  }
+  // The state row of window `start` for the other keys of id `key_id`.
+  uint32_t Row(int64_t start, uint32_t key_id) {
+    auto [it, inserted] = rows_.try_emplace(std::make_pair(key_id, start), 0);
+    if (inserted) it->second = NewRow(start, key_id);
+    return it->second;
   }
   AggregateStates& states() { return states_; }
   // Window start and other keys of row r.
   int64_t start(uint32_t r) const { return starts_[r]; }
-  std::string_view other(uint32_t r) const { return keys_[r]; }
+  std::string_view other(uint32_t r) const { return keys_[row_keys_[r]]; }
   uint32_t size() const { return states_.size(); }
   // Whether the newest row has had nothing merged into it yet.
   bool fresh() const { return fresh_; }
   void set_fresh(bool fresh) { fresh_ = fresh; }
 
  private:
+  static constexpr uint32_t kNoRow = std::numeric_limits<uint32_t>::max();
+  struct Slot {
+    int64_t start = 0;
+    uint32_t row = kNoRow;
+  };
+  uint32_t NewRow(int64_t start, uint32_t key_id) {
+    const uint32_t row = states_.size();
+    states_.Grow(row + 1);
+    fresh_ = true;
+    row_keys_.push_back(key_id);
+    starts_.push_back(start);
+    return row;
+  }
+
   AggregateStates states_;
+  int64_t slide_;
+  size_t panes_;
   bool fresh_ = false;
-  // Few windows are output at once: one map of keys per window start.
-  absl::flat_hash_map<int64_t, absl::flat_hash_map<std::string_view, uint32_t>> by_start_;
+  std::vector<Slot> slots_;  // RowInPaneOrder's: `panes_` per key id
+  absl::flat_hash_map<std::string_view, uint32_t> key_ids_;
   std::deque<std::string> keys_;
+  absl::flat_hash_map<std::pair<uint32_t, int64_t>, uint32_t> rows_;  // (key id, start)
+  std::vector<uint32_t> row_keys_;                                    // per row: its key id
   std::vector<int64_t> starts_;
 };
 
@@ -228,17 +268,18 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
       }
     }
 
-    WindowTable out(&calls);
+    WindowTable out(&calls, S(), PanesPerWindow());
     AggregateStates scratch(&calls);
     if (context_.mode == StatefulOutputMode::kUpdate) {
       // Every window holding a changed pane, unless late; merged from state.
       for (const auto& [pane_end, other] : touched) {
         const int64_t pane_start = pane_end - S();
+        const uint32_t key_id = out.KeyId(other);
         for (int64_t j = 0; j < PanesPerWindow(); ++j) {
           const int64_t wstart = pane_start - j * S();
           if (filter_late && wstart + W() <= late) continue;
           const uint32_t before = out.size();
-          const uint32_t row = out.Row(wstart, other);
+          const uint32_t row = out.Row(wstart, key_id);
           if (row < before) continue;  // already merged
           for (int64_t q = 1; q <= PanesPerWindow(); ++q) {
             key.clear();
@@ -265,11 +306,13 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
           std::optional<int64_t> pane_end = DecodeEventTimePrefix(k);
           if (!pane_end.has_value() || *pane_end > wm) return false;
           const std::string_view other = k.substr(kEventTimePrefixBytes);
+          std::optional<uint32_t> key_id;  // looked up once for the pane's windows
           for (int64_t j = 0; j < PanesPerWindow(); ++j) {
             const int64_t wstart = *pane_end - S() - j * S();
             const int64_t wend = wstart + W();
             if (wend <= emitted || wend > wm) continue;
-            const uint32_t row = out.Row(wstart, other);
+            if (!key_id.has_value()) key_id = out.KeyId(other);
+            const uint32_t row = out.RowInPaneOrder(wstart, *key_id);
             Status st = MergeStored(ectx, v, &out, row, &scratch);
             if (!st.ok()) {
               bad = st;
@@ -288,9 +331,9 @@ class StatefulPanedAggregateOp final : public PhysicalOperator {
       RETURN_NOT_OK(store->Iterate([&](std::string_view k, std::string_view v) {
         std::optional<int64_t> pane_end = DecodeEventTimePrefix(k);
         if (!pane_end.has_value()) return false;
-        const std::string_view other = k.substr(kEventTimePrefixBytes);
+        const uint32_t key_id = out.KeyId(k.substr(kEventTimePrefixBytes));
         for (int64_t j = 0; j < PanesPerWindow(); ++j) {
-          const uint32_t row = out.Row(*pane_end - S() - j * S(), other);
+          const uint32_t row = out.RowInPaneOrder(*pane_end - S() - j * S(), key_id);
           Status st = MergeStored(ectx, v, &out, row, &scratch);
           if (!st.ok()) {
             bad = st;

@@ -447,6 +447,145 @@ std::optional<std::pair<std::shared_ptr<const plan::AggregateNode>, exec::PaneSp
   return std::make_pair(std::move(panes), exec::PaneSpec{group, *window, *slide});
 }
 
+// `e` with every column reference j replaced by exprs[j].
+ExprPtr InlineRefs(const ExprPtr& e, const std::vector<ExprPtr>& exprs) {
+  if (e->kind() == ExprKind::kColumnRef) {
+    return exprs[static_cast<size_t>(static_cast<const ColumnRefExpr&>(*e).index())];
+  }
+  if (e->children().empty()) return e;
+  std::vector<ExprPtr> children;
+  for (const ExprPtr& c : e->children()) children.push_back(InlineRefs(c, exprs));
+  return e->WithChildren(std::move(children));
+}
+
+// An aggregation grouped by a window's bounds rather than by the window: the HOP and
+// TUMBLE table functions' Aggregate [.., window_start, window_end] over Project [..,
+// window.start, window.end] over Filter over Expand. `aggregate` groups by the window
+// struct itself instead (the Project inlined), so that ToPanes can take it, and
+// `exprs` over its output give back the original columns.
+struct BoundsGrouping {
+  std::shared_ptr<const plan::AggregateNode> aggregate;
+  std::vector<ExprPtr> exprs;
+  std::vector<std::string> names;
+};
+std::optional<BoundsGrouping> GroupByWindowStruct(const plan::AggregateNode& agg) {
+  if (agg.session_window_group() >= 0 || agg.child()->kind() != LogicalKind::kProject) {
+    return std::nullopt;
+  }
+  const auto& project = static_cast<const plan::ProjectNode&>(*agg.child());
+  const LogicalPlanPtr& filter = project.child();
+  if (filter->kind() != LogicalKind::kFilter || filter->child()->kind() != LogicalKind::kExpand) {
+    return std::nullopt;
+  }
+  // Which window bound (0 start, 1 end) project column j is, of which window column.
+  const std::vector<EventTimeKind> below = EventTimeColumns(*filter);
+  std::vector<int> bound(project.exprs().size(), -1);
+  int window_column = -1;
+  for (size_t j = 0; j < project.exprs().size(); ++j) {
+    const auto* field = dynamic_cast<const plan::GetFieldExpr*>(project.exprs()[j].get());
+    if (field == nullptr || field->child(0)->kind() != ExprKind::kColumnRef) continue;
+    const int c = static_cast<const ColumnRefExpr&>(*field->child(0)).index();
+    if (below[static_cast<size_t>(c)] != EventTimeKind::kWindow) continue;
+    if (window_column >= 0 && c != window_column) return std::nullopt;
+    window_column = c;
+    bound[j] = field->ordinal();
+  }
+  if (window_column < 0) return std::nullopt;
+  // A window bound read anywhere but as a whole group: not this shape.
+  auto reads_bound = [&](const ExprPtr& e) {
+    for (size_t j = 0; j < bound.size(); ++j) {
+      if (bound[j] >= 0 && ReadsColumn(e, static_cast<int>(j))) return true;
+    }
+    return false;
+  };
+  std::vector<ExprPtr> groups;
+  std::vector<std::string> names;
+  const Schema& out = *agg.schema();
+  int window_group = -1;
+  bool end_grouped = false;
+  std::vector<int> group_at(agg.groups().size(), -1);  // new group of each old non-bound one
+  std::vector<int> bound_of(agg.groups().size(), -1);
+  for (size_t i = 0; i < agg.groups().size(); ++i) {
+    const ExprPtr& g = agg.groups()[i];
+    if (g->kind() == ExprKind::kColumnRef) {
+      const int b = bound[static_cast<size_t>(static_cast<const ColumnRefExpr&>(*g).index())];
+      if (b >= 0) {
+        bound_of[i] = b;
+        end_grouped = end_grouped || b == 1;
+        if (window_group < 0) {
+          window_group = static_cast<int>(groups.size());
+          const Field& f = filter->schema()->field(window_column);
+          groups.push_back(ColumnRef(window_column, f.name, f.type, f.nullable));
+          names.push_back(f.name);
+        }
+        continue;
+      }
+    }
+    if (reads_bound(g)) return std::nullopt;
+    ExprPtr inlined = InlineRefs(g, project.exprs());
+    // Panes replace the window column: nothing but the window group may read it.
+    if (ReadsColumn(inlined, window_column)) return std::nullopt;
+    group_at[i] = static_cast<int>(groups.size());
+    groups.push_back(std::move(inlined));
+    names.push_back(out.field(static_cast<int>(i)).name);
+  }
+  // The end must be grouped: it is the event time the panes evict by (grouped by the
+  // start alone, the start would be).
+  if (!end_grouped) return std::nullopt;
+  std::vector<AggregateCall> calls;
+  for (const AggregateCall& a : agg.aggregates()) {
+    AggregateCall call = a;
+    for (ExprPtr& arg : call.args) {
+      if (reads_bound(arg)) return std::nullopt;
+      arg = InlineRefs(arg, project.exprs());
+      if (ReadsColumn(arg, window_column)) return std::nullopt;
+    }
+    if (call.filter) {
+      if (reads_bound(call.filter)) return std::nullopt;
+      call.filter = InlineRefs(call.filter, project.exprs());
+      if (ReadsColumn(call.filter, window_column)) return std::nullopt;
+    }
+    calls.push_back(std::move(call));
+  }
+  const size_t num_aggs = calls.size();
+  for (size_t a = 0; a < num_aggs; ++a) {
+    names.push_back(out.field(static_cast<int>(agg.groups().size() + a)).name);
+  }
+  BoundsGrouping result;
+  result.aggregate =
+      std::make_shared<plan::AggregateNode>(filter, std::move(groups), std::move(calls), names);
+  const Schema& in = *result.aggregate->schema();
+  for (size_t i = 0; i < agg.groups().size(); ++i) {
+    const ExprPtr ref = ColumnRef(in, bound_of[i] >= 0 ? window_group : group_at[i]);
+    result.exprs.push_back(bound_of[i] >= 0 ? std::make_shared<plan::GetFieldExpr>(ref, bound_of[i])
+                                            : ref);
+    result.names.push_back(out.field(static_cast<int>(i)).name);
+  }
+  for (size_t a = 0; a < num_aggs; ++a) {
+    result.exprs.push_back(ColumnRef(in, static_cast<int>(in.num_fields() - num_aggs + a)));
+    result.names.push_back(out.field(static_cast<int>(agg.groups().size() + a)).name);
+  }
+  return result;
+}
+
+// The event-time key of an aggregation's groups: the first event-time group, and
+// the others in `more`.
+exec::EventTimeKey EventTimeKeyOf(const plan::AggregateNode& agg) {
+  exec::EventTimeKey key;
+  const std::vector<EventTimeKind> kinds = EventTimeColumns(agg);
+  for (size_t i = 0; i < agg.groups().size(); ++i) {
+    if (kinds[i] == EventTimeKind::kNone) continue;
+    const bool window = kinds[i] == EventTimeKind::kWindow;
+    if (key.index < 0) {
+      key.index = static_cast<int>(i);
+      key.window_struct = window;
+    } else {
+      key.more.emplace_back(static_cast<int>(i), window);
+    }
+  }
+  return key;
+}
+
 // Whether a stateful aggregation is in the subtree: in Complete mode it outputs its
 // whole result every epoch (a stream-stream join below outputs only new rows).
 // Whether `plan` outputs its whole result every epoch in Complete mode: a stateful
@@ -613,16 +752,27 @@ Result<PreparedPlan> PrepareStreamingPlan(const QuerySpec& spec) {
           return node;
         }
         auto agg = std::static_pointer_cast<const plan::AggregateNode>(node);
-        exec::EventTimeKey key;
-        const std::vector<EventTimeKind> kinds = EventTimeColumns(*agg);
-        for (size_t i = 0; i < agg->groups().size(); ++i) {
-          if (kinds[i] == EventTimeKind::kNone) continue;
-          const bool window = kinds[i] == EventTimeKind::kWindow;
-          if (key.index < 0) {
-            key.index = static_cast<int>(i);
-            key.window_struct = window;
-          } else {
-            key.more.emplace_back(static_cast<int>(i), window);
+        exec::EventTimeKey key = EventTimeKeyOf(*agg);
+        // A sliding window grouped by its bounds (HOP): through panes too, grouped
+        // by the window struct under a Project giving back the bounds. Its state
+        // schema (the struct) tells its checkpoints from the rows-per-window layout's.
+        if (spec.late_rows_sink == nullptr && key.index >= 0) {
+          if (std::optional<BoundsGrouping> by_struct = GroupByWindowStruct(*agg)) {
+            exec::EventTimeKey struct_key = EventTimeKeyOf(*by_struct->aggregate);
+            if (struct_key.index >= 0 && struct_key.window_struct && struct_key.more.empty()) {
+              auto paned = ToPanes(by_struct->aggregate, struct_key.index);
+              if (paned.has_value() &&
+                  *plan::ProjectNode(paned->first, by_struct->exprs, by_struct->names).schema() ==
+                      *agg->schema()) {
+                std::shared_ptr<StatefulOperator> op =
+                    prepare.NewOperator("stateStoreSave", *by_struct->aggregate);
+                op->evicts_by_watermark = spec.output_mode != OutputMode::kComplete;
+                auto stateful = std::make_shared<StatefulAggregateNode>(
+                    std::move(paned->first), struct_key, op, nullptr, paned->second);
+                return LogicalPlanPtr(std::make_shared<plan::ProjectNode>(
+                    std::move(stateful), std::move(by_struct->exprs), std::move(by_struct->names)));
+              }
+            }
           }
         }
         std::shared_ptr<StatefulOperator> op = prepare.NewOperator("stateStoreSave", *agg);

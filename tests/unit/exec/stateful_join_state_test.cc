@@ -107,8 +107,8 @@ TEST_F(JoinStateTest, MatchedFlagsAndCountsSurviveACommit) {
     JoinState::Rows rows;
     ASSERT_TRUE(s.Find(true, Key("k"), &rows).ok());
     JoinState::SetMatched(&rows, 1);
-    JoinState::SetMatched(&rows, 1);  // once is enough
-    EXPECT_EQ(rows.dirty, (std::vector<uint8_t>{0, 1}));
+    JoinState::SetMatched(&rows, 1);                   // once is enough
+    EXPECT_EQ(rows.dirty, (std::vector<uint8_t>{1}));  // both rows are one block
     ASSERT_TRUE(s.WriteBack(rows).ok());
     ASSERT_TRUE(s.Save().ok());
     ASSERT_TRUE(store->Commit().ok());
@@ -173,24 +173,32 @@ TEST_F(JoinStateTest, EvictsByIndexedValueTime) {
   EXPECT_EQ(*s.Evict(false, 1000 * kSecond, nullptr), 0);
 }
 
-// A batch's rows of one key form one block: found in the order they were stored,
-// and a matched flag set on one of them rewrites the block with the others intact.
+// The rows appended under one key between flushes (an epoch's, across its input
+// batches) form one block: buffered until the side is read, found in the order they
+// were stored, and a matched flag set on one of them rewrites the block with the
+// others intact. Rows appended after a flush form another block.
 TEST_F(JoinStateTest, ABlockHoldsSeveralRowsOfAKey) {
   {
     auto store = Open(0);
     JoinState s(store.get(), false, false, false);
     ASSERT_TRUE(s.Load().ok());
     const auto cols = Rows({{1, "a"}, {2, ""}, {3, "c"}, {4, "d"}});
-    ASSERT_TRUE(s.Append(true, Key("k"), cols, Rows32{2, 0, 1}, Flags{0, 1, 0}, {}).ok());
+    ASSERT_TRUE(s.Append(true, Key("k"), cols, Rows32{2, 0}, Flags{0, 1}, {}).ok());
+    ASSERT_TRUE(s.Append(true, Key("j"), cols, Rows32{3}, Flags{0}, {}).ok());
+    ASSERT_TRUE(s.Append(true, Key("k"), cols, Rows32{1}, Flags{0}, {}).ok());
+    EXPECT_EQ(store->metrics().num_keys, 0);  // buffered
+    EXPECT_EQ(s.rows(true), 4);
+    ASSERT_TRUE(s.Flush(true).ok());
+    EXPECT_EQ(store->metrics().num_keys, 2);  // one entry per key
     ASSERT_TRUE(s.Append(true, Key("k"), cols, Rows32{3}, Flags{0}, {}).ok());
-    EXPECT_EQ(store->metrics().num_keys, 2);  // one entry per block
     JoinState::Rows rows;
-    ASSERT_TRUE(s.Find(true, Key("k"), &rows).ok());
+    ASSERT_TRUE(s.Find(true, Key("k"), &rows).ok());  // flushes the side first
+    EXPECT_EQ(store->metrics().num_keys, 3);
     EXPECT_EQ(Render(rows), (std::vector<std::string>{"3:c", "1:a*", "2:NULL", "4:d"}));
     JoinState::SetMatched(&rows, 2);
     EXPECT_EQ(rows.dirty, (std::vector<uint8_t>{1, 0}));
     ASSERT_TRUE(s.WriteBack(rows).ok());
-    EXPECT_EQ(s.rows(true), 4);
+    EXPECT_EQ(s.rows(true), 5);
     ASSERT_TRUE(s.Save().ok());
     ASSERT_TRUE(store->Commit().ok());
   }
@@ -200,7 +208,7 @@ TEST_F(JoinStateTest, ABlockHoldsSeveralRowsOfAKey) {
   JoinState::Rows rows;
   ASSERT_TRUE(s.Find(true, Key("k"), &rows).ok());
   EXPECT_EQ(Render(rows), (std::vector<std::string>{"3:c", "1:a*", "2:NULL*", "4:d"}));
-  EXPECT_EQ(s.rows(true), 4);
+  EXPECT_EQ(s.rows(true), 5);
 }
 
 // By value time, a block loses the rows at or before the limit and keeps the others,
