@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include <absl/strings/string_view.h>
+
 #include "weir/functions/spark_hash.h"
 #include "weir/functions/value_codec_internal.h"
 
@@ -80,6 +82,30 @@ void WriteFixed(const Datum& d, const RowSet& rows, const uint8_t* src, char* ou
     std::memcpy(out + at + 1, src + d.Index(i) * static_cast<int64_t>(W), W);
     at += 1 + W;
   });
+}
+
+// KeyEncoder's encoding of row i of `keys` (integer-like and STRING keys only: the
+// coded layout's), into *out.
+void EncodeKeyRow(const std::vector<Datum>& keys, int64_t i, std::string* out) {
+  out->clear();
+  for (const Datum& d : keys) {
+    if (d.IsNull(i)) {
+      out->push_back(0);
+      continue;
+    }
+    out->push_back(1);
+    const Column& c = d.col();
+    const int64_t r = d.Index(i);
+    if (const int w = codec::FixedWidth(c.type().id()); w > 0) {
+      out->append(reinterpret_cast<const char*>(c.values_buffer()->data()) + r * w,
+                  static_cast<size_t>(w));
+    } else {
+      const StringRef s = c.Get<StringRef>(r);
+      const uint32_t len = s.size();
+      out->append(reinterpret_cast<const char*>(&len), 4);
+      out->append(s.data(), len);
+    }
+  }
 }
 
 }  // namespace
@@ -267,12 +293,190 @@ void HashKeys(const std::vector<Datum>& keys, const RowSet& rows, uint64_t* out,
   rows.ForEach([&](int64_t i) { out[i] = HashBytes(scratch->key(k++)); });
 }
 
-GroupTable::GroupTable(std::vector<DataType> key_types) : key_types_(std::move(key_types)) {
+GroupTable::GroupTable(std::vector<DataType> key_types, bool code_strings)
+    : key_types_(std::move(key_types)) {
   int_mode_ = key_types_.size() == 1 && IsIntLike(key_types_[0].id());
   if (int_mode_) {
     int_slots_.assign(1024, IntSlot{0, kNoGroup, 0});
     int_mask_ = 1023;
+    return;
   }
+  if (!code_strings) return;
+  int int_key = -1;
+  std::vector<int> strings;
+  for (size_t k = 0; k < key_types_.size(); ++k) {
+    const TypeId id = key_types_[k].id();
+    if (id == TypeId::kString) {
+      strings.push_back(static_cast<int>(k));
+    } else if (IsIntLike(id) && int_key < 0) {
+      int_key = static_cast<int>(k);
+    } else {
+      return;
+    }
+  }
+  if (strings.empty() || strings.size() > 2) return;
+  coded_ = true;
+  coded_int_ = int_key;
+  coded_strings_ = std::move(strings);
+  dicts_.resize(coded_strings_.size());
+  coded_slots_.assign(1024, CodedSlot{0, 0, kNoGroup});
+  coded_mask_ = 1023;
+}
+
+uint32_t GroupTable::CodeOf(size_t k, std::string_view s, bool insert) {
+  auto& dict = dicts_[k];
+  auto it = dict.find(absl::string_view(s.data(), s.size()));
+  if (it != dict.end()) return it->second;
+  if (!insert || dict.size() >= kMaxCodes) return kNoGroup;
+  const auto code = static_cast<uint32_t>(dict.size() + 1);
+  dict.emplace(std::string(s), code);
+  return code;
+}
+
+bool GroupTable::CodeRows(const std::vector<Datum>& keys, const RowSet& rows, bool insert) {
+  const auto phys = static_cast<size_t>(rows.physical_rows());
+  codes_scratch_.resize(phys);
+  int_scratch_.resize(phys);
+  uint32_t* codes = codes_scratch_.data();
+  int64_t* ints = int_scratch_.data();
+  if (coded_int_ >= 0) {
+    const Datum& d = keys[static_cast<size_t>(coded_int_)];
+    const Column& c = d.col();
+    const TypeId id = key_types_[static_cast<size_t>(coded_int_)].id();
+    if ((id == TypeId::kInt64 || id == TypeId::kTimestamp) && d.no_nulls()) {
+      const int64_t* v = c.values<int64_t>();
+      rows.ForEach([&](int64_t i) {
+        ints[i] = v[d.Index(i)];
+        codes[i] = 0;
+      });
+    } else {
+      rows.ForEach([&](int64_t i) {
+        const int64_t r = d.Index(i);
+        const bool null = c.IsNull(r);
+        ints[i] = null ? 0 : IntKey(c, id, r);
+        codes[i] = null ? 1u << 31 : 0;
+      });
+    }
+  } else {
+    rows.ForEach([&](int64_t i) {
+      ints[i] = 0;
+      codes[i] = 0;
+    });
+  }
+  for (size_t k = 0; k < coded_strings_.size(); ++k) {
+    const Datum& d = keys[static_cast<size_t>(coded_strings_[k])];
+    const int shift = 15 * static_cast<int>(k);
+    // The last string seen and its code (0: none yet): dates, channels and the
+    // like come in runs.
+    StringRef last;
+    uint32_t last_code = 0;
+    bool full = false;
+    const bool nulls = !d.no_nulls();
+    const StringRef* values = d.col().values<StringRef>();
+    rows.ForEach([&](int64_t i) {
+      if (full || codes[i] == kNoGroup || (nulls && d.IsNull(i))) return;  // NULL: code 0
+      const StringRef& s = values[d.Index(i)];
+      if (last_code == 0 || !(s == last)) {
+        const uint32_t code = CodeOf(k, s.view(), insert);
+        if (code == kNoGroup) {
+          if (insert) {
+            full = true;
+          } else {
+            codes[i] = kNoGroup;  // a string the table does not have: no group
+          }
+          return;
+        }
+        last = s;
+        last_code = code;
+      }
+      codes[i] |= last_code << shift;
+    });
+    if (full) return false;
+  }
+  return true;
+}
+
+uint32_t GroupTable::CodedFind(int64_t key, uint32_t codes, uint64_t hash, uint64_t* slot) const {
+  uint64_t i = hash & coded_mask_;
+  while (true) {
+    const CodedSlot& s = coded_slots_[i];
+    if (s.group == kNoGroup) break;
+    if (s.key == key && s.codes == codes) return s.group;
+    i = (i + 1) & coded_mask_;
+  }
+  *slot = i;
+  return kNoGroup;
+}
+
+uint32_t GroupTable::CodedInsert(uint64_t slot, int64_t key, uint32_t codes, std::string_view bytes,
+                                 uint64_t byte_hash) {
+  const uint32_t g = AddByteGroup(bytes, byte_hash);
+  coded_slots_[slot] = CodedSlot{key, codes, g};
+  if (uint64_t{num_groups()} * 2 > coded_mask_) CodedGrow();
+  return g;
+}
+
+void GroupTable::CodedGrow() {
+  std::vector<CodedSlot> old = std::move(coded_slots_);
+  coded_slots_.assign(old.size() * 2, CodedSlot{0, 0, kNoGroup});
+  coded_mask_ = coded_slots_.size() - 1;
+  for (const CodedSlot& s : old) {
+    if (s.group == kNoGroup) continue;
+    uint64_t i = CodedHash(s.key, s.codes) & coded_mask_;
+    while (coded_slots_[i].group != kNoGroup) i = (i + 1) & coded_mask_;
+    coded_slots_[i] = s;
+  }
+}
+
+bool GroupTable::CodeEncoded(std::string_view bytes, int64_t* key, uint32_t* codes) {
+  *key = 0;
+  *codes = 0;
+  size_t next_string = 0;
+  for (const DataType& t : key_types_) {
+    const TypeId id = t.id();
+    const bool null = bytes[0] == 0;
+    bytes.remove_prefix(1);
+    if (id == TypeId::kString) {
+      const size_t k = next_string++;
+      if (null) continue;
+      uint32_t len;
+      std::memcpy(&len, bytes.data(), 4);
+      const uint32_t code = CodeOf(k, bytes.substr(4, len), true);
+      if (code == kNoGroup) return false;
+      *codes |= code << (15 * static_cast<int>(k));
+      bytes.remove_prefix(4 + size_t{len});
+      continue;
+    }
+    if (null) {
+      *codes |= 1u << 31;
+      continue;
+    }
+    switch (id) {
+      case TypeId::kBoolean:
+        *key = static_cast<uint8_t>(bytes[0]);
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate: {
+        int32_t v;
+        std::memcpy(&v, bytes.data(), 4);
+        *key = v;
+        break;
+      }
+      default:
+        std::memcpy(key, bytes.data(), 8);
+        break;
+    }
+    bytes.remove_prefix(static_cast<size_t>(codec::FixedWidth(id)));
+  }
+  return true;
+}
+
+void GroupTable::ToByteLayout() {
+  coded_ = false;
+  byte_map_.reserve(byte_keys_.size());
+  for (uint32_t g = 0; g < num_groups(); ++g) byte_map_.emplace(byte_keys_[g], g);
+  std::vector<CodedSlot>().swap(coded_slots_);
+  dicts_.clear();
 }
 
 void GroupTable::IntGrow() {
@@ -334,15 +538,19 @@ const char* GroupTable::CopyToArena(std::string_view bytes) {
   return p;
 }
 
+uint32_t GroupTable::AddByteGroup(std::string_view key, uint64_t hash) {
+  auto g = static_cast<uint32_t>(hashes_.size());
+  byte_keys_.push_back(KeyRef{CopyToArena(key), static_cast<uint32_t>(key.size()), hash});
+  hashes_.push_back(hash);
+  return g;
+}
+
 uint32_t GroupTable::InsertBytes(std::string_view key, uint64_t hash) {
   KeyRef probe{key.data(), static_cast<uint32_t>(key.size()), hash};
   auto it = byte_map_.find(probe);
   if (it != byte_map_.end()) return it->second;
-  auto g = static_cast<uint32_t>(hashes_.size());
-  KeyRef stored{CopyToArena(key), probe.size, hash};
-  byte_map_.emplace(stored, g);
-  byte_keys_.push_back(stored);
-  hashes_.push_back(hash);
+  const uint32_t g = AddByteGroup(key, hash);
+  byte_map_.emplace(byte_keys_[g], g);
   return g;
 }
 
@@ -383,6 +591,31 @@ void GroupTable::FindOrInsert(const std::vector<Datum>& keys, const RowSet& rows
       group_ids[i] = IntFindOrInsert(key, Mix64(static_cast<uint64_t>(key)));
     });
     return;
+  }
+  if (coded_) {
+    if (CodeRows(keys, rows, true)) {
+      // As the integer layout: hash and prefetch every row's slot, then probe; a new
+      // group's key is encoded then (once per group).
+      hash_scratch_.resize(static_cast<size_t>(rows.physical_rows()));
+      uint64_t* h = hash_scratch_.data();
+      const int64_t* ints = int_scratch_.data();
+      const uint32_t* codes = codes_scratch_.data();
+      rows.ForEach([&](int64_t i) {
+        h[i] = CodedHash(ints[i], codes[i]);
+        __builtin_prefetch(&coded_slots_[h[i] & coded_mask_]);
+      });
+      rows.ForEach([&](int64_t i) {
+        uint64_t slot;
+        uint32_t g = CodedFind(ints[i], codes[i], h[i], &slot);
+        if (g == kNoGroup) {
+          EncodeKeyRow(keys, i, &row_scratch_);
+          g = CodedInsert(slot, ints[i], codes[i], row_scratch_, HashBytes(row_scratch_));
+        }
+        group_ids[i] = g;
+      });
+      return;
+    }
+    ToByteLayout();  // a high-cardinality string: this batch and the next as bytes
   }
   encoder_.Encode(keys, rows);
   // Pass 1: every row's hash, and a prefetch of its map slot; pass 2 probes, so the
@@ -425,6 +658,35 @@ void GroupTable::Find(const std::vector<Datum>& keys, const RowSet& rows, uint32
     });
     return;
   }
+  if (coded_) {
+    rows.ForEach([&](int64_t i) {
+      int64_t key = 0;
+      uint32_t codes = 0;
+      if (coded_int_ >= 0) {
+        const Datum& d = keys[static_cast<size_t>(coded_int_)];
+        if (d.IsNull(i)) {
+          codes = 1u << 31;
+        } else {
+          key = IntKey(d.col(), key_types_[static_cast<size_t>(coded_int_)].id(), d.Index(i));
+        }
+      }
+      for (size_t k = 0; k < coded_strings_.size(); ++k) {
+        const Datum& d = keys[static_cast<size_t>(coded_strings_[k])];
+        if (d.IsNull(i)) continue;
+        const StringRef s = d.Get<StringRef>(i);
+        auto it = dicts_[k].find(absl::string_view(s.data(), s.size()));
+        if (it == dicts_[k].end()) {
+          codes = kNoGroup;
+          break;
+        }
+        codes |= it->second << (15 * static_cast<int>(k));
+      }
+      uint64_t slot;
+      group_ids[i] =
+          codes == kNoGroup ? kNoGroup : CodedFind(key, codes, CodedHash(key, codes), &slot);
+    });
+    return;
+  }
   scratch->Encode(keys, rows);
   int64_t k = 0;
   rows.ForEach([&](int64_t i) {
@@ -444,7 +706,19 @@ uint32_t GroupTable::InsertFrom(const GroupTable& other, uint32_t g) {
     return IntFindOrInsert(key, other.hashes_[g]);
   }
   const KeyRef& k = other.byte_keys_[g];
-  return InsertBytes(std::string_view(k.data, k.size), k.hash);
+  const std::string_view bytes(k.data, k.size);
+  if (coded_) {
+    int64_t key;
+    uint32_t codes;
+    if (CodeEncoded(bytes, &key, &codes)) {
+      uint64_t slot;
+      const uint64_t hash = CodedHash(key, codes);
+      const uint32_t found = CodedFind(key, codes, hash, &slot);
+      return found != kNoGroup ? found : CodedInsert(slot, key, codes, bytes, k.hash);
+    }
+    ToByteLayout();
+  }
+  return InsertBytes(bytes, k.hash);
 }
 
 Result<std::vector<ColumnPtr>> GroupTable::KeyColumns(const std::vector<uint32_t>& groups) const {
@@ -482,11 +756,24 @@ Result<std::vector<ColumnPtr>> GroupTable::KeyColumns(const std::vector<uint32_t
   return out;
 }
 
+namespace {
+int64_t DictionaryBytes(const std::vector<absl::flat_hash_map<std::string, uint32_t>>& dicts) {
+  int64_t bytes = 0;
+  for (const auto& d : dicts) {
+    bytes += static_cast<int64_t>(d.capacity() * (sizeof(std::string) + 8));
+    for (const auto& [s, code] : d) bytes += static_cast<int64_t>(s.capacity() + 1);
+  }
+  return bytes;
+}
+}  // namespace
+
 int64_t GroupTable::MemoryUsage() const {
   return arena_bytes_ +
          static_cast<int64_t>(hashes_.capacity() * 8 + int_keys_.capacity() * 8 +
                               byte_keys_.capacity() * sizeof(KeyRef) +
-                              int_slots_.capacity() * sizeof(IntSlot) + byte_map_.capacity() * 24);
+                              int_slots_.capacity() * sizeof(IntSlot) + byte_map_.capacity() * 24 +
+                              coded_slots_.capacity() * sizeof(CodedSlot)) +
+         DictionaryBytes(dicts_);
 }
 
 }  // namespace weir::exec

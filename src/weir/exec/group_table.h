@@ -10,6 +10,15 @@
 //    each row's keys are encoded into bytes (a NULL flag per key, then fixed-width
 //    bytes or a length and the bytes), which are copied once per *group* into an
 //    arena; the map holds views of the arena with the precomputed hash.
+//  - on request (aggregation tables), "coded": at most one integer-like key with one
+//    or two STRING keys (GROUP BY auction, date_format(ts, 'yyyy-MM-dd')). Each
+//    string is replaced by its code in a per-table dictionary (0 is NULL; a run of
+//    equal strings costs one 16-byte compare per row), and (integer, codes) is
+//    probed in 16-byte slots as the integer layout does: no key bytes per row. A
+//    group still gets its byte encoding (once, when created), so group_hash,
+//    KeyColumns and InsertFrom are those of the byte layout. A dictionary that grows
+//    past kMaxCodes (a high-cardinality string) turns the table into the byte layout
+//    for good.
 // Strings are never copied per row into std::string.
 //
 // Thread-safety: not thread-safe; one table per task. Const methods may run
@@ -20,6 +29,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -72,7 +82,8 @@ void HashKeys(const std::vector<Datum>& keys, const RowSet& rows, uint64_t* out,
 
 class GroupTable {
  public:
-  explicit GroupTable(std::vector<DataType> key_types);
+  // `code_strings`: use the coded layout when the key types allow it (see above).
+  explicit GroupTable(std::vector<DataType> key_types, bool code_strings = false);
   GroupTable(const GroupTable&) = delete;
   GroupTable& operator=(const GroupTable&) = delete;
 
@@ -111,8 +122,14 @@ class GroupTable {
     }
   };
 
+  // The most distinct strings a coded string key takes before the table turns
+  // into the byte layout (codes are 1..kMaxCodes; 15 bits each with two strings).
+  static constexpr uint32_t kMaxCodes = (1u << 15) - 1;
+
   uint32_t AddIntGroup(int64_t key, bool null);
   uint32_t InsertBytes(std::string_view key, uint64_t hash);
+  // A new group with encoded key `key` (copied), not yet in any map.
+  uint32_t AddByteGroup(std::string_view key, uint64_t hash);
   const char* CopyToArena(std::string_view bytes);
 
   std::vector<DataType> key_types_;
@@ -135,6 +152,45 @@ class GroupTable {
   std::vector<uint64_t> hash_scratch_;
   std::vector<int64_t> int_keys_;
   uint32_t null_group_ = kNoGroup;
+
+  // Coded layout (coded_ is true): slots as in the integer layout, keyed by the
+  // integer key (0 when NULL or absent) and `codes` (string codes, 15 bits each, bit
+  // 31 for a NULL integer key).
+  struct CodedSlot {
+    int64_t key;
+    uint32_t codes;
+    uint32_t group;  // kNoGroup: empty
+  };
+  static uint64_t CodedHash(int64_t key, uint32_t codes) {
+    return Mix64(static_cast<uint64_t>(key) ^ (uint64_t{codes} * 0x9e3779b97f4a7c15ULL));
+  }
+  // Fills codes_scratch_ and int_scratch_ for the rows (adding strings to the
+  // dictionaries when `insert`, else kNoGroup in codes_scratch_ for an unknown
+  // string); false when a dictionary would outgrow kMaxCodes.
+  bool CodeRows(const std::vector<Datum>& keys, const RowSet& rows, bool insert);
+  // The code of string `s` of coded key k (0 < code), adding it when `insert`;
+  // kNoGroup when absent (and not `insert`) or when the dictionary is full.
+  uint32_t CodeOf(size_t k, std::string_view s, bool insert);
+  // The group of (key, codes), or kNoGroup and in *slot the empty slot to take.
+  uint32_t CodedFind(int64_t key, uint32_t codes, uint64_t hash, uint64_t* slot) const;
+  // A new group with encoded key `bytes` in empty slot `slot` (from CodedFind).
+  uint32_t CodedInsert(uint64_t slot, int64_t key, uint32_t codes, std::string_view bytes,
+                       uint64_t byte_hash);
+  // The integer key and codes of an encoded key (adding its strings to the
+  // dictionaries); false when a dictionary is full.
+  bool CodeEncoded(std::string_view bytes, int64_t* key, uint32_t* codes);
+  void CodedGrow();
+  // Leaves the coded layout: every group goes into byte_map_.
+  void ToByteLayout();
+  bool coded_ = false;
+  int coded_int_ = -1;              // the integer key's index, or -1
+  std::vector<int> coded_strings_;  // the string keys' indexes (one or two)
+  std::vector<absl::flat_hash_map<std::string, uint32_t>> dicts_;  // per string key
+  std::vector<CodedSlot> coded_slots_;
+  uint64_t coded_mask_ = 0;
+  std::vector<uint32_t> codes_scratch_;
+  std::vector<int64_t> int_scratch_;
+  std::string row_scratch_;
 
   // Byte layout.
   absl::flat_hash_map<KeyRef, uint32_t, KeyRefHash, KeyRefEq> byte_map_;

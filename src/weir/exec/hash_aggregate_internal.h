@@ -36,7 +36,7 @@ namespace weir::exec {
 // The partial (or final) aggregation state of one task or partition.
 struct AggTable {
   AggTable(std::vector<DataType> key_types, const std::vector<AggregateCall>* calls)
-      : groups(std::move(key_types)), states(calls) {}
+      : groups(std::move(key_types), /*code_strings=*/true), states(calls) {}
   GroupTable groups;
   AggregateStates states;
   // Per-batch scratch.

@@ -4,10 +4,13 @@
 
 #include "weir/functions/datetime_format.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
 #include <absl/time/civil_time.h>
+
+#include "weir/common/check.h"
 
 namespace weir::datetime {
 
@@ -524,6 +527,40 @@ const CivilDate& PatternFormatter::DateOf(int64_t days) {
     cached_days_ = days;
   }
   return cached_date_;
+}
+
+std::string_view PatternFormatter::FormatDay(int64_t micros, int64_t* lo, int64_t* hi) {
+  WEIR_CHECK(date_only_);
+  const std::string_view text = Format(micros);
+  *lo = micros;
+  *hi = micros == INT64_MAX ? micros : micros + 1;
+  // Format just cached the offset of micros (unless its hour has a transition) and
+  // the local day text_days_. Exact arithmetic here: where Format's local time wraps
+  // (instants within a day of the ends of the range) the range stays one instant.
+  const int64_t offset = OffsetAt(micros);
+  const __int128 shift = static_cast<__int128>(offset) * kMicrosPerSecond;
+  const __int128 local = static_cast<__int128>(micros) + shift;
+  if (local < INT64_MIN || local > INT64_MAX) return text;
+  const __int128 day_start = static_cast<__int128>(text_days_) * kMicrosPerDay;
+  __int128 from = day_start - shift;
+  __int128 to = day_start + kMicrosPerDay - shift;
+  if (!zone_.fixed()) {
+    // The offset holds for the cached hour only (and nothing is cached for an hour
+    // with a transition).
+    const int64_t hour = FloorDiv(FloorDiv(micros, kMicrosPerSecond), 3600) * 3600;
+    if (hour != hour_lo_) return text;
+    from = std::max<__int128>(from, static_cast<__int128>(hour) * kMicrosPerSecond);
+    to = std::min<__int128>(to, (static_cast<__int128>(hour) + 3600) * kMicrosPerSecond);
+  }
+  // Keep local times inside the int64 range (no wrapping in between).
+  from = std::max<__int128>(from, static_cast<__int128>(INT64_MIN) - shift);
+  to = std::min<__int128>(to, static_cast<__int128>(INT64_MAX) + 1 - shift);
+  from = std::max<__int128>(from, INT64_MIN);
+  to = std::min<__int128>(to, INT64_MAX);
+  if (from > micros || to <= micros) return text;  // not expected; stay safe
+  *lo = static_cast<int64_t>(from);
+  *hi = static_cast<int64_t>(to);
+  return text;
 }
 
 std::string_view PatternFormatter::Format(int64_t micros) {

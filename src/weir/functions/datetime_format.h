@@ -91,6 +91,16 @@ class PatternFormatter {
   // The text of `micros`, valid until the next call.
   std::string_view Format(int64_t micros);
 
+  // True for a numeric pattern of date fields only (u M d and literals), whose text
+  // depends on the local day alone ('yyyy-MM-dd').
+  bool date_only() const { return date_only_; }
+  // Format(micros), and in [*lo, *hi) instants that all have that same text (at
+  // least micros itself, unless micros is INT64_MAX: then the range is empty): the
+  // local day of micros, cut to the hour of micros in a zone with transitions. A
+  // caller formatting a column keeps the range and reuses the text for the instants
+  // that fall in it. REQUIRES: date_only().
+  std::string_view FormatDay(int64_t micros, int64_t* lo, int64_t* hi);
+
  private:
   int64_t OffsetAt(int64_t micros);
   const CivilDate& DateOf(int64_t days);

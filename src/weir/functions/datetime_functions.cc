@@ -9,6 +9,7 @@
 // that is a constant of the batch once per evaluation; a pattern per row only when
 // it changes from the previous row.
 
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -193,6 +194,42 @@ Result<Datum> FormatColumn(EvalContext& ctx, const std::vector<Datum>& in, const
   std::string current_text;
   std::optional<datetime::PatternFormatter> formatter;
   Status st;
+  // The common case, date_format(ts, 'yyyy-MM-dd'): one pattern for the batch with
+  // date fields only. The text is made once per run of instants within one local day
+  // (FormatDay's range) and every row of the run gets the same ref, so a row costs
+  // a compare and a 16-byte store.
+  if (in.size() == 1 || (in[1].is_constant() && !in[1].IsNull(0))) {
+    std::string_view pattern_text =
+        in.size() > 1 ? in[1].Get<StringRef>(0).view() : DateTimePattern::kDefaultTimestampPattern;
+    // (A bad pattern is reported by the loop below, only when a row is not NULL.)
+    Result<const DateTimePattern*> pattern = patterns.Get(pattern_text);
+    if (pattern.ok()) formatter.emplace(**pattern, zone, zone_id);
+    if (formatter && formatter->date_only()) {
+      int64_t lo = 0, hi = 0;  // empty: the first valid row makes the text
+      StringRef ref;
+      const Datum& ts = in[0];
+      rows.ForEach([&](int64_t i) {
+        if (!out.validity().IsValid(i)) return;
+        int64_t micros = ts.Get<int64_t>(i);
+        if (seconds) {
+          micros = static_cast<int64_t>(static_cast<uint64_t>(micros) * kMicrosPerSecond);
+        }
+        if (micros < lo || micros >= hi) {
+          std::string_view text = formatter->FormatDay(micros, &lo, &hi);
+          const char* data = text.data();
+          if (text.size() > StringRef::kInlineSize) {
+            // Stored once for the run; the refs of its rows point at it.
+            char* dst = out.ReserveBytes(text.size());
+            std::memcpy(dst, text.data(), text.size());
+            data = dst;
+          }
+          ref = StringRef(data, static_cast<uint32_t>(text.size()));
+        }
+        out.SetRef(i, ref);
+      });
+      return out.Finish();
+    }
+  }
   rows.ForEach([&](int64_t i) {
     if (!st.ok() || !out.validity().IsValid(i)) return;
     std::string_view pattern_text =

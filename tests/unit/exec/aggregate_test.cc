@@ -241,6 +241,97 @@ TEST(KeyEncoderTest, DirectPathsWriteTheGeneralPathsBytes) {
   }
 }
 
+// The coded layout (an integer key with one or two STRING keys, for aggregation)
+// must number groups as the byte layout does and give the same group_hash and key
+// columns: NULLs in every key, strings longer than a StringRef holds inline, rows
+// of a selection, InsertFrom between layouts, Find, and a string key with more
+// distinct values than a dictionary takes (the table turns into the byte layout
+// halfway).
+TEST(GroupTableTest, CodedLayoutMatchesByteLayout) {
+  const std::vector<std::vector<DataType>> layouts = {
+      {DataType::Int64(), DataType::String()},
+      {DataType::String()},
+      {DataType::String(), DataType::Int32(), DataType::String()},
+      {DataType::Boolean(), DataType::String()},
+      {DataType::Timestamp(), DataType::String(), DataType::String()}};
+  for (const std::vector<DataType>& types : layouts) {
+    // 1000000 distinct: ~45000 strings seen, more than a dictionary takes.
+    for (int distinct : {7, 1000000}) {
+      GroupTable coded(types, /*code_strings=*/true);
+      GroupTable plain(types);
+      GroupTable merged(types, /*code_strings=*/true);
+      uint32_t lcg = 12345;
+      auto next = [&]() { return lcg = lcg * 1103515245u + 12345u; };
+      for (int batch = 0; batch < 10; ++batch) {
+        const int n = 5000;
+        std::vector<Datum> keys;
+        for (const DataType& t : types) {
+          auto b = MakeBuilder(t);
+          for (int r = 0; r < n; ++r) {
+            const uint32_t x = next() >> 8;
+            if (x % 23 == 0) {
+              b->AppendNull();
+            } else if (t.id() == TypeId::kString) {
+              const int v = static_cast<int>(x % static_cast<uint32_t>(distinct));
+              ASSERT_TRUE(
+                  b->AppendValue(S(v % 3 == 0 ? "a string longer than twelve " + std::to_string(v)
+                                              : "s" + std::to_string(v)))
+                      .ok());
+            } else if (t.id() == TypeId::kBoolean) {
+              ASSERT_TRUE(b->AppendValue(Value::Boolean(x % 2 == 0)).ok());
+            } else if (t.id() == TypeId::kInt32) {
+              ASSERT_TRUE(b->AppendValue(I32(static_cast<int32_t>(x % 50) - 25)).ok());
+            } else if (t.id() == TypeId::kTimestamp) {
+              ASSERT_TRUE(b->AppendValue(Value::Timestamp(static_cast<int64_t>(x % 300))).ok());
+            } else {
+              ASSERT_TRUE(b->AppendValue(I(static_cast<int64_t>(x % 300) - 150)).ok());
+            }
+          }
+          keys.push_back(Datum::Flat(b->Finish()));
+        }
+        // Odd batches: a selection of every third row.
+        std::vector<uint32_t> sel;
+        for (uint32_t r = 0; r < static_cast<uint32_t>(n); r += 3) sel.push_back(r);
+        const RowSet rows = batch % 2 == 0 ? RowSet(n) : RowSet(n, sel);
+        std::vector<uint32_t> a(n, kNoGroup), b(n, kNoGroup), found(n, kNoGroup);
+        coded.FindOrInsert(keys, rows, a.data());
+        plain.FindOrInsert(keys, rows, b.data());
+        rows.ForEach(
+            [&](int64_t i) { ASSERT_EQ(b[i], a[i]) << "batch " << batch << " row " << i; });
+        KeyEncoder scratch;
+        coded.Find(keys, RowSet(n), found.data(), &scratch);
+        std::vector<uint32_t> want(n, kNoGroup);
+        plain.Find(keys, RowSet(n), want.data(), &scratch);
+        EXPECT_EQ(want, found);
+      }
+      ASSERT_EQ(plain.num_groups(), coded.num_groups());
+      std::vector<uint32_t> all;
+      for (uint32_t g = 0; g < coded.num_groups(); ++g) {
+        all.push_back(g);
+        ASSERT_EQ(plain.group_hash(g), coded.group_hash(g));
+      }
+      Result<std::vector<ColumnPtr>> kc = coded.KeyColumns(all);
+      Result<std::vector<ColumnPtr>> kp = plain.KeyColumns(all);
+      ASSERT_TRUE(kc.ok() && kp.ok());
+      for (size_t c = 0; c < types.size(); ++c) {
+        for (uint32_t g = 0; g < coded.num_groups(); ++g) {
+          ASSERT_EQ(GetValue(*(*kp)[c], g), GetValue(*(*kc)[c], g));
+        }
+      }
+      // InsertFrom, from either layout into a coded table, in reverse order: the
+      // same groups, and a second pass finds them all.
+      for (uint32_t g = coded.num_groups(); g-- > 0;) {
+        const uint32_t m = merged.InsertFrom(g % 2 == 0 ? coded : plain, g);
+        ASSERT_EQ(coded.num_groups() - 1 - g, m);
+      }
+      for (uint32_t g = 0; g < coded.num_groups(); ++g) {
+        ASSERT_EQ(coded.num_groups() - 1 - g, merged.InsertFrom(plain, g));
+        ASSERT_EQ(coded.group_hash(g), merged.group_hash(coded.num_groups() - 1 - g));
+      }
+    }
+  }
+}
+
 TEST_F(AggregateTest, ManyGroupsAcrossPartitions) {
   Rows rows;
   for (int i = 0; i < 5000; ++i) rows.push_back({I(i % 1000), I(1)});

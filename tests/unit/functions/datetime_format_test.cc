@@ -314,5 +314,118 @@ TEST(DatetimeFormatTest, PatternsPerRowChangeLength) {
       *out);
 }
 
+// FormatDay's range: every instant in [lo, hi) has the text of t, and for a fixed
+// zone the range is t's whole local day (the text changes just outside it).
+TEST(DatetimeFormatTest, FormatDayRanges) {
+  std::vector<int64_t> instants;
+  for (int64_t t = TimestampFromCivilUtc(2016, 3, 12, 0, 0, 0);
+       t < TimestampFromCivilUtc(2016, 3, 15, 0, 0, 0); t += 987654321) {
+    instants.push_back(t);  // across the US spring-forward
+  }
+  for (int64_t t : {int64_t{-1}, int64_t{0}, -kMicrosPerDay - 1,
+                    TimestampFromCivilUtc(1800, 6, 1, 12, 34, 56),  // LMT
+                    TimestampFromCivilUtc(-12345, 7, 4, 3, 2, 1),
+                    TimestampFromCivilUtc(123456, 2, 29, 1, 2, 3, 456)}) {
+    instants.push_back(t);
+  }
+  for (const char* zone_name :
+       {"UTC", "+08:00", "-00:30", "America/Los_Angeles", "Australia/Lord_Howe", "Asia/Kolkata"}) {
+    Result<TimeZone> tz = TimeZone::Load(zone_name);
+    ASSERT_TRUE(tz.ok()) << zone_name;
+    const datetime::ZoneCalc zone(tz->zone());
+    for (const std::string text : {"yyyy-MM-dd", "dd.MM", "'day' d 'of' M"}) {
+      Result<datetime::DateTimePattern> pattern = datetime::DateTimePattern::Compile(text, false);
+      ASSERT_TRUE(pattern.ok()) << text;
+      datetime::PatternFormatter formatter(*pattern, zone, tz->name());
+      ASSERT_TRUE(formatter.date_only());
+      auto reference = [&](int64_t t) {
+        std::string out;
+        pattern->Format(t, zone, tz->name(), &out);
+        return out;
+      };
+      for (int64_t t : instants) {
+        int64_t lo = 0, hi = 0;
+        const std::string want = reference(t);
+        ASSERT_EQ(want, formatter.FormatDay(t, &lo, &hi)) << text << " " << zone_name;
+        ASSERT_LE(lo, t);
+        ASSERT_LT(t, hi);
+        EXPECT_EQ(want, reference(lo)) << text << " " << zone_name << " " << t;
+        EXPECT_EQ(want, reference(hi - 1)) << text << " " << zone_name << " " << t;
+        if (zone.fixed() && text == "yyyy-MM-dd") {
+          EXPECT_EQ(kMicrosPerDay, hi - lo) << zone_name << " " << t;
+          EXPECT_NE(want, reference(lo - 1)) << zone_name << " " << t;
+          EXPECT_NE(want, reference(hi)) << zone_name << " " << t;
+        }
+      }
+    }
+  }
+  EXPECT_FALSE(
+      datetime::PatternFormatter(*datetime::DateTimePattern::Compile("yyyy-MM-dd HH", false),
+                                 datetime::ZoneCalc(TimeZone::Load("UTC")->zone()), "UTC")
+          .date_only());
+}
+
+// date_format and from_unixtime with a literal date-only pattern (the path that
+// reuses one ref per local day) over a column: rows in order, jumping back and
+// forth across days, NULLs, a text longer than a StringRef holds inline, and a
+// subset of the rows.
+TEST(DatetimeFormatTest, LiteralDatePatternOverColumn) {
+  std::vector<int64_t> micros;
+  for (int64_t t = TimestampFromCivilUtc(2016, 3, 12, 20, 0, 0);
+       t < TimestampFromCivilUtc(2016, 3, 15, 0, 0, 0); t += 3 * 3600 * kMicrosPerSecond + 7) {
+    micros.push_back(t);
+    micros.push_back(t - 2 * kMicrosPerDay);
+  }
+  micros.push_back(TimestampFromCivilUtc(-5, 1, 1, 0, 0, 0));
+  for (const char* zone_name : {"UTC", "America/Los_Angeles", "+05:45"}) {
+    for (bool seconds : {false, true}) {
+      for (const std::string text : {"yyyy-MM-dd", "'day' yyyy-MM-dd"}) {
+        const DataType type = seconds ? DataType::Int64() : DataType::Timestamp();
+        auto b = MakeBuilder(type);
+        for (size_t k = 0; k < micros.size(); ++k) {
+          const int64_t v = seconds ? datetime::FloorDiv(micros[k], kMicrosPerSecond) : micros[k];
+          ASSERT_TRUE(b->AppendValue(k % 5 == 3 ? Value::Null(type)
+                                     : seconds  ? Value::Int64(v)
+                                                : Value::Timestamp(v))
+                          .ok());
+        }
+        SchemaPtr schema = MakeSchema({Field{"t", type, true}});
+        Result<Batch> batch = Batch::Make(schema, {b->Finish()});
+        ASSERT_TRUE(batch.ok());
+        Result<ExprPtr> call = FunctionRegistry::Builtins().Resolve(
+            seconds ? "from_unixtime" : "date_format",
+            {ColumnRef(*schema, 0), Literal(Value::String(text))}, ResolveOptions{});
+        ASSERT_TRUE(call.ok()) << call.status().ToString();
+        const EvalOptions options = Options(zone_name, false);
+        EvalContext ctx(options);
+        const datetime::ZoneCalc zone(ctx.time_zone().zone());
+        Result<datetime::DateTimePattern> pattern = datetime::DateTimePattern::Compile(text, false);
+        ASSERT_TRUE(pattern.ok());
+        auto want = [&](size_t k) {
+          if (k % 5 == 3) return Value::Null(DataType::String());
+          const int64_t t = seconds
+                                ? datetime::FloorDiv(micros[k], kMicrosPerSecond) * kMicrosPerSecond
+                                : micros[k];
+          std::string out;
+          pattern->Format(t, zone, ctx.time_zone().name(), &out);
+          return Value::String(out);
+        };
+        Result<ColumnPtr> all = EvaluateColumn(**call, ctx, *batch);
+        ASSERT_TRUE(all.ok()) << all.status().ToString();
+        for (size_t k = 0; k < micros.size(); ++k) {
+          ASSERT_EQ(want(k), GetValue(**all, static_cast<int64_t>(k)))
+              << zone_name << " " << text << " row " << k;
+        }
+        std::vector<uint32_t> odd;
+        for (uint32_t k = 1; k < micros.size(); k += 2) odd.push_back(k);
+        Result<Datum> sub =
+            (*call)->Eval(ctx, *batch, RowSet(static_cast<int64_t>(micros.size()), odd));
+        ASSERT_TRUE(sub.ok());
+        for (uint32_t k : odd) ASSERT_EQ(want(k), sub->GetValue(k)) << zone_name << " row " << k;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace weir
