@@ -157,7 +157,9 @@ class TopKAggregate final : public HeapStateAggregate<TopKData> {
           EncodeValue(*stored, i++, &out);
         }
       }
-      d->bytes.assign(out);
+      // The new bytes move in and the old buffer becomes the next state's scratch:
+      // nothing points into it any more (the elements were decoded above).
+      d->bytes.swap(out);
       d->count = n;
       d->last = last;
     }

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
+#include <utility>
 
 #include "weir/expr/cast.h"
 #include "weir/expr/coercion.h"
@@ -68,12 +70,122 @@ Datum MakeStruct(const DataType& type, std::vector<ColumnPtr> children, const Ro
 
 // ---- array, map, struct, named_struct -----------------------------------------------
 
+Status IndexOutOfBounds(int64_t index, int64_t n);
+
+// array(element_at(x, i1), ..., element_at(x, in)) as one function of x (see
+// collection_internal.h). Row r's array holds, for each index, the element
+// x[r][index] or NULL past the end (or when x[r] is NULL), as the calls give; with
+// ANSI on, an index past the end fails as the first such element_at call would.
+// Immutable, so thread-safe.
+class ArraySlots final : public ScalarFunction {
+ public:
+  ArraySlots(DataType type, std::vector<int32_t> indices)
+      : ScalarFunction("array", std::move(type)), indices_(std::move(indices)) {}
+
+  const std::vector<int32_t>& indices() const { return indices_; }
+
+  std::string Format(const std::vector<std::string>& args) const override {
+    std::string out = "array(";
+    for (size_t j = 0; j < indices_.size(); ++j) {
+      if (j > 0) out += ", ";
+      out += "element_at(" + (args.empty() ? std::string() : args[0]) + ", " +
+             std::to_string(indices_[j]) + ")";
+    }
+    return out + ")";
+  }
+
+  Result<Datum> Eval(EvalContext& ctx, const std::vector<Datum>& in,
+                     const RowSet& rows) const override {
+    const Datum& c = in[0];
+    const int64_t n = rows.physical_rows();
+    const auto m = static_cast<int32_t>(indices_.size());
+    ResultValidity validity(n);
+    validity.InitFromRows(rows);
+    BufferPtr offsets = AllocateBuffer(static_cast<size_t>(n + 1) * sizeof(int32_t));
+    offsets->Resize(static_cast<size_t>(n + 1) * sizeof(int32_t));
+    int32_t* off = offsets->as<int32_t>();
+    off[0] = 0;
+    int32_t total = 0;
+    ForEachPhysical(
+        rows,
+        [&](int64_t i) {
+          total += m;
+          off[i + 1] = total;
+        },
+        [&](int64_t i) { off[i + 1] = total; });
+    std::vector<collection_internal::Pick> picks(static_cast<size_t>(total), {-1, 0});
+    // Index by index, as the element_at calls run, so that the first error is theirs.
+    for (int32_t j = 0; j < m; ++j) {
+      const int32_t index = indices_[static_cast<size_t>(j)];
+      Status st;
+      rows.ForEach([&](int64_t i) {
+        if (!st.ok() || c.IsNull(i)) return;
+        const int64_t r = c.Index(i);
+        const int32_t begin = c.col().offsets()[r], end = c.col().offsets()[r + 1];
+        if (index > end - begin) {
+          if (ctx.ansi()) st = IndexOutOfBounds(index, end - begin);
+          return;
+        }
+        picks[static_cast<size_t>(off[i] + j)] = {0, static_cast<uint32_t>(begin + index - 1)};
+      });
+      RETURN_NOT_OK(st);
+    }
+    Column::Parts p;
+    p.type = result_type();
+    p.length = n;
+    p.validity = validity.Take();
+    p.values = std::move(offsets);
+    p.children.push_back(
+        collection_internal::Gather(result_type().element_type(), {c.col().child(0).get()}, picks));
+    return Datum::Flat(Column::Make(std::move(p)));
+  }
+
+ private:
+  std::vector<int32_t> indices_;
+};
+
+// The array x and the indices when `args` are element_at(x, i) calls over one
+// column x with positive INT literal indices.
+std::optional<std::pair<ExprPtr, std::vector<int32_t>>> AsArraySlots(
+    const std::vector<ExprPtr>& args) {
+  if (args.size() < 2) return std::nullopt;
+  ExprPtr list;
+  std::vector<int32_t> indices;
+  for (const ExprPtr& a : args) {
+    if (a->kind() != ExprKind::kCall) return std::nullopt;
+    const auto& call = static_cast<const CallExpr&>(*a);
+    if (call.function().name() != "element_at" || call.children().size() != 2) {
+      return std::nullopt;
+    }
+    const ExprPtr& x = call.children()[0];
+    const ExprPtr& i = call.children()[1];
+    if (x->type().id() != TypeId::kArray || x->kind() != ExprKind::kColumnRef ||
+        i->kind() != ExprKind::kLiteral) {
+      return std::nullopt;
+    }
+    if (list != nullptr && static_cast<const ColumnRefExpr&>(*list).index() !=
+                               static_cast<const ColumnRefExpr&>(*x).index()) {
+      return std::nullopt;
+    }
+    const Value& v = static_cast<const LiteralExpr&>(*i).value();
+    if (v.is_null() || v.type().id() != TypeId::kInt32 || v.int32() < 1) return std::nullopt;
+    list = x;
+    indices.push_back(v.int32());
+  }
+  return std::make_pair(list, std::move(indices));
+}
+
 Result<ExprPtr> ResolveArray(std::vector<ExprPtr> args, const ResolveOptions&) {
   // CreateArray: the element type is the wider type of all arguments; array() is
   // ARRAY<VOID> (spark.sql.legacy.createEmptyCollectionUsingStringType = false).
   ASSIGN_OR_RAISE(DataType element, WiderOfAll("array", args, args));
   RETURN_NOT_OK(CastAll(&args, element));
   DataType type = DataType::Array(element);
+  if (auto slots = AsArraySlots(args)) {
+    return ExprPtr(
+        std::make_shared<CallExpr>(std::make_shared<ArraySlots>(type, std::move(slots->second)),
+                                   std::vector<ExprPtr>{slots->first}, false));
+  }
   auto fn = std::make_shared<kernels::LambdaFunction>(
       "array", type,
       [type](EvalContext&, const std::vector<Datum>& in, const RowSet& rows) -> Result<Datum> {
@@ -502,6 +614,24 @@ Result<ExprPtr> ResolveSortArray(std::vector<ExprPtr> args, const ResolveOptions
         const Column& elements = *in[0].col().child(0);
         // NULLs sort first ascending and last descending: CompareRows ranks NULL
         // lowest, and descending order reverses the comparison.
+        auto in_order = [&](uint32_t x, uint32_t y) {
+          const int c = kernels::CompareRows(elements, x, elements, y);
+          return ascending ? c <= 0 : c >= 0;
+        };
+        // Arrays already in order (as the optimizer's bounded top-K aggregate hands
+        // them over, plan/top_k.cc) are the answer as they are, since a stable sort
+        // keeps an ordered array, equal elements included: one comparison per
+        // element instead of a sort and a copy.
+        if (rows.is_all() && !in[0].is_constant() && in[0].col().length() == rows.size()) {
+          const int32_t* off = in[0].col().offsets();
+          bool ordered = true;
+          for (int64_t r = 0; ordered && r < rows.size(); ++r) {
+            for (int32_t e = off[r]; ordered && e + 1 < off[r + 1]; ++e) {
+              ordered = in_order(static_cast<uint32_t>(e), static_cast<uint32_t>(e + 1));
+            }
+          }
+          if (ordered) return in[0];
+        }
         return RebuildArrays(
             type, in[0], rows, [&](int32_t begin, int32_t end, std::vector<uint32_t>* order) {
               size_t start = order->size();
@@ -604,3 +734,12 @@ void RegisterCollectionFunctions(FunctionRegistry* registry) {
 }
 
 }  // namespace weir
+
+namespace weir::collection_internal {
+
+const std::vector<int32_t>* ArraySlotIndices(const ScalarFunction& fn) {
+  const auto* slots = dynamic_cast<const ArraySlots*>(&fn);
+  return slots == nullptr ? nullptr : &slots->indices();
+}
+
+}  // namespace weir::collection_internal

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 namespace weir::collection_internal {
 
@@ -33,12 +34,15 @@ ColumnPtr Gather(const DataType& type, const std::vector<const Column*>& sources
       break;
     case TypeId::kStruct: {
       // The fields of a NULL struct are NULL, as StructBuilder::AppendNull makes them.
-      std::vector<Pick> inner = picks;
+      // (The picks are copied only when some must become NULL.)
+      std::vector<Pick> nulled;
       if (any_null) {
-        for (Pick& k : inner) {
+        nulled = picks;
+        for (Pick& k : nulled) {
           if (is_null(k)) k.source = -1;
         }
       }
+      const std::vector<Pick>& inner = any_null ? nulled : picks;
       for (int f = 0; f < static_cast<int>(type.fields().size()); ++f) {
         std::vector<const Column*> children;
         for (const Column* c : sources) children.push_back(c->child(f).get());
@@ -79,15 +83,51 @@ ColumnPtr Gather(const DataType& type, const std::vector<const Column*>& sources
       p.values = AllocateBuffer(static_cast<size_t>(n) * width);
       p.values->Resize(static_cast<size_t>(n) * width);
       char* out = p.values->as<char>();
-      for (int64_t i = 0; i < n; ++i) {
-        const Pick& k = picks[static_cast<size_t>(i)];
-        char* dst = out + static_cast<size_t>(i) * width;
-        if (k.source < 0) {
-          std::memset(dst, 0, width);  // a NULL row: a zero value (an empty StringRef)
-        } else {
-          const Column* src = sources[static_cast<size_t>(k.source)];
-          std::memcpy(dst, src->values_buffer()->as<char>() + k.row * width, width);
+      // The copy loop for one value width, fixed at compile time so that each copy
+      // is a move or two rather than a call.
+      auto copy = [&](auto width_constant) {
+        constexpr size_t w = decltype(width_constant)::value;
+        std::vector<const char*> base;
+        for (const Column* src : sources) {
+          const BufferPtr& values = src->values_buffer();
+          base.push_back(values != nullptr ? values->as<char>() : nullptr);
         }
+        for (int64_t i = 0; i < n; ++i) {
+          const Pick& k = picks[static_cast<size_t>(i)];
+          char* dst = out + static_cast<size_t>(i) * w;
+          const char* src = k.source < 0 ? nullptr : base[static_cast<size_t>(k.source)];
+          if (src == nullptr) {
+            std::memset(dst, 0, w);  // a NULL row: a zero value (an empty StringRef)
+          } else {
+            std::memcpy(dst, src + k.row * w, w);
+          }
+        }
+      };
+      switch (width) {
+        case 1:
+          copy(std::integral_constant<size_t, 1>());
+          break;
+        case 4:
+          copy(std::integral_constant<size_t, 4>());
+          break;
+        case 8:
+          copy(std::integral_constant<size_t, 8>());
+          break;
+        case 16:
+          copy(std::integral_constant<size_t, 16>());
+          break;
+        default:
+          for (int64_t i = 0; i < n; ++i) {
+            const Pick& k = picks[static_cast<size_t>(i)];
+            char* dst = out + static_cast<size_t>(i) * width;
+            if (k.source < 0) {
+              std::memset(dst, 0, width);
+            } else {
+              const Column* src = sources[static_cast<size_t>(k.source)];
+              std::memcpy(dst, src->values_buffer()->as<char>() + k.row * width, width);
+            }
+          }
+          break;
       }
       if (type.id() == TypeId::kString || type.id() == TypeId::kBinary) {
         // StringRefs still point into the sources' buffers: share them.

@@ -8,10 +8,18 @@
 #include <cstdint>
 #include <vector>
 
+#include "weir/expr/function.h"
 #include "weir/expr/row_set.h"
 #include "weir/types/builder.h"
 
 namespace weir::collection_internal {
+
+// array(element_at(x, i1), ..., element_at(x, in)) over one array x, every index a
+// positive INT literal, is resolved as one function of x (collection_functions.cc):
+// it picks the elements straight from x instead of building n columns and gathering
+// them again, and prints as the calls it stands for. Its indices, or null when `fn`
+// is not such a function (plan/top_k.cc reads them as element_at uses).
+const std::vector<int32_t>* ArraySlotIndices(const ScalarFunction& fn);
 
 // Appends row `row` of `col` to `builder`, whose type must equal col.type(). One
 // switch per cell; nested values recurse into the child builders.

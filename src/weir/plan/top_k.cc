@@ -15,7 +15,8 @@
 //     direction), as an output column, which is followed in turn;
 //   - any expression may read element_at(sort_array(c, asc), i) or
 //     element_at(s, i) for such a sorted column s, with i a literal 1 <= i <=
-//     kMaxTopK;
+//     kMaxTopK (also inside array(element_at(s, i1), ...), which resolves as one
+//     call of s: collection_internal::ArraySlotIndices);
 //   - every other use (the bare list in an expression, size(), a non-literal,
 //     negative or zero index, both directions, the list reaching the top of the
 //     chain, where the rule cannot see who reads it) leaves the call alone.
@@ -27,6 +28,7 @@
 #include <optional>
 
 #include "weir/functions/aggregates_topk.h"
+#include "weir/functions/collection_internal.h"
 #include "weir/plan/optimizer_internal.h"
 
 namespace weir::plan::internal {
@@ -155,24 +157,37 @@ class UseAnalysis {
       return;
     }
     if (const CallExpr* at = AsCall(e, "element_at"); at != nullptr && at->children().size() == 2) {
-      const ExprPtr& array = at->children()[0];
-      std::optional<Tracked> sorted;
-      if (const Tracked* t = Find(array); t != nullptr && t->sorted) sorted = *t;
-      if (!sorted) sorted = SortOf(array);
-      if (sorted) {
-        CallUse& use = uses_[sorted->call];
-        std::optional<int64_t> i = IntLiteral(at->children()[1]);
-        if (!i || *i < 1 || *i > kMaxTopK ||
-            (use.ascending && *use.ascending != sorted->ascending)) {
-          use.ok = false;
-        } else {
-          use.ascending = sorted->ascending;
-          use.k = std::max(use.k, *i);
-        }
-        return;
+      if (ElementAt(at->children()[0], {IntLiteral(at->children()[1])})) return;
+    }
+    // array(element_at(s, i1), ..., element_at(s, in)), resolved as one call of s.
+    if (e->kind() == ExprKind::kCall && e->children().size() == 1) {
+      const auto& call = static_cast<const CallExpr&>(*e);
+      if (const std::vector<int32_t>* slots =
+              collection_internal::ArraySlotIndices(call.function())) {
+        std::vector<std::optional<int64_t>> indices(slots->begin(), slots->end());
+        if (ElementAt(call.children()[0], indices)) return;
       }
     }
     for (const ExprPtr& c : e->children()) Visit(c);
+  }
+
+  // element_at(array, i) for each of `indices`: true when `array` is a sorted list
+  // (the use is recorded, or marks the call when it does not qualify).
+  bool ElementAt(const ExprPtr& array, const std::vector<std::optional<int64_t>>& indices) {
+    std::optional<Tracked> sorted;
+    if (const Tracked* t = Find(array); t != nullptr && t->sorted) sorted = *t;
+    if (!sorted) sorted = SortOf(array);
+    if (!sorted) return false;
+    CallUse& use = uses_[sorted->call];
+    for (const std::optional<int64_t>& i : indices) {
+      if (!i || *i < 1 || *i > kMaxTopK || (use.ascending && *use.ascending != sorted->ascending)) {
+        use.ok = false;
+      } else {
+        use.ascending = sorted->ascending;
+        use.k = std::max(use.k, *i);
+      }
+    }
+    return true;
   }
 
   std::vector<CallUse> uses_;

@@ -175,6 +175,79 @@ TEST(ElementAtTest, Arrays) {
   EXPECT_EQ(S("b"), *EvalLiterals("element_at", {AS({S("a"), S("b")}), I(2)}));
 }
 
+// array(element_at(x, i), ...) over one array column resolves as a single call of x
+// (collection_internal::ArraySlotIndices), which must give what the calls give:
+// NULL past the end and for a NULL array, the indices in any order, and with ANSI
+// on the first call's out-of-bounds error. Its plan text is the calls'.
+TEST(ElementAtTest, ArrayOfElementAtsOverOneColumn) {
+  const DataType t = DataType::Array(DataType::Int32());
+  auto b = MakeBuilder(t);
+  for (const Value& v :
+       {AI({I(1), I(2), I(3)}), AI({I(7)}), Value::Null(t), AI({}), AI({NI(), I(5), I(6), I(8)})}) {
+    ASSERT_TRUE(b->AppendValue(v).ok());
+  }
+  ColumnPtr col = b->Finish();
+  SchemaPtr schema = MakeSchema({{"x", t, true}});
+  auto batch = Batch::Make(schema, {col});
+  ASSERT_TRUE(batch.ok());
+  auto at = [&](int32_t i) { return CallOf("element_at", {ColumnRef(*schema, 0), Lit(I(i))}); };
+  ExprPtr fused = CallOf("array", {at(1), at(3), at(2)});
+  ASSERT_EQ(ExprKind::kCall, fused->kind());
+  const auto& call = static_cast<const CallExpr&>(*fused);
+  ASSERT_NE(nullptr, collection_internal::ArraySlotIndices(call.function()));
+  EXPECT_EQ((std::vector<int32_t>{1, 3, 2}),
+            *collection_internal::ArraySlotIndices(call.function()));
+  EXPECT_EQ("array(element_at(x, 1), element_at(x, 3), element_at(x, 2))", fused->ToString());
+  EXPECT_EQ(DataType::Array(DataType::Int32()), fused->type());
+
+  auto eval = [&](bool ansi, const RowSet& rows) -> Result<std::string> {
+    EvalOptions o;
+    o.ansi = ansi;
+    EvalContext ctx(o);
+    ASSIGN_OR_RAISE(Datum d, fused->Eval(ctx, *batch, rows));
+    std::string out;
+    rows.ForEach([&](int64_t i) { out += d.GetValue(i).ToString() + ";"; });
+    return out;
+  };
+  auto all = eval(false, RowSet(5));
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ("[1, 3, 2];[7, NULL, NULL];[NULL, NULL, NULL];[NULL, NULL, NULL];[NULL, 6, 5];", *all);
+  std::vector<uint32_t> some = {1, 4};
+  auto part = eval(false, RowSet(5, some));
+  ASSERT_TRUE(part.ok()) << part.status();
+  EXPECT_EQ("[7, NULL, NULL];[NULL, 6, 5];", *part);
+  // With ANSI on, the calls fail in order: over all rows element_at(x, 1) fails
+  // first (row 3 is empty); over rows 0 and 1, element_at(x, 3) does, although
+  // element_at(x, 2) fails on row 1 too.
+  auto ansi = eval(true, RowSet(5));
+  ASSERT_FALSE(ansi.ok());
+  EXPECT_NE(std::string::npos,
+            ansi.status().message().find("The index 1 is out of bounds. The array has 0 "
+                                         "elements."))
+      << ansi.status();
+  std::vector<uint32_t> first_two = {0, 1};
+  ansi = eval(true, RowSet(5, first_two));
+  ASSERT_FALSE(ansi.ok());
+  EXPECT_NE(std::string::npos,
+            ansi.status().message().find("The index 3 is out of bounds. The array has 1 "
+                                         "elements."))
+      << ansi.status();
+  // A constant or a second column is not fused.
+  ExprPtr other = CallOf("array", {at(1), CallOf("element_at", {Lit(AI({I(4)})), Lit(I(1))})});
+  EXPECT_EQ(nullptr,
+            collection_internal::ArraySlotIndices(static_cast<const CallExpr&>(*other).function()));
+  auto plain = [&]() -> Result<std::string> {
+    EvalOptions o;
+    EvalContext ctx(o);
+    ASSIGN_OR_RAISE(Datum d, other->Eval(ctx, *batch, RowSet(5)));
+    std::string out;
+    for (int64_t i = 0; i < 5; ++i) out += d.GetValue(i).ToString() + ";";
+    return out;
+  }();
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ("[1, 4];[7, 4];[NULL, 4];[NULL, 4];[NULL, 4];", *plain);
+}
+
 TEST(ElementAtTest, Maps) {
   // `SELECT element_at(map(1, 'a', 2, 'b'), 2);` -> b
   ExprPtr m = CallOf("map", {Lit(I(1)), Lit(S("a")), Lit(I(2)), Lit(S("b"))});
@@ -247,6 +320,33 @@ TEST(SortArrayTest, NumbersNaNAndErrors) {
             *one);
   EXPECT_NE(std::string::npos,
             Error(EvalLiterals("sort_array", {AI({I(1)}), I(1)})).find("UNEXPECTED_INPUT_TYPE"));
+}
+
+// A column of arrays that are all in order comes back as it is (the kernel checks
+// the order instead of sorting); equal elements (-0.0 and 0.0) keep their places,
+// as a stable sort keeps them. One array out of order sorts the column.
+TEST(SortArrayTest, OrderedArraysAndStableTies) {
+  const DataType t = DataType::Array(DataType::Double());
+  auto D = [](double v) { return Value::Double(v); };
+  const Value null_double = Value::Null(DataType::Double());
+  std::vector<Value> ordered = {Value::Array(DataType::Double(), {D(-0.0), D(0.0)}),
+                                Value::Array(DataType::Double(), {D(0.0), D(-0.0), D(1.0)}),
+                                Value::Null(t), Value::Array(DataType::Double(), {}),
+                                Value::Array(DataType::Double(), {null_double, D(2.0), D(NAN)})};
+  auto show = [](const std::vector<Value>& v) {
+    std::string out;
+    for (const Value& x : v) out += x.ToString() + ";";
+    return out;
+  };
+  auto same = EvalColumns("sort_array", {{t, ordered}});
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ("[-0.0, 0.0];[0.0, -0.0, 1.0];NULL;[];[NULL, 2.0, NaN];", show(*same));
+  std::vector<Value> mixed = ordered;
+  mixed.push_back(Value::Array(DataType::Double(), {D(2.0), D(-0.0), D(1.0), D(0.0)}));
+  auto sorted = EvalColumns("sort_array", {{t, mixed}});
+  ASSERT_TRUE(sorted.ok()) << sorted.status();
+  EXPECT_EQ("[-0.0, 0.0];[0.0, -0.0, 1.0];NULL;[];[NULL, 2.0, NaN];[-0.0, 0.0, 1.0, 2.0];",
+            show(*sorted));
 }
 
 // ---- array_distinct ---------------------------------------------------------------------
