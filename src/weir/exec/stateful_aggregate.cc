@@ -249,6 +249,7 @@ class StatefulAggregateOp final : public PhysicalOperator {
     std::vector<const uint8_t*> out_rows;  // their state rows, in `merged` or `t`
     std::string key, value, stored;
     int64_t dropped = 0, num_updated = 0;
+    store->ReserveKeys(n);  // at most n groups are new
     for (uint32_t g = 0; g < n; ++g) {
       std::optional<int64_t> et;
       if (et_col != nullptr) et = event_time_of(g);
@@ -272,7 +273,13 @@ class StatefulAggregateOp final : public PhysicalOperator {
       }
       value.clear();
       SerializeStateRow(calls, t.states, row, &value);
-      RETURN_NOT_OK(store->Put(key, value));
+      // The buffer goes to the store as it is, unless it is far larger than the
+      // bytes (grown by doubling): the store then keeps a copy of their size.
+      if (value.capacity() <= value.size() + value.size() / 4 + 32) {
+        RETURN_NOT_OK(store->PutSwap(key, &value));
+      } else {
+        RETURN_NOT_OK(store->Put(key, value));
+      }
       ++num_updated;
       if (context_.mode == StatefulOutputMode::kUpdate) {
         updated.push_back(g);

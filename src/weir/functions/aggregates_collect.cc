@@ -23,8 +23,10 @@
 
 #include <cmath>
 #include <deque>
+#include <new>
 #include <unordered_set>
 
+#include "weir/common/check.h"
 #include "weir/functions/aggregate_registry.h"
 #include "weir/functions/ordering.h"
 #include "weir/functions/registry.h"
@@ -515,87 +517,187 @@ bool Orderable(const DataType& t) {
   }
 }
 
+// Spark's ordering of non-NULL row i of `c` (of type `t`, orderable) against the
+// encoded value at the front of *enc, which is well formed: the sign of
+// CompareEncoded(EncodeValue(c, i), *enc), without encoding the row. So max_by and
+// min_by decide whether a row wins before they pay for its encoding (a row that
+// loses, as most do in an aggregate over many rows per group, is never encoded).
+// After a non-zero result *enc is left part-way; after 0 the value is consumed.
+int CompareRowToEncoded(const Column& c, int64_t i, std::string_view* enc, const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kBoolean: {
+      int r = kernels::Compare3(static_cast<int>(c.values<uint8_t>()[i]),
+                                static_cast<int>(static_cast<uint8_t>((*enc)[0])));
+      enc->remove_prefix(1);
+      return r;
+    }
+    case TypeId::kInt32:
+    case TypeId::kDate: {
+      int r = kernels::Compare3(c.values<int32_t>()[i], LoadLe<int32_t>(enc->data()));
+      enc->remove_prefix(4);
+      return r;
+    }
+    case TypeId::kInt64:
+    case TypeId::kTimestamp: {
+      int r = kernels::Compare3(c.values<int64_t>()[i], LoadLe<int64_t>(enc->data()));
+      enc->remove_prefix(8);
+      return r;
+    }
+    case TypeId::kDouble: {
+      int r = kernels::CompareDoubles(c.values<double>()[i], LoadLe<double>(enc->data()));
+      enc->remove_prefix(8);
+      return r;
+    }
+    case TypeId::kDecimal: {
+      int r = kernels::Compare3(c.values<Int128>()[i], LoadLe<Int128>(enc->data()));
+      enc->remove_prefix(16);
+      return r;
+    }
+    case TypeId::kString:
+    case TypeId::kBinary: {
+      uint64_t n = 0;
+      GetVarint(enc, &n);
+      int r = c.Get<StringRef>(i).view().compare(enc->substr(0, n));
+      enc->remove_prefix(n);
+      return r < 0 ? -1 : (r > 0 ? 1 : 0);
+    }
+    case TypeId::kStruct:
+      for (int f = 0; f < c.num_children(); ++f) {
+        const Column& child = *c.child(f);
+        const bool va = !child.IsNull(i), vb = (*enc)[0] != 0;
+        enc->remove_prefix(1);
+        if (va != vb) return va ? 1 : -1;
+        if (!va) continue;
+        if (int r = CompareRowToEncoded(child, i, enc, t.fields()[static_cast<size_t>(f)].type);
+            r != 0) {
+          return r;
+        }
+      }
+      return 0;
+    case TypeId::kArray: {
+      const int32_t b = c.offsets()[i], e = c.offsets()[i + 1];
+      const auto na = static_cast<uint64_t>(e - b);
+      uint64_t nb = 0;
+      GetVarint(enc, &nb);
+      const Column& elems = *c.child(0);
+      for (uint64_t k = 0; k < na && k < nb; ++k) {
+        const int64_t j = b + static_cast<int64_t>(k);
+        const bool va = !elems.IsNull(j), vb = (*enc)[0] != 0;
+        enc->remove_prefix(1);
+        if (va != vb) return va ? 1 : -1;
+        if (!va) continue;
+        if (int r = CompareRowToEncoded(elems, j, enc, t.element_type()); r != 0) return r;
+      }
+      if (na != nb) return na < nb ? -1 : 1;
+      return 0;
+    }
+    default:
+      return 0;  // refused at resolution (see Orderable)
+  }
+}
+
 // The heap part of a max_by/min_by state, present once a row with a non-NULL
-// ordering was seen: the encoded ordering, then the encoded value (when not NULL),
-// in one string so that a state is two allocations and a replacement usually none.
-struct ByData {
-  std::string bytes;
-  uint32_t ordering_size = 0;
-  bool value_null = true;
+// ordering was seen: one allocation, this header and then `size` bytes, the encoded
+// ordering followed by the encoded value (none when the value is NULL). A new
+// group's state is one malloc, and a row that replaces the state's value reuses the
+// block when the new bytes fit.
+struct ByBlock {
+  uint32_t capacity;  // bytes after the header
+  uint32_t size;      // bytes used
+  uint32_t ordering_size;
+  bool value_null;
 
-  std::string_view ordering() const { return std::string_view(bytes).substr(0, ordering_size); }
-  std::string_view value() const { return std::string_view(bytes).substr(ordering_size); }
+  const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
+  char* bytes() { return reinterpret_cast<char*>(this + 1); }
+  std::string_view ordering() const { return {bytes(), ordering_size}; }
+  std::string_view value() const { return {bytes() + ordering_size, size - ordering_size}; }
+
+  static void Free(ByBlock* b) { ::operator delete(b); }
 };
+static_assert(sizeof(ByBlock) == 16);  // the bytes start 16-byte aligned
 
-class ByAggregate final : public HeapStateAggregate<ByData> {
+class ByAggregate final : public AggregateFunction {
  public:
   ByAggregate(std::string name, DataType value, DataType ordering, bool max)
-      : HeapStateAggregate(std::move(name), {value, ordering}, value), max_(max) {}
+      : AggregateFunction(std::move(name), {value, ordering}, value), max_(max) {}
+
+  size_t state_size() const override { return sizeof(ByBlock*); }
+  size_t state_align() const override { return alignof(ByBlock*); }
+  bool needs_destroy() const override { return true; }
+  void Init(uint8_t* s) const override { Set(s, nullptr); }
+  void Destroy(uint8_t* s) const override {
+    if (ByBlock* b = Get(s); b != nullptr) ByBlock::Free(b);
+    Set(s, nullptr);
+  }
 
   Status Update(EvalContext&, uint8_t* const* states, const std::vector<Datum>& args,
                 const RowSet& rows) const override {
     const Datum& x = args[0];
     const Datum& y = args[1];
-    std::string ord;
+    const DataType& ordering_type = arg_types()[1];
+    std::string scratch;
     rows.ForEach([&](int64_t i) {
       if (y.IsNull(i)) return;
-      ord.clear();
-      EncodeValue(y.col(), y.Index(i), &ord);
-      ByData* d = Get(states[i]);
-      if (d != nullptr && KeepOld(d->ordering(), ord)) return;
-      if (d == nullptr) {
-        d = new ByData();
-        Set(states[i], d);
+      const ByBlock* d = Get(states[i]);
+      if (d != nullptr) {
+        // The row against the kept ordering, from the row's columns: a row that
+        // loses costs no encoding.
+        std::string_view old = d->ordering();
+        const int c = CompareRowToEncoded(y.col(), y.Index(i), &old, ordering_type);
+        if (max_ ? c < 0 : c > 0) return;  // Spark keeps old only when old > new (<)
       }
-      // The value is encoded after the ordering in the scratch buffer and copied
-      // once: a new state's string is allocated at its size, not grown.
-      const auto ordering_size = static_cast<uint32_t>(ord.size());
+      // The ordering and the value are encoded into the scratch buffer and copied
+      // once, into a block of their size (or the old one, when they fit).
+      scratch.clear();
+      EncodeValue(y.col(), y.Index(i), &scratch);
+      const auto ordering_size = static_cast<uint32_t>(scratch.size());
       const bool value_null = x.IsNull(i);
-      if (!value_null) EncodeValue(x.col(), x.Index(i), &ord);
-      d->bytes.assign(ord);
-      d->ordering_size = ordering_size;
-      d->value_null = value_null;
+      if (!value_null) EncodeValue(x.col(), x.Index(i), &scratch);
+      Assign(states[i], scratch, ordering_size, value_null);
     });
     return Status::OK();
   }
   Status Merge(EvalContext&, uint8_t* s, const uint8_t* o) const override {
-    const ByData* other = Get(o);
+    const ByBlock* other = Get(o);
     if (other == nullptr) return Status::OK();
-    ByData* mine = Get(s);
+    const ByBlock* mine = Get(s);
     if (mine != nullptr && KeepOld(mine->ordering(), other->ordering())) return Status::OK();
-    if (mine == nullptr) {
-      mine = new ByData();
-      Set(s, mine);
-    }
-    *mine = *other;
+    Assign(s, std::string_view(other->bytes(), other->size), other->ordering_size,
+           other->value_null);
     return Status::OK();
   }
   Status Finalize(EvalContext&, const uint8_t* const* states, int64_t n,
                   ColumnBuilder* out) const override {
     for (int64_t k = 0; k < n; ++k) {
-      const ByData* d = Get(states[k]);
+      const ByBlock* d = Get(states[k]);
       if (d == nullptr || d->value_null) {
         out->AppendNull();
         continue;
       }
+      // Decoding checks the value again: a state is only ever read back through
+      // Deserialize, but a malformed one must stay an error, never a crash.
       std::string_view in = d->value();
       RETURN_NOT_OK(DecodeValue(&in, result_type(), out));
+      if (!in.empty()) return Status::Corruption(name() + " state is malformed");
     }
     return Status::OK();
   }
   // 0 (no row yet), or 1, varint ordering length, ordering, value flag, value.
   void Serialize(const uint8_t* s, std::string* out) const override {
-    const ByData* d = Get(s);
+    const ByBlock* d = Get(s);
     if (d == nullptr) {
       out->push_back(0);
       return;
     }
+    out->reserve(out->size() + d->size + 12);
     out->push_back(1);
     PutVarint(d->ordering_size, out);
     out->append(d->ordering());
     out->push_back(d->value_null ? 0 : 1);
     out->append(d->value());
   }
+  // Validates the ordering, which Update and Merge read as well formed, and the
+  // value (the contract of Deserialize; Finalize checks it again as it decodes).
   Status Deserialize(std::string_view in, uint8_t* s) const override {
     Status bad = Status::Corruption(name() + " state is malformed");
     if (in.empty() || static_cast<uint8_t>(in[0]) > 1) return bad;
@@ -603,36 +705,71 @@ class ByAggregate final : public HeapStateAggregate<ByData> {
     in.remove_prefix(1);
     if (!present) {
       if (!in.empty()) return bad;
-      delete Get(s);
-      Set(s, nullptr);
+      Destroy(s);
       return Status::OK();
     }
     uint64_t n;
     if (!GetVarint(&in, &n) || n > in.size()) return bad;
-    auto fresh = std::make_unique<ByData>();
     std::string_view ord = in.substr(0, n);
     in.remove_prefix(n);
     std::string_view check = ord;
     if (!DecodeValue(&check, arg_types()[1], nullptr).ok() || !check.empty()) return bad;
     if (in.empty() || static_cast<uint8_t>(in[0]) > 1) return bad;
-    fresh->value_null = in[0] == 0;
+    const bool value_null = in[0] == 0;
     in.remove_prefix(1);
-    if (fresh->value_null) {
-      if (!in.empty()) return bad;
-    } else {
+    if (value_null && !in.empty()) return bad;
+    if (!value_null) {
       check = in;
       if (!DecodeValue(&check, arg_types()[0], nullptr).ok() || !check.empty()) return bad;
     }
-    fresh->bytes.reserve(ord.size() + in.size());
-    fresh->bytes.assign(ord);
-    fresh->bytes.append(in);
-    fresh->ordering_size = static_cast<uint32_t>(ord.size());
-    delete Get(s);
-    Set(s, fresh.release());
+    if (ord.size() + in.size() >= UINT32_MAX) return bad;
+    // The ordering and the value are apart in `in` (the flag byte between them).
+    ByBlock* d = Reserve(s, ord.size() + in.size());
+    std::memcpy(d->bytes(), ord.data(), ord.size());
+    if (!in.empty()) std::memcpy(d->bytes() + ord.size(), in.data(), in.size());
+    d->size = static_cast<uint32_t>(ord.size() + in.size());
+    d->ordering_size = static_cast<uint32_t>(ord.size());
+    d->value_null = value_null;
     return Status::OK();
   }
 
  private:
+  static ByBlock* Get(const uint8_t* s) {
+    ByBlock* p;
+    std::memcpy(&p, s, sizeof(p));
+    return p;
+  }
+  static void Set(uint8_t* s, ByBlock* p) { std::memcpy(s, &p, sizeof(p)); }
+
+  // The state's block, with room for `size` bytes: the old one when they fit, else
+  // a new one (the old one freed; its contents are not kept).
+  static ByBlock* Reserve(uint8_t* s, size_t size) {
+    ByBlock* d = Get(s);
+    if (d != nullptr && d->capacity >= size) return d;
+    if (d != nullptr) ByBlock::Free(d);
+    WEIR_CHECK_LT(size, size_t{UINT32_MAX} - 64);
+    // glibc's malloc hands out 16-byte multiples less its 8-byte header: the
+    // capacity takes the bytes the block gets anyway, so that a replacing row a
+    // little longer than this one (a longer string) usually fits.
+    const size_t bytes = ((sizeof(ByBlock) + size + 8 + 15) & ~size_t{15}) - 8;
+    d = static_cast<ByBlock*>(::operator new(bytes));
+    d->capacity = static_cast<uint32_t>(bytes - sizeof(ByBlock));
+    d->size = 0;
+    d->ordering_size = 0;
+    d->value_null = true;
+    Set(s, d);
+    return d;
+  }
+  // Makes the state hold `bytes` (the ordering's ordering_size bytes, then the
+  // value's).
+  static void Assign(uint8_t* s, std::string_view bytes, uint32_t ordering_size, bool value_null) {
+    ByBlock* d = Reserve(s, bytes.size());
+    std::memcpy(d->bytes(), bytes.data(), bytes.size());
+    d->size = static_cast<uint32_t>(bytes.size());
+    d->ordering_size = ordering_size;
+    d->value_null = value_null;
+  }
+
   // Spark's predicate: the old value stays only when old > new (max_by) or
   // old < new (min_by); ties go to the new row.
   bool KeepOld(std::string_view old_ord, std::string_view new_ord) const {

@@ -47,7 +47,8 @@ inline constexpr uint32_t kErasingUnindexed = UINT32_MAX - 2;
 // A key's entry in the base: one allocation, the key's bytes right after the struct,
 // so that a lookup that reaches the node finds the key in the same cache lines.
 struct Node {
-  // The value at the latest version; unused when the open store added the key.
+  // The value at the latest version; when the open store added the key, its value
+  // in that store's view (in_memory_store.cc), so that the commit leaves it in place.
   std::string value;
   // Where the open store's change of the key is in its change list (kNoChange: none;
   // kErasing or kErasingUnindexed while EraseAll erases the node).
@@ -274,8 +275,22 @@ class InMemoryBase {
     return index_;
   }
 
-  // How many keys the last committed store changed: the next store expects as many.
+  // Makes room for `more` keys beyond those it holds: in the hash set, and in the
+  // list of keys waiting for the index (so that neither grows by doubling, copying
+  // what it holds into fresh memory each time).
+  void Reserve(size_t more) {
+    if (more == 0) return;
+    nodes_.reserve(nodes_.size() + more);  // capacities are powers of two
+    // At least doubling, as push_back would: the list may outlive many epochs
+    // (nothing scans), and an exact reserve each time would copy it each time.
+    const size_t need = unindexed_.size() + more;
+    if (need > unindexed_.capacity()) unindexed_.reserve(std::max(need, 2 * unindexed_.capacity()));
+  }
+
+  // How many keys the last committed store changed, and how many of them it added:
+  // the next store expects as many.
   size_t last_changes = 0;
+  size_t last_added = 0;
 
  private:
   static bool IsSorted(const std::vector<IndexKey>& keys) {

@@ -22,6 +22,7 @@
 
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,6 +55,15 @@ class StateStore {
   // Sets *value and returns true when `key` exists.
   virtual Result<bool> Get(std::string_view key, std::string* value) = 0;
   virtual Status Put(std::string_view key, std::string_view value) = 0;
+  // Put, but the store may take *value's buffer rather than copy its bytes (the
+  // in-memory backend keeps it as the entry's value). Afterwards *value holds
+  // unspecified bytes: the caller clears it before reusing it. The default copies.
+  virtual Status PutSwap(std::string_view key, std::string* value) { return Put(key, *value); }
+  // A hint that up to `keys` keys the store does not hold may be put next (an
+  // aggregation's groups of the epoch): the in-memory backend makes room for them in
+  // its hash table at once rather than growing it step by step. Changes nothing
+  // the store holds; the default (RocksDB's) does nothing.
+  virtual void ReserveKeys(size_t keys) { (void)keys; }
   // Removing a missing key is not an error.
   virtual Status Remove(std::string_view key) = 0;
 

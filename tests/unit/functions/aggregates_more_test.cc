@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "weir/functions/aggregate.h"
+#include "weir/functions/ordering.h"
 #include "weir/types/builder.h"
 
 #include "tests/unit/functions/aggregate_test_util.h"
@@ -1013,6 +1014,111 @@ TEST(ByAggregateTest, StructWithNestedArrayAndDouble) {
             row(0.0, with_null), row(1.0, IntArray({1}))}};
   EXPECT_EQ(S("bigger"), *Aggregate("max_by", {x, y2}));
   EXPECT_EQ(S("null-elem"), *Aggregate("min_by", {x, y2}));
+}
+
+// max_by/min_by decide whether a row beats a group's kept ordering from the row's
+// columns, without encoding it, and keep the ordering and value in one block that a
+// replacing row reuses when it fits. Random rows over small domains (so that ties,
+// NULL fields, NaN, -0.0, string and array prefixes come up often), in 61 groups and
+// two batches with every state passed through Serialize/Deserialize in between:
+// each group's result must be the row the reference ordering (kernels::CompareRows)
+// and Spark's tie rule (the later row wins a tie) pick.
+TEST(ByAggregateTest, RowsAgainstKeptOrderingMatchAReference) {
+  const DataType arr = DataType::Array(DataType::Int32());
+  const DataType ord = DataType::Struct({{"d", DataType::Double(), true},
+                                         {"s", DataType::String(), true},
+                                         {"a", arr, true},
+                                         {"b", DataType::Boolean(), true}});
+  std::mt19937_64 rng(18);
+  auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  auto random_ordering = [&]() -> Value {
+    if (pick(12) == 0) return NullOf(ord);
+    static const double kDoubles[] = {-0.0, 0.0, 2.0, std::nan("")};
+    Value d = pick(8) == 0 ? NullOf(DataType::Double()) : D(kDoubles[pick(4)]);
+    // Mostly one first byte, so that ties are broken further in.
+    static const char* const kStrings[] = {"", "a", "ab", "a\x01\x02", "a\xff", "a\x01"};
+    Value str = pick(8) == 0 ? NullOf(DataType::String()) : S(kStrings[pick(6)]);
+    Value a = NullOf(arr);
+    if (pick(8) != 0) {
+      std::vector<Value> e;
+      for (int k = pick(3); k > 0; --k) {
+        e.push_back(pick(5) == 0 ? NullOf(DataType::Int32()) : I(pick(3)));
+      }
+      a = Value::Array(DataType::Int32(), std::move(e));
+    }
+    Value b = pick(8) == 0 ? NullOf(DataType::Boolean()) : Value::Boolean(pick(2) == 1);
+    return Value::Struct(ord, {d, str, a, b});
+  };
+  constexpr int kGroups = 61;  // many small groups: many different winners
+  constexpr int kRowsPerBatch = 400;
+  for (const bool max : {true, false}) {
+    SCOPED_TRACE(max ? "max_by" : "min_by");
+    Result<AggregateCall> call = ResolveAggregate(
+        max ? "max_by" : "min_by", {ColumnRef(0, "x", DataType::String()), ColumnRef(1, "y", ord)});
+    ASSERT_TRUE(call.ok()) << call.status();
+    const AggregateFunction& fn = *call->function;
+    EvalOptions options;
+    EvalContext ctx(options);
+    States before(fn, kGroups), after(fn, kGroups);
+    std::vector<Value> xs, ys;           // every row, both batches
+    std::vector<int> best(kGroups, -1);  // the reference's row per group
+    for (int batch = 0; batch < 2; ++batch) {
+      auto xb = MakeBuilder(DataType::String());
+      auto yb = MakeBuilder(ord);
+      std::vector<uint8_t*> states;
+      for (int i = 0; i < kRowsPerBatch; ++i) {
+        // Values of varied lengths: a replacing row is sometimes longer than the
+        // block holds.
+        Value x = pick(10) == 0 ? NullOf(DataType::String())
+                                : S("row" + std::to_string(xs.size()) +
+                                    std::string(static_cast<size_t>(pick(40)), 'p'));
+        Value y = random_ordering();
+        ASSERT_TRUE(xb->AppendValue(x).ok());
+        ASSERT_TRUE(yb->AppendValue(y).ok());
+        const int g = pick(kGroups);
+        states.push_back((batch == 0 ? before : after).at(g));
+        xs.push_back(x);
+        ys.push_back(y);
+        // The reference, over the rows of group g so far: a NULL ordering is
+        // skipped; the kept row stays only when it orders strictly first.
+        const int row = static_cast<int>(xs.size()) - 1;
+        if (y.is_null()) continue;
+        if (best[g] < 0) {
+          best[g] = row;
+        } else {
+          // Compared as columns of one row each, as the engine orders them.
+          auto one = [&](const Value& v) {
+            auto b = MakeBuilder(ord);
+            EXPECT_TRUE(b->AppendValue(v).ok());
+            return b->Finish();
+          };
+          ColumnPtr old_col = one(ys[static_cast<size_t>(best[g])]), new_col = one(y);
+          const int c = kernels::CompareRows(*old_col, 0, *new_col, 0);
+          if (!(max ? c > 0 : c < 0)) best[g] = row;
+        }
+      }
+      std::vector<Datum> args{Datum::Flat(xb->Finish()), Datum::Flat(yb->Finish())};
+      ASSERT_TRUE(fn.Update(ctx, states.data(), args, RowSet(kRowsPerBatch)).ok());
+      if (batch == 0) {
+        // Every state through its binary form, into the states batch 1 updates.
+        for (int g = 0; g < kGroups; ++g) {
+          std::string bytes;
+          fn.Serialize(before.at(g), &bytes);
+          ASSERT_TRUE(fn.Deserialize(bytes, after.at(g)).ok());
+        }
+      }
+    }
+    auto out = MakeBuilder(DataType::String());
+    std::vector<const uint8_t*> finals;
+    for (int g = 0; g < kGroups; ++g) finals.push_back(after.at(g));
+    ASSERT_TRUE(fn.Finalize(ctx, finals.data(), kGroups, out.get()).ok());
+    ColumnPtr result = out->Finish();
+    for (int g = 0; g < kGroups; ++g) {
+      SCOPED_TRACE("group " + std::to_string(g));
+      ASSERT_GE(best[g], 0);
+      EXPECT_EQ(xs[static_cast<size_t>(best[g])], GetValue(*result, g));
+    }
+  }
 }
 
 TEST(ByAggregateTest, RefusesStructHoldingAMapOrInterval) {

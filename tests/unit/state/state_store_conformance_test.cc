@@ -23,6 +23,7 @@
 
 #include "weir/common/env.h"
 #include "weir/common/fault_injection_env.h"
+#include "weir/state/in_memory_store_internal.h"
 #include "weir/state/state_store.h"
 
 namespace weir::state {
@@ -78,6 +79,18 @@ Entries WithPrefix(const Model& model, std::string_view prefix) {
 void Put(StateStore* store, std::string_view key, std::string_view value) {
   Status st = store->Put(key, value);
   ASSERT_TRUE(st.ok()) << st;
+}
+
+// PutSwap of a copy of `value`; the buffer it hands back is then scribbled over and
+// reused, as a caller that serializes into one buffer does: the stored value must
+// not share it.
+void PutSwap(StateStore* store, std::string_view key, std::string_view value) {
+  std::string buffer(value);
+  Status st = store->PutSwap(key, &buffer);
+  ASSERT_TRUE(st.ok()) << st;
+  buffer.assign(40, 'x');
+  buffer.clear();
+  buffer.append("scribbled over by the next value");
 }
 
 void Remove(StateStore* store, std::string_view key) {
@@ -220,6 +233,91 @@ TEST_P(StateStoreConformanceTest, GetPutRemoveOverwrite) {
   Reopen();
   store = Open(provider_.get(), 2);
   EXPECT_EQ((Entries{{"bar", "now set"}}), All(store.get()));
+}
+
+// PutSwap is Put taking the caller's buffer: a new key, a key of the base, a key
+// the epoch already wrote or removed; values longer and shorter than a small
+// string's inline buffer; the view, the metrics, abort and commit, and a restart.
+TEST_P(StateStoreConformanceTest, PutSwapIsPut) {
+  const std::string long_a(100, 'a'), long_b = "b" + std::string(70, 'B');
+  ASSERT_EQ(1, CommitNext(provider_.get(), {{"base", "old"}, {"gone", "x"}}));
+  StateStorePtr store = Open(provider_.get(), 1);
+  const int64_t bytes0 = store->metrics().memory_used_bytes;
+  PutSwap(store.get(), "new", long_a);
+  PutSwap(store.get(), "base", long_b);
+  PutSwap(store.get(), "short", "s");
+  EXPECT_EQ(long_a, Read(store.get(), "new"));
+  EXPECT_EQ(long_b, Read(store.get(), "base"));
+  EXPECT_EQ("s", Read(store.get(), "short"));
+  PutSwap(store.get(), "new", "second");  // written twice in one epoch
+  Remove(store.get(), "gone");
+  PutSwap(store.get(), "gone", long_a);  // removed, then put back
+  Put(store.get(), "short", long_b);     // a plain Put after a PutSwap
+  PutSwap(store.get(), "short", "t");
+  const Entries expected = {{"base", long_b}, {"gone", long_a}, {"new", "second"}, {"short", "t"}};
+  EXPECT_EQ(expected, All(store.get()));
+  EXPECT_EQ(4, store->metrics().num_keys);
+  if (GetParam() == "memory") {
+    // The in-memory backend counts each entry's EntryBytes exactly: the four
+    // entries now against the two before.
+    auto bytes = [](const Entries& entries) {
+      int64_t n = 0;
+      for (const auto& [k, v] : entries) n += internal::EntryBytes(k, v);
+      return n;
+    };
+    EXPECT_EQ(bytes0 - bytes({{"base", "old"}, {"gone", "x"}}) + bytes(expected),
+              store->metrics().memory_used_bytes);
+  }
+  store->Abort();
+  store = Open(provider_.get(), 1);
+  EXPECT_EQ((Entries{{"base", "old"}, {"gone", "x"}}), All(store.get()));
+  PutSwap(store.get(), "new", long_a);
+  PutSwap(store.get(), "base", long_b);
+  PutSwap(store.get(), "short", "s");
+  Remove(store.get(), "gone");
+  ASSERT_EQ(2, Commit(store.get()));
+  const Entries committed = {{"base", long_b}, {"new", long_a}, {"short", "s"}};
+  store = Open(provider_.get(), 2);
+  EXPECT_EQ(committed, All(store.get()));
+  EXPECT_EQ(long_a, Read(store.get(), "new"));
+  // The next epoch changes a key the last one added (its value already in place).
+  PutSwap(store.get(), "new", "third");
+  ASSERT_EQ(3, Commit(store.get()));
+  store.reset();
+  Reopen();
+  store = Open(provider_.get(), 2);
+  EXPECT_EQ(committed, All(store.get()));
+  store->Abort();
+  store = Open(provider_.get(), 3);
+  EXPECT_EQ((Entries{{"base", long_b}, {"new", "third"}, {"short", "s"}}), All(store.get()));
+}
+
+// ReserveKeys changes nothing the store holds or will hold, whether more or fewer
+// keys follow than it announced, and even after the store closed.
+TEST_P(StateStoreConformanceTest, ReserveKeysIsOnlyAHint) {
+  ASSERT_EQ(1, CommitNext(provider_.get(), {{"a", "1"}, {"b", "2"}}));
+  StateStorePtr store = Open(provider_.get(), 1);
+  store->ReserveKeys(3);
+  Model model = {{"a", "1"}, {"b", "2"}};
+  for (int i = 0; i < 1000; ++i) {  // far more than announced: the table still grows
+    const std::string key = "k" + std::to_string(i);
+    Put(store.get(), key, key);
+    model[key] = key;
+  }
+  store->ReserveKeys(100000);
+  Put(store.get(), "a", "changed");
+  model["a"] = "changed";
+  EXPECT_EQ(WithPrefix(model, ""), All(store.get()));
+  EXPECT_EQ(1002, store->metrics().num_keys);
+  ASSERT_EQ(2, Commit(store.get()));
+  store->ReserveKeys(10);  // after the commit: ignored
+  store = Open(provider_.get(), 2);
+  store->ReserveKeys(0);
+  EXPECT_EQ(WithPrefix(model, ""), All(store.get()));
+  store.reset();
+  Reopen();
+  store = Open(provider_.get(), 2);
+  EXPECT_EQ(WithPrefix(model, ""), All(store.get()));
 }
 
 TEST_P(StateStoreConformanceTest, GetLeavesValueAloneWhenMissing) {
@@ -763,7 +861,11 @@ TEST_P(StateStoreConformanceTest, MatchesAMapModelAcrossRestarts) {
         case 1:
         case 2: {
           const std::string value = RandomValue(rng);
-          Put(store.get(), key, value);
+          if (rng() % 2 == 0) {
+            Put(store.get(), key, value);
+          } else {
+            PutSwap(store.get(), key, value);
+          }
           model[key] = value;
           break;
         }
