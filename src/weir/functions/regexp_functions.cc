@@ -13,6 +13,10 @@
 #include <cctype>
 #include <memory>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <re2/re2.h>
 
 #include "weir/functions/java_regex_internal.h"
@@ -78,6 +82,27 @@ void SplitRow(const JavaRegex& re, std::string_view s, int32_t limit,
   if (!limited || static_cast<int64_t>(parts->size()) < limit) parts->emplace_back(index, s.size());
 }
 
+// Calls found(p) for each position p of byte `c` in `s`, in order. Compares 16 bytes
+// at a time where SSE2 is there (every x86-64): a URL's few delimiters then cost a
+// bit scan each, not a memchr call per part.
+template <typename Found>
+void SplitByByte(std::string_view s, char c, const Found& found) {
+  const char* data = s.data();
+  const size_t n = s.size();
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i needle = _mm_set1_epi8(c);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    auto mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, needle)));
+    for (; mask != 0; mask &= mask - 1) found(i + static_cast<size_t>(__builtin_ctz(mask)));
+  }
+#endif
+  for (; i < n; ++i) {
+    if (data[i] == c) found(i);
+  }
+}
+
 // split(str, literal) without a positive limit, the common case (split(url, '/')):
 // every occurrence of the literal ends a part, the last part runs to the end, and the
 // parts are refs into the input's bytes (short ones inline), so nothing is copied and
@@ -108,8 +133,15 @@ Datum SplitByLiteral(const std::vector<Datum>& in, const RowSet& rows, const Dat
       const StringRef& ref = str[i];
       const std::string_view s = ref.view();
       size_t b = 0;
-      for (size_t p; (p = s.find(delim, b)) != std::string_view::npos; b = p + delim.size()) {
-        add(s.data() + b, p - b);
+      if (delim.size() == 1) {
+        SplitByByte(s, delim[0], [&](size_t p) {
+          add(s.data() + b, p - b);
+          b = p + 1;
+        });
+      } else {
+        for (size_t p; (p = s.find(delim, b)) != std::string_view::npos; b = p + delim.size()) {
+          add(s.data() + b, p - b);
+        }
       }
       add(s.data() + b, s.size() - b);
     }

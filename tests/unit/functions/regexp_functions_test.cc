@@ -92,6 +92,27 @@ TEST(RegexpFunctionsTest, SplitByLiteralMatchesGeneralPath) {
       S(kE + "/" + kE + kE + "/" + kLong),
       S("a::b:::c"),
   };
+  // Delimiters on and around the 16-byte steps of the one-byte scan, runs of them
+  // across a step, and strings of every length up to 70.
+  std::vector<Value> more = strs;
+  uint64_t seed = 42;
+  for (int len = 0; len <= 70; ++len) {
+    std::string t;
+    for (int k = 0; k < len; ++k) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      const int r = static_cast<int>((seed >> 33) % 7);
+      t.push_back(r == 0 ? '/' : r == 1 ? ':' : r == 2 ? ',' : static_cast<char>('a' + r));
+    }
+    more.push_back(S(t));
+  }
+  for (size_t at : {15, 16, 17, 31, 32, 33, 47, 48}) {
+    std::string t(50, 'x');
+    t[at] = '/';
+    more.push_back(S(t));
+    t[at - 1] = '/';
+    more.push_back(S(t));
+  }
+  const std::vector<Value>& all = more;
   for (const std::string& delim : {std::string("/"), std::string("::"), std::string(",")}) {
     for (const Value& limit : {I(-1), I(0), I(2)}) {
       SchemaPtr schema = MakeSchema({{"s", DataType::String(), true},
@@ -99,7 +120,7 @@ TEST(RegexpFunctionsTest, SplitByLiteralMatchesGeneralPath) {
                                      {"l", DataType::Int32(), true}});
       auto sb = MakeBuilder(DataType::String()), pb = MakeBuilder(DataType::String()),
            lb = MakeBuilder(DataType::Int32());
-      for (const Value& v : strs) {
+      for (const Value& v : all) {
         ASSERT_TRUE(sb->AppendValue(v).ok());
         ASSERT_TRUE(pb->AppendValue(S(delim)).ok());
         ASSERT_TRUE(lb->AppendValue(limit).ok());
@@ -117,7 +138,7 @@ TEST(RegexpFunctionsTest, SplitByLiteralMatchesGeneralPath) {
       ExprPtr fast = resolve(true), general = resolve(false);
       EvalContext ctx{EvalOptions{}};
       std::vector<uint32_t> odd;
-      for (uint32_t i = 1; i < strs.size(); i += 2) odd.push_back(i);
+      for (uint32_t i = 1; i < all.size(); i += 2) odd.push_back(i);
       for (const RowSet& rows :
            {RowSet(batch->physical_rows()), RowSet(batch->physical_rows(), odd)}) {
         Result<Datum> a = fast->Eval(ctx, *batch, rows);
