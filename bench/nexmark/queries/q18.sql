@@ -1,13 +1,14 @@
 -- Nexmark q18 (NEXMARK.md): the latest bid of each (bidder, auction). Flink keeps the
 -- first row of ROW_NUMBER() OVER (PARTITION BY bidder, auction ORDER BY dateTime DESC);
--- a stream refuses window functions, so this is the same row as an aggregation:
--- max_by(the bid, its order key). The key is the struct (dateTime, price, extra),
--- which max_by orders field by field as Spark does: the ties on dateTime that Flink
--- breaks arbitrarily go to the higher price, then the larger extra, so a run is
--- deterministic. (Earlier versions built the same order as one string of fixed-width
--- numbers, concat(lpad(CAST(unix_micros(dateTime) AS STRING), 20, '0'), lpad(CAST(price
--- AS STRING), 20, '0'), extra); the answers are equal, since times and prices are
--- non-negative and under 20 digits, and the struct costs no string per bid.) Stateful;
+-- a stream refuses window functions, so this is the same row as an aggregation, the
+-- idiomatic Spark "latest row per key": max of a struct that starts with the order
+-- key, max(named_struct('dateTime', dateTime, 'price', price, ...)). Structs compare
+-- field by field (Spark's RowOrdering), so the ties on dateTime that Flink breaks
+-- arbitrarily go to the higher price, then the larger extra, then channel and url:
+-- a run is deterministic. (Earlier versions used max_by(the bid, named_struct(
+-- dateTime, price, extra)), which encodes two structs per winning bid, the bid and its
+-- order key; max keeps one struct per group, and the answers are the same rows up to
+-- ties on (dateTime, price, extra), which max_by broke by arrival order.) Stateful;
 -- update mode.
 -- Sources: the nexmark connector over the first 10,000,000 events of the stream (each
 -- source generates the events of its table; all share one stream of event numbers).
@@ -26,8 +27,7 @@ INSERT INTO nexmark_q18
 SELECT auction, bidder, latest.price, latest.channel, latest.url, latest.dateTime, latest.extra
 FROM (
   SELECT auction, bidder,
-    max_by(named_struct('price', price, 'channel', channel, 'url', url, 'dateTime', dateTime,
-                        'extra', extra),
-           named_struct('dateTime', dateTime, 'price', price, 'extra', extra)) AS latest
+    max(named_struct('dateTime', dateTime, 'price', price, 'extra', extra, 'channel', channel,
+                     'url', url)) AS latest
   FROM bid
   GROUP BY bidder, auction) B;

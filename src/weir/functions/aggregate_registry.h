@@ -43,6 +43,11 @@ void RegisterApproxAggregates(AggregateRegistry* registry);
 void RegisterPercentileAggregates(AggregateRegistry* registry);
 void RegisterBitwiseAggregates(AggregateRegistry* registry);
 
+// min/max of a STRUCT or ARRAY argument (aggregates_collect.cc: max_by's ordering,
+// the value stored once); min and max resolve through it for nested types.
+Result<AggregateFunctionPtr> ResolveNestedMinMax(std::string name, bool max,
+                                                 std::vector<ExprPtr>* args);
+
 // An aggregate whose state is one pointer to a heap object T (collect_list's values,
 // a DISTINCT set, a quantile digest), null until the first value arrives.
 template <typename T>

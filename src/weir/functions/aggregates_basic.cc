@@ -594,6 +594,9 @@ class PickAggregate final : public AggregateFunction {
 Result<AggregateFunctionPtr> ResolvePick(std::string name, PickKind kind,
                                          std::vector<ExprPtr>* args) {
   const DataType& t = (*args)[0]->type();
+  if (t.is_nested() && (kind == PickKind::kMin || kind == PickKind::kMax)) {
+    return ResolveNestedMinMax(std::move(name), kind == PickKind::kMax, args);
+  }
   if (t.is_nested()) {
     return Status::Unsupported(name + " over " + t.ToString() + " values is not supported yet");
   }

@@ -17,6 +17,12 @@
 //     and is then the result. Ties on y take the later row (Spark keeps the old
 //     value only when old > new, resp. old < new), and a merge takes the right
 //     state on a tie. DOUBLE y orders NaN above everything, as Spark's comparison.
+//   - min(x) / max(x) of a STRUCT or ARRAY x (Spark's Min/Max, whose buffer is
+//     updated by Least/Greatest(buffer, x)): NULL x are skipped, no non-NULL x gives
+//     NULL, and the kept value is replaced only by a strictly smaller (larger) one,
+//     so of equal values (a field -0.0 against 0.0) the first stays, and a merge
+//     keeps the left state on a tie. The order is max_by's. This is max_by's
+//     machinery with the value as its own ordering, kept once.
 //
 // Values are kept in a compact binary encoding (below), so a state is one heap
 // object whatever the type, and its serialized form is that encoding.
@@ -618,8 +624,14 @@ static_assert(sizeof(ByBlock) == 16);  // the bytes start 16-byte aligned
 
 class ByAggregate final : public AggregateFunction {
  public:
+  // max_by / min_by (value, ordering).
   ByAggregate(std::string name, DataType value, DataType ordering, bool max)
-      : AggregateFunction(std::move(name), {value, ordering}, value), max_(max) {}
+      : AggregateFunction(std::move(name), {value, ordering}, value), max_(max), self_(false) {}
+  // max / min of `value`: the value is its own ordering. A block then holds the
+  // encoding once (ordering_size == size, value_null false, value() empty), and
+  // Finalize decodes the ordering as the result.
+  ByAggregate(std::string name, DataType value, bool max)
+      : AggregateFunction(std::move(name), {value}, value), max_(max), self_(true) {}
 
   size_t state_size() const override { return sizeof(ByBlock*); }
   size_t state_align() const override { return alignof(ByBlock*); }
@@ -632,10 +644,25 @@ class ByAggregate final : public AggregateFunction {
 
   Status Update(EvalContext&, uint8_t* const* states, const std::vector<Datum>& args,
                 const RowSet& rows) const override {
+    const DataType& ordering_type = OrderingType();
+    std::string scratch;
+    if (self_) {
+      const Datum& v = args[0];
+      rows.ForEach([&](int64_t i) {
+        if (v.IsNull(i)) return;
+        if (const ByBlock* d = Get(states[i]); d != nullptr) {
+          std::string_view old = d->ordering();
+          const int c = CompareRowToEncoded(v.col(), v.Index(i), &old, ordering_type);
+          if (max_ ? c <= 0 : c >= 0) return;  // Greatest/Least keep the buffer on a tie
+        }
+        scratch.clear();
+        EncodeValue(v.col(), v.Index(i), &scratch);
+        Assign(states[i], scratch, static_cast<uint32_t>(scratch.size()), false);
+      });
+      return Status::OK();
+    }
     const Datum& x = args[0];
     const Datum& y = args[1];
-    const DataType& ordering_type = arg_types()[1];
-    std::string scratch;
     rows.ForEach([&](int64_t i) {
       if (y.IsNull(i)) return;
       const ByBlock* d = Get(states[i]);
@@ -670,23 +697,29 @@ class ByAggregate final : public AggregateFunction {
                   ColumnBuilder* out) const override {
     for (int64_t k = 0; k < n; ++k) {
       const ByBlock* d = Get(states[k]);
-      if (d == nullptr || d->value_null) {
+      if (d == nullptr || (!self_ && d->value_null)) {
         out->AppendNull();
         continue;
       }
       // Decoding checks the value again: a state is only ever read back through
       // Deserialize, but a malformed one must stay an error, never a crash.
-      std::string_view in = d->value();
+      std::string_view in = self_ ? d->ordering() : d->value();
       RETURN_NOT_OK(DecodeValue(&in, result_type(), out));
       if (!in.empty()) return Status::Corruption(name() + " state is malformed");
     }
     return Status::OK();
   }
   // 0 (no row yet), or 1, varint ordering length, ordering, value flag, value.
+  // min/max: 0, or 1 and the encoded value.
   void Serialize(const uint8_t* s, std::string* out) const override {
     const ByBlock* d = Get(s);
     if (d == nullptr) {
       out->push_back(0);
+      return;
+    }
+    if (self_) {
+      out->push_back(1);
+      out->append(d->ordering());
       return;
     }
     out->reserve(out->size() + d->size + 12);
@@ -708,12 +741,19 @@ class ByAggregate final : public AggregateFunction {
       Destroy(s);
       return Status::OK();
     }
+    if (self_) {
+      std::string_view check = in;
+      if (!DecodeValue(&check, OrderingType(), nullptr).ok() || !check.empty()) return bad;
+      if (in.size() >= UINT32_MAX) return bad;
+      Assign(s, in, static_cast<uint32_t>(in.size()), false);
+      return Status::OK();
+    }
     uint64_t n;
     if (!GetVarint(&in, &n) || n > in.size()) return bad;
     std::string_view ord = in.substr(0, n);
     in.remove_prefix(n);
     std::string_view check = ord;
-    if (!DecodeValue(&check, arg_types()[1], nullptr).ok() || !check.empty()) return bad;
+    if (!DecodeValue(&check, OrderingType(), nullptr).ok() || !check.empty()) return bad;
     if (in.empty() || static_cast<uint8_t>(in[0]) > 1) return bad;
     const bool value_null = in[0] == 0;
     in.remove_prefix(1);
@@ -771,18 +811,23 @@ class ByAggregate final : public AggregateFunction {
   }
 
   // Spark's predicate: the old value stays only when old > new (max_by) or
-  // old < new (min_by); ties go to the new row.
+  // old < new (min_by); ties go to the new row. min/max keep the old on a tie
+  // (Greatest/Least(left, right) take the right only when strictly greater/less).
   bool KeepOld(std::string_view old_ord, std::string_view new_ord) const {
     int c = CompareOrdering(old_ord, new_ord);
+    if (self_) return max_ ? c >= 0 : c <= 0;
     return max_ ? c > 0 : c < 0;
   }
 
   // Compares two encoded orderings with Spark's ordering.
   int CompareOrdering(std::string_view a, std::string_view b) const {
-    return CompareEncoded(&a, &b, arg_types()[1]);
+    return CompareEncoded(&a, &b, OrderingType());
   }
 
+  const DataType& OrderingType() const { return arg_types()[self_ ? 0 : 1]; }
+
   bool max_;
+  bool self_;  // min/max: the value is the ordering
 };
 
 Result<AggregateFunctionPtr> ResolveBy(std::string name, bool max, std::vector<ExprPtr>* args) {
@@ -801,6 +846,20 @@ Result<AggregateFunctionPtr> ResolveBy(std::string name, bool max, std::vector<E
 }
 
 }  // namespace
+
+// min(x) / max(x) of a STRUCT or ARRAY x, called by min/max's resolution
+// (aggregates_basic.cc): max_by's ordering with x as its own ordering. A type that
+// Spark cannot order (a MAP or INTERVAL inside) is refused as Spark's Min/Max do.
+Result<AggregateFunctionPtr> ResolveNestedMinMax(std::string name, bool max,
+                                                 std::vector<ExprPtr>* args) {
+  const DataType& t = (*args)[0]->type();
+  if (!Orderable(t)) {
+    return DataTypeMismatch(
+        "INVALID_ORDERING_TYPE", DescribeCall(name, *args),
+        "The `" + name + "` does not support ordering on type " + QuoteType(t) + ".");
+  }
+  return AggregateFunctionPtr(std::make_shared<ByAggregate>(std::move(name), t, max));
+}
 
 void RegisterCollectAggregates(AggregateRegistry* r) {
   r->Register(
