@@ -302,6 +302,12 @@ GroupTable::GroupTable(std::vector<DataType> key_types, bool code_strings)
     return;
   }
   if (!code_strings) return;
+  if (key_types_.size() == 2 && IsIntLike(key_types_[0].id()) && IsIntLike(key_types_[1].id())) {
+    pair_ = true;
+    pair_slots_.assign(1024, PairSlot{0, 0, 0, kNoGroup});
+    pair_mask_ = 1023;
+    return;
+  }
   int int_key = -1;
   std::vector<int> strings;
   for (size_t k = 0; k < key_types_.size(); ++k) {
@@ -479,6 +485,117 @@ void GroupTable::ToByteLayout() {
   dicts_.clear();
 }
 
+void GroupTable::PairRows(const std::vector<Datum>& keys, const RowSet& rows) {
+  const auto phys = static_cast<size_t>(rows.physical_rows());
+  int_scratch_.resize(phys);
+  int2_scratch_.resize(phys);
+  codes_scratch_.resize(phys);
+  uint32_t* nulls = codes_scratch_.data();
+  for (size_t k = 0; k < 2; ++k) {
+    const Datum& d = keys[k];
+    const Column& c = d.col();
+    const TypeId id = key_types_[k].id();
+    int64_t* out = k == 0 ? int_scratch_.data() : int2_scratch_.data();
+    const uint32_t bit = k == 0 ? 1u : 2u;
+    const bool first = k == 0;
+    if ((id == TypeId::kInt64 || id == TypeId::kTimestamp) && d.no_nulls()) {
+      const int64_t* v = c.values<int64_t>();
+      rows.ForEach([&](int64_t i) {
+        out[i] = v[d.Index(i)];
+        if (first) nulls[i] = 0;
+      });
+      continue;
+    }
+    rows.ForEach([&](int64_t i) {
+      const int64_t r = d.Index(i);
+      const bool null = c.IsNull(r);
+      out[i] = null ? 0 : IntKey(c, id, r);
+      const uint32_t b = null ? bit : 0;
+      nulls[i] = first ? b : nulls[i] | b;
+    });
+  }
+}
+
+uint32_t GroupTable::PairFind(int64_t first, int64_t second, uint32_t nulls, uint64_t hash,
+                              uint64_t* slot) const {
+  uint64_t i = hash & pair_mask_;
+  while (true) {
+    const PairSlot& s = pair_slots_[i];
+    if (s.group == kNoGroup) break;
+    if (s.first == first && s.second == second && s.nulls == nulls) return s.group;
+    i = (i + 1) & pair_mask_;
+  }
+  *slot = i;
+  return kNoGroup;
+}
+
+uint32_t GroupTable::PairInsert(uint64_t slot, int64_t first, int64_t second, uint32_t nulls) {
+  // KeyEncoder's bytes: per key a flag, then (when not NULL) the value's low bytes
+  // (little-endian, as the column stores them).
+  char buf[2 * 9];
+  size_t at = 0;
+  const int64_t values[2] = {first, second};
+  for (size_t k = 0; k < 2; ++k) {
+    if ((nulls >> k) & 1) {
+      buf[at++] = 0;
+      continue;
+    }
+    buf[at++] = 1;
+    const auto w = static_cast<size_t>(codec::FixedWidth(key_types_[k].id()));
+    std::memcpy(buf + at, &values[k], w);
+    at += w;
+  }
+  const std::string_view bytes(buf, at);
+  const uint32_t g = AddByteGroup(bytes, HashBytes(bytes));
+  pair_slots_[slot] = PairSlot{first, second, nulls, g};
+  if (uint64_t{num_groups()} * 2 > pair_mask_) PairGrow();
+  return g;
+}
+
+void GroupTable::PairDecode(std::string_view bytes, int64_t* first, int64_t* second,
+                            uint32_t* nulls) const {
+  *nulls = 0;
+  int64_t* out[2] = {first, second};
+  for (size_t k = 0; k < 2; ++k) {
+    *out[k] = 0;
+    const bool null = bytes[0] == 0;
+    bytes.remove_prefix(1);
+    if (null) {
+      *nulls |= 1u << k;
+      continue;
+    }
+    const TypeId id = key_types_[k].id();
+    switch (id) {
+      case TypeId::kBoolean:
+        *out[k] = static_cast<uint8_t>(bytes[0]);
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate: {
+        int32_t v;
+        std::memcpy(&v, bytes.data(), 4);
+        *out[k] = v;
+        break;
+      }
+      default:
+        std::memcpy(out[k], bytes.data(), 8);
+        break;
+    }
+    bytes.remove_prefix(static_cast<size_t>(codec::FixedWidth(id)));
+  }
+}
+
+void GroupTable::PairGrow() {
+  std::vector<PairSlot> old = std::move(pair_slots_);
+  pair_slots_.assign(old.size() * 2, PairSlot{0, 0, 0, kNoGroup});
+  pair_mask_ = pair_slots_.size() - 1;
+  for (const PairSlot& s : old) {
+    if (s.group == kNoGroup) continue;
+    uint64_t i = PairHash(s.first, s.second, s.nulls) & pair_mask_;
+    while (pair_slots_[i].group != kNoGroup) i = (i + 1) & pair_mask_;
+    pair_slots_[i] = s;
+  }
+}
+
 void GroupTable::IntGrow() {
   std::vector<IntSlot> old = std::move(int_slots_);
   int_slots_.assign(old.size() * 2, IntSlot{0, kNoGroup, 0});
@@ -592,6 +709,26 @@ void GroupTable::FindOrInsert(const std::vector<Datum>& keys, const RowSet& rows
     });
     return;
   }
+  if (pair_) {
+    // As the integer layout: hash and prefetch every row's slot, then probe.
+    PairRows(keys, rows);
+    hash_scratch_.resize(static_cast<size_t>(rows.physical_rows()));
+    uint64_t* h = hash_scratch_.data();
+    const int64_t* first = int_scratch_.data();
+    const int64_t* second = int2_scratch_.data();
+    const uint32_t* nulls = codes_scratch_.data();
+    rows.ForEach([&](int64_t i) {
+      h[i] = PairHash(first[i], second[i], nulls[i]);
+      __builtin_prefetch(&pair_slots_[h[i] & pair_mask_]);
+    });
+    rows.ForEach([&](int64_t i) {
+      uint64_t slot;
+      uint32_t g = PairFind(first[i], second[i], nulls[i], h[i], &slot);
+      if (g == kNoGroup) g = PairInsert(slot, first[i], second[i], nulls[i]);
+      group_ids[i] = g;
+    });
+    return;
+  }
   if (coded_) {
     if (CodeRows(keys, rows, true)) {
       // As the integer layout: hash and prefetch every row's slot, then probe; a new
@@ -658,6 +795,23 @@ void GroupTable::Find(const std::vector<Datum>& keys, const RowSet& rows, uint32
     });
     return;
   }
+  if (pair_) {
+    rows.ForEach([&](int64_t i) {
+      int64_t v[2] = {0, 0};
+      uint32_t nulls = 0;
+      for (size_t k = 0; k < 2; ++k) {
+        const Datum& d = keys[k];
+        if (d.IsNull(i)) {
+          nulls |= 1u << k;
+        } else {
+          v[k] = IntKey(d.col(), key_types_[k].id(), d.Index(i));
+        }
+      }
+      uint64_t slot;
+      group_ids[i] = PairFind(v[0], v[1], nulls, PairHash(v[0], v[1], nulls), &slot);
+    });
+    return;
+  }
   if (coded_) {
     rows.ForEach([&](int64_t i) {
       int64_t key = 0;
@@ -707,6 +861,15 @@ uint32_t GroupTable::InsertFrom(const GroupTable& other, uint32_t g) {
   }
   const KeyRef& k = other.byte_keys_[g];
   const std::string_view bytes(k.data, k.size);
+  if (pair_) {
+    int64_t first;
+    int64_t second;
+    uint32_t nulls;
+    PairDecode(bytes, &first, &second, &nulls);
+    uint64_t slot;
+    const uint32_t found = PairFind(first, second, nulls, PairHash(first, second, nulls), &slot);
+    return found != kNoGroup ? found : PairInsert(slot, first, second, nulls);
+  }
   if (coded_) {
     int64_t key;
     uint32_t codes;
@@ -772,7 +935,8 @@ int64_t GroupTable::MemoryUsage() const {
          static_cast<int64_t>(hashes_.capacity() * 8 + int_keys_.capacity() * 8 +
                               byte_keys_.capacity() * sizeof(KeyRef) +
                               int_slots_.capacity() * sizeof(IntSlot) + byte_map_.capacity() * 24 +
-                              coded_slots_.capacity() * sizeof(CodedSlot)) +
+                              coded_slots_.capacity() * sizeof(CodedSlot) +
+                              pair_slots_.capacity() * sizeof(PairSlot)) +
          DictionaryBytes(dicts_);
 }
 

@@ -19,6 +19,12 @@
 //    KeyColumns and InsertFrom are those of the byte layout. A dictionary that grows
 //    past kMaxCodes (a high-cardinality string) turns the table into the byte layout
 //    for good.
+//  - on request too, "pair": exactly two integer-like keys (GROUP BY bidder, auction).
+//    (first, second, NULL bits) is probed in 24-byte slots with no key bytes per
+//    row; a NULL key is value 0 with its bit set. As with "coded", a group's byte
+//    encoding is built once when it is created, so group_hash, KeyColumns and
+//    InsertFrom are the byte layout's. There is no dictionary, so it never turns
+//    into the byte layout.
 // Strings are never copied per row into std::string.
 //
 // Thread-safety: not thread-safe; one table per task. Const methods may run
@@ -82,7 +88,8 @@ void HashKeys(const std::vector<Datum>& keys, const RowSet& rows, uint64_t* out,
 
 class GroupTable {
  public:
-  // `code_strings`: use the coded layout when the key types allow it (see above).
+  // `code_strings`: use the coded or pair layout when the key types allow it (see
+  // above).
   explicit GroupTable(std::vector<DataType> key_types, bool code_strings = false);
   GroupTable(const GroupTable&) = delete;
   GroupTable& operator=(const GroupTable&) = delete;
@@ -191,6 +198,34 @@ class GroupTable {
   std::vector<uint32_t> codes_scratch_;
   std::vector<int64_t> int_scratch_;
   std::string row_scratch_;
+
+  // Pair layout (pair_ is true): open addressing as above over PairSlots.
+  struct PairSlot {
+    int64_t first;
+    int64_t second;
+    uint32_t nulls;  // bit 0: the first key is NULL, bit 1: the second (its value is 0)
+    uint32_t group;  // kNoGroup: empty
+  };
+  static uint64_t PairHash(int64_t first, int64_t second, uint32_t nulls) {
+    return Mix64((static_cast<uint64_t>(first) * 0x9e3779b97f4a7c15ULL) ^
+                 static_cast<uint64_t>(second) ^ (uint64_t{nulls} << 61));
+  }
+  // Fills int_scratch_ (first keys), int2_scratch_ (second keys) and codes_scratch_
+  // (NULL bits) for the rows.
+  void PairRows(const std::vector<Datum>& keys, const RowSet& rows);
+  // The group of (first, second, nulls), or kNoGroup and in *slot the empty slot to
+  // take.
+  uint32_t PairFind(int64_t first, int64_t second, uint32_t nulls, uint64_t hash,
+                    uint64_t* slot) const;
+  // A new group in empty slot `slot` (from PairFind); encodes its key bytes.
+  uint32_t PairInsert(uint64_t slot, int64_t first, int64_t second, uint32_t nulls);
+  // The keys and NULL bits of an encoded pair key.
+  void PairDecode(std::string_view bytes, int64_t* first, int64_t* second, uint32_t* nulls) const;
+  void PairGrow();
+  bool pair_ = false;
+  std::vector<PairSlot> pair_slots_;
+  uint64_t pair_mask_ = 0;
+  std::vector<int64_t> int2_scratch_;
 
   // Byte layout.
   absl::flat_hash_map<KeyRef, uint32_t, KeyRefHash, KeyRefEq> byte_map_;

@@ -253,9 +253,15 @@ TEST(GroupTableTest, CodedLayoutMatchesByteLayout) {
       {DataType::String()},
       {DataType::String(), DataType::Int32(), DataType::String()},
       {DataType::Boolean(), DataType::String()},
-      {DataType::Timestamp(), DataType::String(), DataType::String()}};
+      {DataType::Timestamp(), DataType::String(), DataType::String()},
+      // Two integers (the pair layout).
+      {DataType::Int32(), DataType::Int64()},
+      {DataType::Int64(), DataType::Int64()},
+      {DataType::Int64(), DataType::Int32()},
+      {DataType::Boolean(), DataType::Timestamp()}};
   for (const std::vector<DataType>& types : layouts) {
-    // 1000000 distinct: ~45000 strings seen, more than a dictionary takes.
+    // 1000000 distinct: ~45000 strings seen, more than a dictionary takes; integers
+    // spread over 100000 values (several table growths).
     for (int distinct : {7, 1000000}) {
       GroupTable coded(types, /*code_strings=*/true);
       GroupTable plain(types);
@@ -269,7 +275,8 @@ TEST(GroupTableTest, CodedLayoutMatchesByteLayout) {
           auto b = MakeBuilder(t);
           for (int r = 0; r < n; ++r) {
             const uint32_t x = next() >> 8;
-            if (x % 23 == 0) {
+            // Every third batch has no NULLs (the columns' no-NULL paths).
+            if (x % 23 == 0 && batch % 3 != 2) {
               b->AppendNull();
             } else if (t.id() == TypeId::kString) {
               const int v = static_cast<int>(x % static_cast<uint32_t>(distinct));
@@ -281,6 +288,9 @@ TEST(GroupTableTest, CodedLayoutMatchesByteLayout) {
               ASSERT_TRUE(b->AppendValue(Value::Boolean(x % 2 == 0)).ok());
             } else if (t.id() == TypeId::kInt32) {
               ASSERT_TRUE(b->AppendValue(I32(static_cast<int32_t>(x % 50) - 25)).ok());
+            } else if (distinct > 7 && t.id() == TypeId::kInt64) {
+              // Large and negative values, equal in their low 32 bits.
+              ASSERT_TRUE(b->AppendValue(I((static_cast<int64_t>(x % 100000) - 50000) << 32)).ok());
             } else if (t.id() == TypeId::kTimestamp) {
               ASSERT_TRUE(b->AppendValue(Value::Timestamp(static_cast<int64_t>(x % 300))).ok());
             } else {
@@ -294,6 +304,14 @@ TEST(GroupTableTest, CodedLayoutMatchesByteLayout) {
         for (uint32_t r = 0; r < static_cast<uint32_t>(n); r += 3) sel.push_back(r);
         const RowSet rows = batch % 2 == 0 ? RowSet(n) : RowSet(n, sel);
         std::vector<uint32_t> a(n, kNoGroup), b(n, kNoGroup), found(n, kNoGroup);
+        // Find before the batch's keys are inserted: kNoGroup for the new ones.
+        {
+          KeyEncoder scratch;
+          std::vector<uint32_t> before(n, kNoGroup), want(n, kNoGroup);
+          coded.Find(keys, RowSet(n), before.data(), &scratch);
+          plain.Find(keys, RowSet(n), want.data(), &scratch);
+          ASSERT_EQ(want, before);
+        }
         coded.FindOrInsert(keys, rows, a.data());
         plain.FindOrInsert(keys, rows, b.data());
         rows.ForEach(
