@@ -31,6 +31,29 @@ inline int64_t IntKey(const Column& c, TypeId id, int64_t i) {
   }
 }
 
+// IntKey of a non-NULL key's bytes in the byte layout (its fixed width, after the
+// NULL flag), which it takes off the front of *bytes. REQUIRES: IsIntLike.
+inline int64_t TakeKeyInt(TypeId id, std::string_view* bytes) {
+  int64_t v;
+  switch (id) {
+    case TypeId::kBoolean:
+      v = static_cast<uint8_t>((*bytes)[0]);
+      break;
+    case TypeId::kInt32:
+    case TypeId::kDate: {
+      int32_t v32;
+      std::memcpy(&v32, bytes->data(), 4);
+      v = v32;
+      break;
+    }
+    default:
+      std::memcpy(&v, bytes->data(), 8);
+      break;
+  }
+  bytes->remove_prefix(static_cast<size_t>(codec::FixedWidth(id)));
+  return v;
+}
+
 inline uint64_t HashBytes(std::string_view b) {
   return static_cast<uint64_t>(spark_hash::XxHash64Bytes(b.data(), b.size(), 0x5eed));
 }
@@ -457,22 +480,7 @@ bool GroupTable::CodeEncoded(std::string_view bytes, int64_t* key, uint32_t* cod
       *codes |= 1u << 31;
       continue;
     }
-    switch (id) {
-      case TypeId::kBoolean:
-        *key = static_cast<uint8_t>(bytes[0]);
-        break;
-      case TypeId::kInt32:
-      case TypeId::kDate: {
-        int32_t v;
-        std::memcpy(&v, bytes.data(), 4);
-        *key = v;
-        break;
-      }
-      default:
-        std::memcpy(key, bytes.data(), 8);
-        break;
-    }
-    bytes.remove_prefix(static_cast<size_t>(codec::FixedWidth(id)));
+    *key = TakeKeyInt(id, &bytes);
   }
   return true;
 }
@@ -564,23 +572,7 @@ void GroupTable::PairDecode(std::string_view bytes, int64_t* first, int64_t* sec
       *nulls |= 1u << k;
       continue;
     }
-    const TypeId id = key_types_[k].id();
-    switch (id) {
-      case TypeId::kBoolean:
-        *out[k] = static_cast<uint8_t>(bytes[0]);
-        break;
-      case TypeId::kInt32:
-      case TypeId::kDate: {
-        int32_t v;
-        std::memcpy(&v, bytes.data(), 4);
-        *out[k] = v;
-        break;
-      }
-      default:
-        std::memcpy(out[k], bytes.data(), 8);
-        break;
-    }
-    bytes.remove_prefix(static_cast<size_t>(codec::FixedWidth(id)));
+    *out[k] = TakeKeyInt(key_types_[k].id(), &bytes);
   }
 }
 
