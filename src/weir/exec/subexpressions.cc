@@ -122,4 +122,24 @@ HoistedExpressions HoistCommonSubexpressions(const std::vector<ExprPtr>& exprs, 
   return out;
 }
 
+HoistedExpressions HoistFilterSubexpressions(const ExprPtr& predicate,
+                                             const std::vector<ExprPtr>& exprs, int input_columns) {
+  Hoister hoister(input_columns);
+  hoister.Count(predicate, /*always=*/true);
+  for (const ExprPtr& e : exprs) hoister.Count(e, /*always=*/false);
+  HoistedExpressions out;
+  std::vector<ExprPtr> rewritten;
+  rewritten.reserve(exprs.size() + 1);
+  rewritten.push_back(hoister.Rewrite(predicate));
+  for (const ExprPtr& e : exprs) rewritten.push_back(hoister.Rewrite(e));
+  out = hoister.Take();
+  if (out.common.empty()) {
+    out.rewritten.push_back(predicate);
+    out.rewritten.insert(out.rewritten.end(), exprs.begin(), exprs.end());
+  } else {
+    out.rewritten = std::move(rewritten);
+  }
+  return out;
+}
+
 }  // namespace weir::exec

@@ -1,5 +1,6 @@
 // Common subexpression elimination for a list of expressions evaluated over the same
-// batch (internal to weir_exec; used by the projection operator).
+// batch (internal to weir_exec; used by the projection operator, and by a
+// projection over a filter for what the two share).
 //
 // As Spark's EquivalentExpressions: a deterministic, non-constant expression that
 // occurs at least twice in the list is computed once per batch when at least one of
@@ -28,5 +29,14 @@ struct HoistedExpressions {
 };
 
 HoistedExpressions HoistCommonSubexpressions(const std::vector<ExprPtr>& exprs, int input_columns);
+
+// For a projection over a filter: the subexpressions that the filter's predicate
+// always evaluates (for every input row) and that the projection repeats, computed
+// once per batch before the predicate. Only the predicate's occurrences can make an
+// expression common: computing it up front evaluates it on rows the filter drops,
+// which the predicate did anyway and the projection alone would not. `rewritten`
+// is the predicate, then the projection's expressions.
+HoistedExpressions HoistFilterSubexpressions(const ExprPtr& predicate,
+                                             const std::vector<ExprPtr>& exprs, int input_columns);
 
 }  // namespace weir::exec

@@ -92,7 +92,63 @@ TEST(SubexpressionsTest, SameNamedColumnsAreDifferent) {
             HoistCommonSubexpressions({Fn("lower", {left}), Fn("lower", {left})}, 2).common.size());
 }
 
+TEST(SubexpressionsTest, AFilterSharesOnlyWhatItsPredicateAlwaysEvaluates) {
+  // WHERE lower(c) = 'a' OR n > 0 ... SELECT lower(c): computed once, by the filter.
+  ExprPtr pred = Or(Eq(Lower(), "a"), Fn(">", {N(), Lit(I(0))})).ValueOrDie();
+  HoistedExpressions h = HoistFilterSubexpressions(pred, {N(), ChannelCase()}, 2);
+  ASSERT_EQ(1u, h.common.size());
+  EXPECT_EQ(Lower()->ToString(), h.common[0]->ToString());
+  ASSERT_EQ(3u, h.rewritten.size());  // the predicate, then the projection
+  EXPECT_NE(std::string::npos, h.rewritten[0]->ToString().find("_common0"));
+  EXPECT_NE(std::string::npos, h.rewritten[2]->ToString().find("_common0"));
+  // Only on the predicate's right of OR: not every input row computed it.
+  ExprPtr right = Or(Fn(">", {N(), Lit(I(0))}), Eq(Lower(), "a")).ValueOrDie();
+  EXPECT_TRUE(HoistFilterSubexpressions(right, {Lower()}, 2).common.empty());
+  // Only in the projection, even twice: computing it before the filter would
+  // evaluate it on the rows the filter drops.
+  HoistedExpressions only_projected =
+      HoistFilterSubexpressions(Fn(">", {N(), Lit(I(0))}), {Lower(), Fn("length", {Lower()})}, 2);
+  EXPECT_TRUE(only_projected.common.empty());
+  EXPECT_EQ(Lower()->ToString(), only_projected.rewritten[1]->ToString());
+}
+
 class SubexpressionsOpTest : public testing::ExecTest {};
+
+TEST_F(SubexpressionsOpTest, AFilterComputesWhatTheProjectionAboveRepeats) {
+  plan::LogicalPlanPtr t = testing::Table(Input()->fields(),
+                                          {{S("Apple"), I(1)},
+                                           {S("GOOGLE"), I(0)},
+                                           {S("Baidu"), I(3)},
+                                           {NullS(), I(4)},
+                                           {S("apple"), I(5)},
+                                           {S("x"), I(0)}},
+                                          /*partitions=*/2, /*rows_per_batch=*/3);
+  auto f = std::make_shared<plan::FilterNode>(
+      t, Or(Eq(Fn("lower", {Col(t, 0)}), "apple"), Fn("<>", {Col(t, 1), Lit(I(0))})).ValueOrDie());
+  auto p = std::make_shared<plan::ProjectNode>(f, std::vector<ExprPtr>{Col(f, 1), ChannelCase()},
+                                               std::vector<std::string>{"n", "id"});
+  EXPECT_ROWS(SortRows({{I(1), S("0")}, {I(3), S("Baidu")}, {I(4), NullS()}, {I(5), S("0")}}),
+              RunSorted(p));
+  // The condition both repeat, and lower(c), which the CASE's second condition repeats.
+  EXPECT_NE(std::string::npos,
+            explain_.find("computing [(lower(c) = apple) AS _common0, lower(c) AS _common1]"))
+      << explain_;
+}
+
+TEST_F(SubexpressionsOpTest, WhatOnlyTheProjectionComputesSeesOnlyKeptRows) {
+  // SELECT 10 DIV n WHERE n <> 0 under ANSI: the division never meets the zeros the
+  // filter drops, so it is not computed before the filter.
+  ctx_.eval.ansi = true;
+  plan::LogicalPlanPtr t =
+      testing::Table(Input()->fields(), {{S("a"), I(5)}, {S("b"), I(0)}, {S("c"), I(2)}},
+                     /*partitions=*/1, /*rows_per_batch=*/3);
+  auto f = std::make_shared<plan::FilterNode>(t, Fn("<>", {Col(t, 1), Lit(I(0))}));
+  ExprPtr div = Fn("div", {Lit(I(10)), Col(f, 1)});
+  auto p = std::make_shared<plan::ProjectNode>(f, std::vector<ExprPtr>{div, div},
+                                               std::vector<std::string>{"q", "q2"});
+  EXPECT_ROWS(SortRows({{I(2), I(2)}, {I(5), I(5)}}), RunSorted(p));
+  EXPECT_EQ(std::string::npos, explain_.find("computing")) << explain_;
+}
 
 TEST_F(SubexpressionsOpTest, ProjectionOverAFilterGivesTheSameRows) {
   plan::LogicalPlanPtr t = testing::Table(Input()->fields(),
