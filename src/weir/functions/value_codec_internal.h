@@ -117,27 +117,12 @@ inline char* EncodeValueTo(const Column& c, int64_t i, char* p);
 
 // The encoded size of non-NULL row i of a column of a scalar type `id` (not nested).
 inline size_t ScalarEncodedSize(TypeId id, const Column& c, int64_t i) {
-  switch (id) {
-    case TypeId::kBoolean:
-      return 1;
-    case TypeId::kInt32:
-    case TypeId::kDate:
-      return 4;
-    case TypeId::kInt64:
-    case TypeId::kTimestamp:
-    case TypeId::kDouble:
-      return 8;
-    case TypeId::kDecimal:
-    case TypeId::kInterval:
-      return 16;
-    case TypeId::kString:
-    case TypeId::kBinary: {
-      const uint32_t n = c.values<StringRef>()[i].size();
-      return VarintLength(n) + n;
-    }
-    default:
-      return 0;  // NULL type: never encoded (NULLs are skipped or flagged)
+  if (id == TypeId::kString || id == TypeId::kBinary) {
+    const uint32_t n = c.values<StringRef>()[i].size();
+    return VarintLength(n) + n;
   }
+  // 0 for the NULL type: never encoded (NULLs are skipped or flagged).
+  return static_cast<size_t>(FixedWidth(id));
 }
 
 // Writes non-NULL row i of a column of scalar type `id` at `p`; returns the end.
