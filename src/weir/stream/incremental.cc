@@ -152,6 +152,21 @@ std::vector<EventTimeKind> EventTimeColumns(const LogicalPlan& plan) {
   return out;
 }
 
+exec::EventTimeKey EventTimeKeyOf(const std::vector<EventTimeKind>& kinds) {
+  exec::EventTimeKey key;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (kinds[i] == EventTimeKind::kNone) continue;
+    const bool window = kinds[i] == EventTimeKind::kWindow;
+    if (key.index < 0) {
+      key.index = static_cast<int>(i);
+      key.window_struct = window;
+    } else {
+      key.more.emplace_back(static_cast<int>(i), window);
+    }
+  }
+  return key;
+}
+
 namespace {
 
 // ---- Watermark observer -----------------------------------------------------------
@@ -568,22 +583,11 @@ std::optional<BoundsGrouping> GroupByWindowStruct(const plan::AggregateNode& agg
   return result;
 }
 
-// The event-time key of an aggregation's groups: the first event-time group, and
-// the others in `more`.
+// The event-time key of an aggregation's groups (its first output columns).
 exec::EventTimeKey EventTimeKeyOf(const plan::AggregateNode& agg) {
-  exec::EventTimeKey key;
-  const std::vector<EventTimeKind> kinds = EventTimeColumns(agg);
-  for (size_t i = 0; i < agg.groups().size(); ++i) {
-    if (kinds[i] == EventTimeKind::kNone) continue;
-    const bool window = kinds[i] == EventTimeKind::kWindow;
-    if (key.index < 0) {
-      key.index = static_cast<int>(i);
-      key.window_struct = window;
-    } else {
-      key.more.emplace_back(static_cast<int>(i), window);
-    }
-  }
-  return key;
+  std::vector<EventTimeKind> kinds = EventTimeColumns(agg);
+  kinds.resize(agg.groups().size());
+  return EventTimeKeyOf(kinds);
 }
 
 // Whether a stateful aggregation is in the subtree: in Complete mode it outputs its

@@ -49,6 +49,10 @@ enum class EventTimeKind : uint8_t { kNone, kTimestamp, kWindow };
 // Per output column of `plan`, whether (and how) it carries event time.
 std::vector<EventTimeKind> EventTimeColumns(const plan::LogicalPlan& plan);
 
+// The event-time key of columns `kinds`: the first event-time column in index, the
+// others in more.
+exec::EventTimeKey EventTimeKeyOf(const std::vector<EventTimeKind>& kinds);
+
 // Event-time statistics of one watermark over one epoch (Spark's EventTimeStats),
 // in microseconds.
 struct EventTimeStats {

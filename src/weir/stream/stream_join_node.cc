@@ -98,22 +98,6 @@ class StreamJoinNode final : public StreamNode {
   std::shared_ptr<StatefulOperator> op_;
 };
 
-// Every event-time column of an input (the first in index, the others in more).
-exec::EventTimeKey EventTimeColumnsOf(const std::vector<EventTimeKind>& kinds) {
-  exec::EventTimeKey key;
-  for (size_t i = 0; i < kinds.size(); ++i) {
-    if (kinds[i] == EventTimeKind::kNone) continue;
-    const bool window = kinds[i] == EventTimeKind::kWindow;
-    if (key.index < 0) {
-      key.index = static_cast<int>(i);
-      key.window_struct = window;
-    } else {
-      key.more.emplace_back(static_cast<int>(i), window);
-    }
-  }
-  return key;
-}
-
 Result<exec::StreamJoinType> StreamJoinTypeOf(const plan::JoinNode& join) {
   switch (join.join_type()) {
     case plan::JoinType::kInner:
@@ -168,10 +152,10 @@ Result<std::optional<LogicalPlanPtr>> WrapStreamStreamJoin(const LogicalPlanPtr&
   spec.residual = parts.both;
   spec.left.keys = parts.left_keys;
   spec.left.filter = parts.left_only;
-  spec.left.late = EventTimeColumnsOf(left_kinds);
+  spec.left.late = EventTimeKeyOf(left_kinds);
   spec.right.keys = parts.right_keys;
   spec.right.filter = parts.right_only;
-  spec.right.late = EventTimeColumnsOf(right_kinds);
+  spec.right.late = EventTimeKeyOf(right_kinds);
   spec.time_key = WatermarkJoinKey(parts, left_kinds, right_kinds);
   if (spec.time_key.index < 0) {
     const std::vector<DataType> left_types = TypesOf(*left.schema());
