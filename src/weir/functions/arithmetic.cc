@@ -247,6 +247,44 @@ __attribute__((target("avx2"))) bool SmallRemaindersAvx2(const T* __restrict x, 
   return true;
 }
 
+// Whether every x[i] lies in [0, 2^31), and if so out[i] = (x[i] % d == k) != negate
+// for every i: the remainder and the comparison in one pass, without the remainder
+// column (out is written either way).
+template <typename T>
+__attribute__((target("avx2"))) bool SmallRemainderEqualsAvx2(const T* __restrict x, int64_t n,
+                                                              SmallDivisor d, uint64_t k,
+                                                              uint8_t negate,
+                                                              uint8_t* __restrict out) {
+  uint64_t bits = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    bits |= static_cast<uint64_t>(static_cast<int64_t>(x[i]));
+    const uint64_t v = static_cast<uint32_t>(x[i]);
+    const uint64_t q = static_cast<uint32_t>((v * d.m) >> d.shift);
+    out[i] = static_cast<uint8_t>((v - q * d.d == k) ^ negate);
+  }
+  return bits >> 31 == 0;
+}
+
+template <typename T>
+std::optional<Datum> RemainderEqualsConstantOf(const Datum& x, const Datum& d, const Datum& k,
+                                               bool negate, const RowSet& rows) {
+  const T y = kernels::ValuesOf<T>(d)[0];
+  const uint64_t ad = y < 0 ? uint64_t{0} - static_cast<uint64_t>(static_cast<int64_t>(y))
+                            : static_cast<uint64_t>(y);
+  if (ad < 2 || ad >= (uint64_t{1} << 31)) return std::nullopt;
+  FixedResult<uint8_t> out(DataType::Boolean(), rows);
+  const Datum args[1] = {x};
+  out.validity().InitFromArgs(args, 1, rows);
+  // A negative k never equals a remainder of a non-negative dividend; as an unsigned
+  // number it is above every remainder, so the comparison says the same.
+  const auto kk = static_cast<uint64_t>(static_cast<int64_t>(kernels::ValuesOf<T>(k)[0]));
+  if (!SmallRemainderEqualsAvx2<T>(kernels::ValuesOf<T>(x), rows.size(), MakeSmallDivisor(ad), kk,
+                                   negate ? 1 : 0, out.values())) {
+    return std::nullopt;
+  }
+  return out.Finish();
+}
+
 // % and pmod of a column by a non-NULL, nonzero constant over every row: no row can
 // fail, and ConstantDivisor replaces the division. nullopt when that is not the case.
 template <typename T>
@@ -736,6 +774,27 @@ void RegisterUnary(FunctionRegistry* registry, UnaryOp op, const char* name, con
 }
 
 }  // namespace
+
+namespace arith {
+
+std::optional<Datum> RemainderEqualsConstant(const Datum& x, const Datum& d, const Datum& k,
+                                             bool negate, const RowSet& rows) {
+  if (!rows.is_all() || x.is_constant() || !d.is_constant() || !k.is_constant() || d.IsNull(0) ||
+      k.IsNull(0) || x.type().id() != d.type().id() || x.type().id() != k.type().id() ||
+      !CpuHasAvx2()) {
+    return std::nullopt;
+  }
+  switch (x.type().id()) {
+    case TypeId::kInt32:
+      return RemainderEqualsConstantOf<int32_t>(x, d, k, negate, rows);
+    case TypeId::kInt64:
+      return RemainderEqualsConstantOf<int64_t>(x, d, k, negate, rows);
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace arith
 
 void RegisterArithmeticFunctions(FunctionRegistry* registry) {
   RegisterSign(registry, BinOp::kAdd, UnaryOp::kPositive,

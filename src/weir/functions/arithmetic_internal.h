@@ -56,6 +56,13 @@ Result<ExprPtr> CoerceDouble(std::string_view call, size_t index, ExprPtr arg);
 Result<std::optional<int32_t>> ConstantInt(std::string_view call, std::string_view what,
                                            const ExprPtr& arg);
 
+// `x % d = k` (`x % d <> k` with `negate`) over an INT or BIGINT column x and constants
+// d and k of its type, computed without the remainder column, when that is cheap:
+// every row, d and k non-NULL, 2 <= |d| < 2^31, every x in [0, 2^31), AVX2. nullopt
+// otherwise (the caller computes the remainder, then compares).
+std::optional<Datum> RemainderEqualsConstant(const Datum& x, const Datum& d, const Datum& k,
+                                             bool negate, const RowSet& rows);
+
 // The fallible kernel loops live in kernel_util.h; arithmetic names them here.
 using kernels::MapBinaryFallible;
 using kernels::MapUnaryFallible;

@@ -12,6 +12,7 @@
 #include "weir/common/cpu.h"
 #include "weir/expr/cast.h"
 #include "weir/expr/coercion.h"
+#include "weir/functions/arithmetic_internal.h"
 #include "weir/functions/builtins.h"
 #include "weir/functions/kernel_util.h"
 #include "weir/functions/ordering.h"
@@ -193,6 +194,54 @@ Datum NullSafeEqual(const Datum& a, const Datum& b, const RowSet& rows) {
   return out.Finish();
 }
 
+// `x % d = k` and `x % d <> k` as one call of (x, d, k), printed as the two were: a
+// sampling filter such as `WHERE id % 100 = 0` then never builds the remainder column
+// (arith::RemainderEqualsConstant). Anything that case does not cover computes the
+// remainder with the `%` function and compares, as the two calls would.
+//
+// Thread-safety: immutable.
+class RemainderComparison final : public ScalarFunction {
+ public:
+  RemainderComparison(CmpOp op, ScalarFunctionPtr remainder)
+      : ScalarFunction(Symbol(op), DataType::Boolean()),
+        op_(op),
+        remainder_(std::move(remainder)) {}
+
+  std::string Format(const std::vector<std::string>& args) const override {
+    return "(" + remainder_->Format({args[0], args[1]}) + " " + name() + " " + args[2] + ")";
+  }
+
+  Result<Datum> Eval(EvalContext& ctx, const std::vector<Datum>& args,
+                     const RowSet& rows) const override {
+    if (std::optional<Datum> fast =
+            arith::RemainderEqualsConstant(args[0], args[1], args[2], op_ == CmpOp::kNe, rows)) {
+      return *std::move(fast);
+    }
+    ASSIGN_OR_RAISE(Datum remainder, remainder_->Eval(ctx, {args[0], args[1]}, rows));
+    return CompareDatums(op_, remainder, args[2], rows);
+  }
+
+ private:
+  CmpOp op_;
+  ScalarFunctionPtr remainder_;
+};
+
+// The fused call of `lhs = rhs` / `lhs <> rhs` when lhs is an INT or BIGINT `x % d` and
+// d and rhs are constant expressions; nullptr otherwise.
+ExprPtr FuseRemainderComparison(CmpOp op, const ExprPtr& lhs, const ExprPtr& rhs) {
+  if ((op != CmpOp::kEq && op != CmpOp::kNe) || lhs->kind() != ExprKind::kCall) return nullptr;
+  const auto& call = static_cast<const CallExpr&>(*lhs);
+  const TypeId type = lhs->type().id();
+  if (call.function().name() != "%" || call.children().size() != 2 ||
+      (type != TypeId::kInt32 && type != TypeId::kInt64) || rhs->type().id() != type ||
+      !call.children()[1]->foldable() || !rhs->foldable()) {
+    return nullptr;
+  }
+  ScalarFunctionPtr remainder(lhs, &call.function());  // shares the call's ownership
+  return Call(std::make_shared<RemainderComparison>(op, std::move(remainder)),
+              {call.children()[0], call.children()[1], rhs});
+}
+
 bool ContainsMap(const DataType& t) {
   switch (t.id()) {
     case TypeId::kMap:
@@ -233,6 +282,7 @@ Result<ExprPtr> ResolveComparison(CmpOp op, std::vector<ExprPtr> args) {
   }
   ASSIGN_OR_RAISE(ExprPtr lc, Cast(l, *common));
   ASSIGN_OR_RAISE(ExprPtr rc, Cast(r, *common));
+  if (ExprPtr fused = FuseRemainderComparison(op, lc, rc)) return fused;
   auto fn = std::make_shared<kernels::InfixFunction>(
       Symbol(op), DataType::Boolean(),
       [op](EvalContext&, const std::vector<Datum>& a, const RowSet& rows) -> Result<Datum> {

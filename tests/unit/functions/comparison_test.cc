@@ -150,6 +150,114 @@ TEST(ComparisonTest, ColumnAgainstConstant) {
   }
 }
 
+// `expr` over one column x (index 0) holding `values`, over every row and over the odd
+// rows (which must agree).
+Result<std::vector<Value>> EvalOverColumn(const ExprPtr& expr, const DataType& type,
+                                          const std::vector<Value>& values,
+                                          const EvalOptions& options = {}) {
+  auto b = MakeBuilder(type);
+  for (const Value& v : values) RETURN_NOT_OK(b->AppendValue(v));
+  ASSIGN_OR_RAISE(Batch batch, Batch::Make(MakeSchema({{"x", type, true}}), {b->Finish()}));
+  EvalContext ctx(options);
+  ASSIGN_OR_RAISE(ColumnPtr out, EvaluateColumn(*expr, ctx, batch));
+  std::vector<Value> result;
+  for (int64_t i = 0; i < out->length(); ++i) result.push_back(GetValue(*out, i));
+  std::vector<uint32_t> odd;
+  for (uint32_t i = 1; i < static_cast<uint32_t>(values.size()); i += 2) odd.push_back(i);
+  ASSIGN_OR_RAISE(Datum sub, expr->Eval(ctx, batch, RowSet(batch.physical_rows(), odd)));
+  for (uint32_t i : odd) {
+    if (sub.GetValue(i) != result[i]) return Status::Internal("row differs on a subset");
+  }
+  return result;
+}
+
+// `x % d = k` and `x % d <> k` resolve to one call that skips the remainder column when
+// d and k are constants and every x is a small non-negative integer; every other
+// column (negative or large dividends, NULLs, a zero or NULL divisor, a subset of
+// rows) must give what the two calls give: Java's % (the dividend's sign), then the
+// comparison.
+TEST(ComparisonTest, RemainderComparedWithConstantIsOneCall) {
+  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::vector<int64_t> small;  // the one-pass case: every value in [0, 2^31)
+  for (int64_t i = 0; i < 5000; ++i) small.push_back((i * 7919) % 2147483647);
+  small.push_back(2147483646);
+  std::vector<int64_t> mixed = small;  // a negative and a large value: the two calls
+  mixed.push_back(-246);
+  mixed.push_back(kMin);
+  mixed.push_back(kMax);
+  mixed.push_back(int64_t{1} << 31);
+  auto java_rem = [](int64_t x, int64_t d) { return d == -1 ? 0 : x % d; };
+  for (bool ints : {false, true}) {
+    const DataType type = ints ? DataType::Int32() : DataType::Int64();
+    auto value = [&](int64_t v) {
+      return ints ? Value::Int32(static_cast<int32_t>(v)) : Value::Int64(v);
+    };
+    for (const std::vector<int64_t>* values : {&small, &mixed}) {
+      for (bool nulls : {false, true}) {
+        std::vector<Value> column;
+        for (size_t i = 0; i < values->size(); ++i) {
+          column.push_back(nulls && i % 9 == 4 ? Value::Null(type) : value((*values)[i]));
+        }
+        for (int64_t d : {int64_t{123}, int64_t{-7}, int64_t{2}, int64_t{1}, int64_t{0}}) {
+          for (int64_t k : {int64_t{0}, int64_t{3}, int64_t{-3}, int64_t{200}}) {
+            for (const char* op : {"=", "!="}) {
+              std::vector<ExprPtr> rem_args = {ColumnRef(0, "x", type), Literal(value(d))};
+              auto rem = FunctionRegistry::Builtins().Resolve("%", std::move(rem_args), {});
+              ASSERT_TRUE(rem.ok()) << rem.status();
+              auto cmp = FunctionRegistry::Builtins().Resolve(op, {*rem, Literal(value(k))}, {});
+              ASSERT_TRUE(cmp.ok()) << cmp.status();
+              // One call of (x, d, k), printed as the two calls print.
+              EXPECT_EQ(3U, (*cmp)->children().size());
+              EXPECT_EQ(
+                  "((x % " + value(d).ToString() + ") " + op + " " + value(k).ToString() + ")",
+                  (*cmp)->ToString());
+              std::vector<Value> want;
+              for (size_t i = 0; i < values->size(); ++i) {
+                if (column[i].is_null() || d == 0) {
+                  want.push_back(NullBool());
+                  continue;
+                }
+                const int64_t x = ints ? static_cast<int32_t>((*values)[i]) : (*values)[i];
+                const int64_t r = ints ? static_cast<int32_t>(java_rem(x, d)) : java_rem(x, d);
+                want.push_back(B((r == k) == (op[0] == '=')));
+              }
+              auto got = EvalOverColumn(*cmp, type, column);
+              ASSERT_TRUE(got.ok()) << got.status();
+              EXPECT_EQ(want, *got) << type << " " << op << " d=" << d << " k=" << k;
+            }
+          }
+        }
+      }
+    }
+  }
+  // A NULL divisor or right side: every row NULL. Under ANSI a zero divisor is an error.
+  const std::vector<Value> column = {Value::Int64(1), Value::Int64(6)};
+  for (const auto& [d, k] : {std::pair(Value::Null(DataType::Int64()), Value::Int64(0)),
+                             std::pair(Value::Int64(5), Value::Null(DataType::Int64()))}) {
+    std::vector<ExprPtr> rem_args = {ColumnRef(0, "x", DataType::Int64()), Literal(d)};
+    auto rem = FunctionRegistry::Builtins().Resolve("%", std::move(rem_args), {});
+    ASSERT_TRUE(rem.ok()) << rem.status();
+    auto cmp = FunctionRegistry::Builtins().Resolve("=", {*rem, Literal(k)}, {});
+    ASSERT_TRUE(cmp.ok()) << cmp.status();
+    auto got = EvalOverColumn(*cmp, DataType::Int64(), column);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ((std::vector<Value>{NullBool(), NullBool()}), *got);
+  }
+  ResolveOptions ansi;
+  ansi.ansi = true;
+  std::vector<ExprPtr> rem_args = {ColumnRef(0, "x", DataType::Int64()), Literal(Value::Int64(0))};
+  auto rem = FunctionRegistry::Builtins().Resolve("%", std::move(rem_args), ansi);
+  ASSERT_TRUE(rem.ok()) << rem.status();
+  auto cmp = FunctionRegistry::Builtins().Resolve("=", {*rem, Literal(Value::Int64(0))}, ansi);
+  ASSERT_TRUE(cmp.ok()) << cmp.status();
+  EvalOptions eval;
+  eval.ansi = true;
+  auto got = EvalOverColumn(*cmp, DataType::Int64(), std::vector<Value>{Value::Int64(1)}, eval);
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(std::string::npos, got.status().message().find("DIVIDE_BY_ZERO"));
+}
+
 TEST(ComparisonTest, TypeMismatchIsAnSqlError) {
   // Spark: [DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] for incompatible operands.
   auto r = EvalLiterals("=", {Value::Int32(1), Value::Array(DataType::Int32(), {})});
