@@ -352,6 +352,28 @@ GroupTable::GroupTable(std::vector<DataType> key_types, bool code_strings)
   coded_mask_ = 1023;
 }
 
+void GroupTable::Reserve(uint32_t groups) {
+  if (num_groups() != 0 || groups == 0) return;
+  // The slot arrays keep at most half their slots in use (see the Grow calls).
+  size_t slots = 1024;
+  while (slots < 2 * uint64_t{groups} + 2) slots *= 2;
+  if (int_mode_) {
+    if (slots > int_slots_.size()) int_slots_.assign(slots, IntSlot{0, kNoGroup, 0});
+    int_mask_ = int_slots_.size() - 1;
+    int_keys_.reserve(groups);
+  } else if (pair_) {
+    if (slots > pair_slots_.size()) pair_slots_.assign(slots, PairSlot{0, 0, 0, kNoGroup});
+    pair_mask_ = pair_slots_.size() - 1;
+  } else if (coded_) {
+    if (slots > coded_slots_.size()) coded_slots_.assign(slots, CodedSlot{0, 0, kNoGroup});
+    coded_mask_ = coded_slots_.size() - 1;
+  } else {
+    byte_map_.reserve(groups);
+  }
+  if (!int_mode_) byte_keys_.reserve(groups);
+  hashes_.reserve(groups);
+}
+
 uint32_t GroupTable::CodeOf(size_t k, std::string_view s, bool insert) {
   auto& dict = dicts_[k];
   auto it = dict.find(absl::string_view(s.data(), s.size()));

@@ -105,6 +105,11 @@ class GroupTable {
   // Like FindOrInsert, but only looks up: kNoGroup for keys not in the table.
   void Find(const std::vector<Datum>& keys, const RowSet& rows, uint32_t* group_ids,
             KeyEncoder* scratch) const;
+  // Makes room for `groups` groups in all, so that a table expected to hold about as
+  // many (an epoch's, sized by the previous epoch's) is not grown by doubling: each
+  // growth allocates fresh memory and re-inserts every group. Call before the first
+  // insert.
+  void Reserve(uint32_t groups);
   // Adds group g of `other` (same key types) if absent; returns its id here.
   uint32_t InsertFrom(const GroupTable& other, uint32_t g);
 

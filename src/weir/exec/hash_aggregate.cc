@@ -71,9 +71,15 @@ AggregationCore::AggregationCore(std::vector<ExprPtr> groups, std::vector<Aggreg
 Status AggregationCore::Build(PhysicalOperator& child, ExecContext& ctx) {
   const int tasks = DrainTasks(child, ctx);
   std::vector<std::unique_ptr<AggTable>> partial;
+  // Each task's table may see any of the groups; with one task it sees them all. At
+  // most 4M: a table's slots are written when reserved, and a much smaller epoch
+  // after a large one should not pay for a huge table.
+  const auto expected = static_cast<uint32_t>(
+      std::clamp<int64_t>(expected_groups_ / std::max(tasks, 1), 0, int64_t{1} << 22));
   for (int t = 0; t < tasks; ++t) {
     partial.push_back(std::make_unique<AggTable>(key_types_, &aggregates_));
     if (groups_.empty()) partial.back()->states.Grow(1);
+    if (!groups_.empty()) partial.back()->groups.Reserve(expected);
   }
   RETURN_NOT_OK(DrainPartitions(child, ctx, [&](int t, Batch b) -> Status {
     return Consume(ctx, partial[static_cast<size_t>(t)].get(), b);

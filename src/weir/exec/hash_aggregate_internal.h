@@ -63,6 +63,9 @@ class AggregationCore {
   // Aggregates every partition of `child` (prepared) into tables(): one per output
   // partition, holding the groups of that partition.
   Status Build(PhysicalOperator& child, ExecContext& ctx);
+  // The groups Build's input is expected to hold in all (0: unknown), to size its
+  // tables up front.
+  void ExpectGroups(int64_t groups) { expected_groups_ = groups; }
   std::vector<std::unique_ptr<AggTable>>& tables() { return final_; }
 
   // state(out, fg) := state(out, fg) (+) state(in, g), for every aggregate.
@@ -95,6 +98,7 @@ class AggregationCore {
   std::vector<size_t> same_filter_;
   std::vector<size_t> same_args_;
   std::vector<std::unique_ptr<AggTable>> final_;
+  int64_t expected_groups_ = 0;  // see ExpectGroups
 };
 
 }  // namespace weir::exec

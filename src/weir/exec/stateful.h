@@ -46,6 +46,9 @@ struct StatefulMetrics {
   // after the epoch (checked by tests: state stays bounded). Filled by operators
   // that evict.
   std::atomic<int64_t> num_keys_behind_watermark{0};
+  // Not a metric, and not Reset: the groups the operator's last epoch aggregated,
+  // which sizes the next epoch's tables (GroupTable::Reserve).
+  std::atomic<int64_t> last_epoch_groups{0};
 
   void Reset();
 };

@@ -163,7 +163,15 @@ class StatefulAggregateOp final : public PhysicalOperator {
                                                *context_.late_watermark_ms * 1000,
                                                context_.late_rows, context_.metrics);
     }
+    if (context_.metrics != nullptr) {
+      core_.ExpectGroups(context_.metrics->last_epoch_groups.load(std::memory_order_relaxed));
+    }
     RETURN_NOT_OK(core_.Build(*input, ctx));
+    if (context_.metrics != nullptr) {
+      int64_t groups = 0;
+      for (const auto& t : core_.tables()) groups += t->groups.num_groups();
+      context_.metrics->last_epoch_groups.store(groups, std::memory_order_relaxed);
+    }
     outputs_.assign(static_cast<size_t>(core_.partitions()), PartitionOutput{});
     TaskGroup group(ctx.pool);
     for (int p = 0; p < core_.partitions(); ++p) {
@@ -248,6 +256,7 @@ class StatefulAggregateOp final : public PhysicalOperator {
     std::vector<uint32_t> updated;         // groups to output (Update mode)
     std::vector<const uint8_t*> out_rows;  // their state rows, in `merged` or `t`
     std::string key, value, stored;
+    size_t last_size = 0;  // of the last serialized state row
     int64_t dropped = 0, num_updated = 0;
     store->ReserveKeys(n);  // at most n groups are new
     for (uint32_t g = 0; g < n; ++g) {
@@ -272,7 +281,11 @@ class StatefulAggregateOp final : public PhysicalOperator {
         row = merged.row(m);
       }
       value.clear();
+      // Sized like the previous row's, so that it is not grown by doubling (rows of
+      // one query are mostly of about one size).
+      if (value.capacity() < last_size) value.reserve(last_size + last_size / 8);
       SerializeStateRow(calls, t.states, row, &value);
+      last_size = value.size();
       // The buffer goes to the store as it is, unless it is far larger than the
       // bytes (grown by doubling): the store then keeps a copy of their size.
       if (value.capacity() <= value.size() + value.size() / 4 + 32) {

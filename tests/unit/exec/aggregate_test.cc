@@ -244,7 +244,7 @@ TEST(KeyEncoderTest, DirectPathsWriteTheGeneralPathsBytes) {
 // The coded layout (an integer key with one or two STRING keys, for aggregation)
 // must number groups as the byte layout does and give the same group_hash and key
 // columns: NULLs in every key, strings longer than a StringRef holds inline, rows
-// of a selection, InsertFrom between layouts, Find, and a string key with more
+// of a selection, InsertFrom between layouts, Find, reserved tables, and a string key with more
 // distinct values than a dictionary takes (the table turns into the byte layout
 // halfway).
 TEST(GroupTableTest, CodedLayoutMatchesByteLayout) {
@@ -258,7 +258,9 @@ TEST(GroupTableTest, CodedLayoutMatchesByteLayout) {
       {DataType::Int32(), DataType::Int64()},
       {DataType::Int64(), DataType::Int64()},
       {DataType::Int64(), DataType::Int32()},
-      {DataType::Boolean(), DataType::Timestamp()}};
+      {DataType::Boolean(), DataType::Timestamp()},
+      // One integer (the integer layout, whatever code_strings says).
+      {DataType::Int64()}};
   for (const std::vector<DataType>& types : layouts) {
     // 1000000 distinct: ~45000 strings seen, more than a dictionary takes; integers
     // spread over 100000 values (several table growths).
@@ -266,6 +268,10 @@ TEST(GroupTableTest, CodedLayoutMatchesByteLayout) {
       GroupTable coded(types, /*code_strings=*/true);
       GroupTable plain(types);
       GroupTable merged(types, /*code_strings=*/true);
+      // Reserved up front (Reserve): fewer groups than the table gets, which must
+      // still grow, and more.
+      coded.Reserve(3000);
+      merged.Reserve(200000);
       uint32_t lcg = 12345;
       auto next = [&]() { return lcg = lcg * 1103515245u + 12345u; };
       for (int batch = 0; batch < 10; ++batch) {
