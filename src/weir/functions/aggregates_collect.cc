@@ -655,9 +655,7 @@ class ByAggregate final : public AggregateFunction {
           const int c = CompareRowToEncoded(v.col(), v.Index(i), &old, ordering_type);
           if (max_ ? c <= 0 : c >= 0) return;  // Greatest/Least keep the buffer on a tie
         }
-        scratch.clear();
-        EncodeValue(v.col(), v.Index(i), &scratch);
-        Assign(states[i], scratch, static_cast<uint32_t>(scratch.size()), false);
+        Keep(states[i], v.col(), v.Index(i), nullptr, 0, &scratch);
       });
       return Status::OK();
     }
@@ -673,14 +671,7 @@ class ByAggregate final : public AggregateFunction {
         const int c = CompareRowToEncoded(y.col(), y.Index(i), &old, ordering_type);
         if (max_ ? c < 0 : c > 0) return;  // Spark keeps old only when old > new (<)
       }
-      // The ordering and the value are encoded into the scratch buffer and copied
-      // once, into a block of their size (or the old one, when they fit).
-      scratch.clear();
-      EncodeValue(y.col(), y.Index(i), &scratch);
-      const auto ordering_size = static_cast<uint32_t>(scratch.size());
-      const bool value_null = x.IsNull(i);
-      if (!value_null) EncodeValue(x.col(), x.Index(i), &scratch);
-      Assign(states[i], scratch, ordering_size, value_null);
+      Keep(states[i], y.col(), y.Index(i), x.IsNull(i) ? nullptr : &x.col(), x.Index(i), &scratch);
     });
     return Status::OK();
   }
@@ -800,6 +791,44 @@ class ByAggregate final : public AggregateFunction {
     Set(s, d);
     return d;
   }
+  // Makes the state hold the encodings of row oi of `ordering` and, unless `value` is
+  // null (a NULL value, or min/max, whose value is the ordering), row vi of `value`:
+  // written straight into the state's block when they fit it (a winner replacing one
+  // of about its size, the usual case), else into a stack buffer and copied once into
+  // a block of their size; a value too large for both goes through `scratch`.
+  void Keep(uint8_t* s, const Column& ordering, int64_t oi, const Column* value, int64_t vi,
+            std::string* scratch) const {
+    const bool value_null = !self_ && value == nullptr;
+    // Writes both encodings into [begin, end); returns the end of the ordering's and
+    // of the value's, or nulls when they do not fit.
+    auto encode = [&](char* begin, char* end) -> std::pair<char*, char*> {
+      char* const o = codec::EncodeValueBounded(ordering, oi, begin, end);
+      return {o,
+              o != nullptr && value != nullptr ? codec::EncodeValueBounded(*value, vi, o, end) : o};
+    };
+    if (ByBlock* d = Get(s); d != nullptr) {
+      // The block's bytes may be overwritten even when the row does not fit: it
+      // replaces them either way.
+      if (auto [o, e] = encode(d->bytes(), d->bytes() + d->capacity); e != nullptr) {
+        d->size = static_cast<uint32_t>(e - d->bytes());
+        d->ordering_size = static_cast<uint32_t>(o - d->bytes());
+        d->value_null = value_null;
+        return;
+      }
+    }
+    char buf[1024];
+    if (auto [o, e] = encode(buf, buf + sizeof(buf)); e != nullptr) {
+      Assign(s, std::string_view(buf, static_cast<size_t>(e - buf)), static_cast<uint32_t>(o - buf),
+             value_null);
+      return;
+    }
+    scratch->clear();
+    EncodeValue(ordering, oi, scratch);
+    const auto ordering_size = static_cast<uint32_t>(scratch->size());
+    if (value != nullptr) EncodeValue(*value, vi, scratch);
+    Assign(s, *scratch, ordering_size, value_null);
+  }
+
   // Makes the state hold `bytes` (the ordering's ordering_size bytes, then the
   // value's).
   static void Assign(uint8_t* s, std::string_view bytes, uint32_t ordering_size, bool value_null) {
