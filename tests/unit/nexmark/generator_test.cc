@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -82,6 +83,29 @@ TEST(RandomTest, MappingsStayInRange) {
   // Same seed, same draws.
   EventRandom a(7), b(7);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(a.Next(), b.Next());
+}
+
+// Letters are the 16-bit lanes of successive draws, lowest first, each mapped to
+// 'a' + floor(lane * 26 / 2^16); ceil(n / 4) draws are made. Whichever path
+// writes them (AVX2 or not), the letters and the draws after them are these.
+TEST(RandomTest, LettersAreTheLanesOfTheDraws) {
+  for (uint64_t seed : {uint64_t{0}, uint64_t{42}, ~uint64_t{0}}) {
+    for (int64_t n = 0; n <= 140; ++n) {
+      EventRandom fast(seed), slow(seed);
+      std::string got(static_cast<size_t>(n) + 1, '#');
+      fast.Letters(got.data(), n);
+      std::string want;
+      for (int64_t d = 0; d < (n + 3) / 4; ++d) {
+        const uint64_t x = slow.Next();
+        for (int j = 0; j < 4 && static_cast<int64_t>(want.size()) < n; ++j) {
+          want.push_back(static_cast<char>('a' + ((((x >> (16 * j)) & 0xffff) * 26) >> 16)));
+        }
+      }
+      want.push_back('#');  // nothing written past n
+      ASSERT_EQ(want, got) << "seed " << seed << " n " << n;
+      ASSERT_EQ(slow.Next(), fast.Next()) << "seed " << seed << " n " << n;
+    }
+  }
 }
 
 TEST(GeneratorTest, ConfigurationIsChecked) {
