@@ -180,6 +180,8 @@ class InMemoryBase {
     auto it = nodes_.find(key);
     return it == nodes_.end() ? nullptr : *it;
   }
+  // Starts loading what a lookup of `key` reads first (its hash table group).
+  void Prefetch(std::string_view key) const { nodes_.prefetch(key); }
   // The key's node; a new one, and *added set, when the base lacks it (one hash
   // lookup either way, where Find and then Add take two).
   Node* FindOrAdd(std::string_view key, bool* added) {

@@ -270,6 +270,10 @@ class InMemoryStore final : public StateStore {
     return Status::OK();
   }
 
+  void Prefetch(std::string_view key) override {
+    if (state_ == State::kOpen) base_.Prefetch(key);
+  }
+
   void ReserveKeys(size_t keys) override {
     if (state_ != State::kOpen) return;
     base_.Reserve(keys);

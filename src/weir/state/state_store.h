@@ -64,6 +64,11 @@ class StateStore {
   // its hash table at once rather than growing it step by step. Changes nothing
   // the store holds; the default (RocksDB's) does nothing.
   virtual void ReserveKeys(size_t keys) { (void)keys; }
+  // A hint that `key` is about to be read or written: the in-memory backend starts
+  // loading the part of its hash table the key's lookup reads, so that a caller
+  // naming keys a few ahead overlaps their cache misses. Changes nothing; the
+  // default does nothing.
+  virtual void Prefetch(std::string_view key) { (void)key; }
   // Removing a missing key is not an error.
   virtual Status Remove(std::string_view key) = 0;
 

@@ -320,6 +320,33 @@ TEST_P(StateStoreConformanceTest, ReserveKeysIsOnlyAHint) {
   EXPECT_EQ(WithPrefix(model, ""), All(store.get()));
 }
 
+// Prefetch changes nothing: keys held or not, before a Get or Put of them or not,
+// after the store closed.
+TEST_P(StateStoreConformanceTest, PrefetchIsOnlyAHint) {
+  ASSERT_EQ(1, CommitNext(provider_.get(), {{"a", "1"}, {"b", "2"}}));
+  StateStorePtr store = Open(provider_.get(), 1);
+  Model model = {{"a", "1"}, {"b", "2"}};
+  for (int i = 0; i < 300; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    store->Prefetch(key);
+    store->Prefetch("k" + std::to_string(i + 8));
+    store->Prefetch("a");
+    std::string value = "untouched";
+    ASSERT_FALSE(*store->Get(key, &value));
+    EXPECT_EQ("untouched", value);
+    Put(store.get(), key, key);
+    model[key] = key;
+  }
+  std::string value;
+  ASSERT_TRUE(*store->Get("a", &value));
+  EXPECT_EQ("1", value);
+  EXPECT_EQ(WithPrefix(model, ""), All(store.get()));
+  ASSERT_EQ(2, Commit(store.get()));
+  store->Prefetch("a");  // after the commit
+  store = Open(provider_.get(), 2);
+  EXPECT_EQ(WithPrefix(model, ""), All(store.get()));
+}
+
 TEST_P(StateStoreConformanceTest, GetLeavesValueAloneWhenMissing) {
   StateStorePtr store = Open(provider_.get(), 0);
   std::string value = "untouched";
