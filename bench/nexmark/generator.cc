@@ -136,8 +136,8 @@ const Channels& GetChannels() {
       return ref;
     };
     for (int64_t j = 0; j < kChannelsNumber; ++j) {
-      c->names.push_back(keep(names[static_cast<size_t>(j)]));
-      c->urls.push_back(keep(urls[static_cast<size_t>(j)]));
+      const StringRef name = keep(names[static_cast<size_t>(j)]);
+      c->entries.push_back(Channels::Entry{name, keep(urls[static_cast<size_t>(j)])});
     }
     for (size_t i = 0; i < kNumHotChannels; ++i) {
       c->hot_names[i] = keep(names[static_cast<size_t>(kChannelsNumber) + i]);
@@ -237,8 +237,9 @@ void DrawBid(const Generator& g, const Channels& channels, int64_t k, bool want_
     out->url = channels.hot_urls[i];
   } else {
     const auto j = static_cast<size_t>(r.Rand(kChannelsNumber));
-    out->channel = channels.names[j];
-    out->url = channels.urls[j];
+    const Channels::Entry& e = channels.entries[j];
+    out->channel = e.name;
+    out->url = e.url;
   }
   out->date_time = g.TimestampMs(n) * 1000;
   out->extra_size = want_extra ? NextExtraSize(&r, 32, kAvgBidBytes) : 0;

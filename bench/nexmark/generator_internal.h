@@ -30,9 +30,14 @@ namespace weir::nexmark::internal {
 // seeded with j, so it is the same in every run, whichever event meets it first.
 // The refs point into `bytes` (or are inline), so a column can share them.
 struct Channels {
-  BufferPtr bytes;               // every long name and URL, back to back
-  std::vector<StringRef> names;  // "channel-<j>"
-  std::vector<StringRef> urls;   // url_j
+  BufferPtr bytes;  // every long name and URL, back to back
+  // Channel j's name ("channel-<j>") and url_j side by side: a bid draws j at
+  // random from 10000, and reads both in one cache line.
+  struct Entry {
+    StringRef name;
+    StringRef url;
+  };
+  std::vector<Entry> entries;
   std::array<StringRef, kNumHotChannels> hot_names;
   std::array<StringRef, kNumHotChannels> hot_urls;
 };
