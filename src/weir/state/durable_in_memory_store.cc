@@ -37,10 +37,13 @@
 namespace weir::state {
 namespace {
 
-// Versions the in-memory provider can reopen without reading the files: the latest
-// and one before it (a re-run of the last epoch), Spark's
-// numberOfVersionsToRetainInMemory.
-constexpr int kRetainedInMemory = 2;
+// Undo records the in-memory provider keeps, to reopen versions before the latest
+// without reading the files: none. Spark keeps two (numberOfVersionsToRetainInMemory)
+// for a task retried on the same executor; weir re-runs an epoch only when a query
+// starts, and a starting query opens its providers from the files anyway. An undo
+// record would copy the old value of every key each commit changes or removes (a
+// join's evicted rows, an aggregation's updated groups) for nothing.
+constexpr int kRetainedInMemory = 0;
 
 // The file side of a provider, and the hook of its in-memory provider's commits. The
 // in-memory provider (and so every store it opened) keeps it alive.

@@ -142,6 +142,8 @@ class InMemoryProvider final : public StateStoreProvider,
     return Status::OK();
   }
 
+  // Whether commits keep undo records (retained_versions > 0).
+  bool retains_versions() const { return retained_versions_ > 0; }
   // For the open store.
   InMemoryBase* base() { return &base_; }
   internal::CommitHook* hook() const { return hook_.get(); }
@@ -520,7 +522,8 @@ Result<int64_t> InMemoryStore::Commit() {
   }
   cache_valid_ = false;
   std::string undo = provider_->TakeUndoBuffer();
-  ApplyChanges(&undo);
+  // Without retained versions the record would be dropped at once: none is written.
+  ApplyChanges(provider_->retains_versions() ? &undo : nullptr);
   state_ = State::kCommitted;
   return provider_->FinishCommit(version_, std::move(undo), metrics_);
 }
