@@ -390,8 +390,10 @@ Status Partition::WaitDurableLocked(std::unique_lock<std::mutex>& wlock, int64_t
     std::shared_ptr<Segment> seg = segments_.back();
     const Segment::WritePosition target = seg->written();
     wlock.unlock();
-    Status s = seg->SyncLog();
-    log_syncs_.fetch_add(1, std::memory_order_relaxed);
+    // A roll may seal the segment meanwhile; its Seal then synced it (and counted).
+    bool synced = false;
+    Status s = seg->SyncLog(&synced);
+    if (synced) log_syncs_.fetch_add(1, std::memory_order_relaxed);
     wlock.lock();
     sync_in_progress_ = false;
     if (s.ok()) {

@@ -162,12 +162,14 @@ Status Segment::Sync() {
   return log_writer_->Sync();
 }
 
-Status Segment::SyncLog() {
+Status Segment::SyncLog(bool* synced) {
   std::lock_guard<std::mutex> flock(file_mu_);
+  if (synced != nullptr) *synced = false;
   if (sealed_) return Status::OK();
   if (log_writer_ == nullptr) {
     return Status::IoError(log_path_ + " was closed before it was synced");
   }
+  if (synced != nullptr) *synced = true;
   return log_writer_->Sync();
 }
 

@@ -138,8 +138,9 @@ class Segment {
 
   // Thread-safe, also beside the writer methods: makes every byte appended to the log
   // before the call durable. OK without doing anything when the segment was sealed
-  // (Seal() synced it); an error when it was closed without Seal().
-  Status SyncLog();
+  // (Seal() synced it); an error when it was closed without Seal(). `synced` (when
+  // given) tells whether this call synced the file.
+  Status SyncLog(bool* synced = nullptr);
   // Syncs the log and the indexes and closes the writers; the segment becomes sealed.
   Status Seal();
   // Closes the writers without syncing; the first error is returned.
