@@ -102,20 +102,7 @@ inline Result<std::vector<Value>> EvalMixed(std::string_view name, const std::ve
   if (result_type != nullptr) *result_type = call->type();
   EvalOptions options;
   options.ansi = ansi;
-  EvalContext ctx(options);
-  ASSIGN_OR_RAISE(ColumnPtr out, EvaluateColumn(*call, ctx, batch));
-  std::vector<Value> result;
-  for (int64_t i = 0; i < out->length(); ++i) result.push_back(GetValue(*out, i));
-  std::vector<uint32_t> odd;
-  for (uint32_t i = 1; i < static_cast<uint32_t>(batch.physical_rows()); i += 2) odd.push_back(i);
-  ASSIGN_OR_RAISE(Datum sub, call->Eval(ctx, batch, RowSet(batch.physical_rows(), odd)));
-  for (uint32_t i : odd) {
-    if (sub.GetValue(i) != result[i]) {
-      return Status::Internal("row " + std::to_string(i) + " differs on a subset: " +
-                              sub.GetValue(i).ToString() + " vs " + result[i].ToString());
-    }
-  }
-  return result;
+  return EvalCallOverRows(call, batch, options);
 }
 
 // The type `name(args)` resolves to (column arguments are references, not literals).

@@ -150,25 +150,14 @@ TEST(ComparisonTest, ColumnAgainstConstant) {
   }
 }
 
-// `expr` over one column x (index 0) holding `values`, over every row and over the odd
-// rows (which must agree).
+// `expr` over one column x (index 0) holding `values` (EvalCallOverRows).
 Result<std::vector<Value>> EvalOverColumn(const ExprPtr& expr, const DataType& type,
                                           const std::vector<Value>& values,
                                           const EvalOptions& options = {}) {
   auto b = MakeBuilder(type);
   for (const Value& v : values) RETURN_NOT_OK(b->AppendValue(v));
   ASSIGN_OR_RAISE(Batch batch, Batch::Make(MakeSchema({{"x", type, true}}), {b->Finish()}));
-  EvalContext ctx(options);
-  ASSIGN_OR_RAISE(ColumnPtr out, EvaluateColumn(*expr, ctx, batch));
-  std::vector<Value> result;
-  for (int64_t i = 0; i < out->length(); ++i) result.push_back(GetValue(*out, i));
-  std::vector<uint32_t> odd;
-  for (uint32_t i = 1; i < static_cast<uint32_t>(values.size()); i += 2) odd.push_back(i);
-  ASSIGN_OR_RAISE(Datum sub, expr->Eval(ctx, batch, RowSet(batch.physical_rows(), odd)));
-  for (uint32_t i : odd) {
-    if (sub.GetValue(i) != result[i]) return Status::Internal("row differs on a subset");
-  }
-  return result;
+  return testing::EvalCallOverRows(expr, batch, options);
 }
 
 // `x % d = k` and `x % d <> k` resolve to one call that skips the remainder column when

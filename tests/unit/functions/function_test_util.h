@@ -28,6 +28,26 @@ inline Result<Value> EvalLiterals(std::string_view name, const std::vector<Value
   return d.GetValue(0);
 }
 
+// `call` over every row of `batch`, one Value per row; evaluated again over every
+// other row (to exercise selection vectors), which must give the same values.
+inline Result<std::vector<Value>> EvalCallOverRows(const ExprPtr& call, const Batch& batch,
+                                                   const EvalOptions& options = {}) {
+  EvalContext ctx(options);
+  ASSIGN_OR_RAISE(ColumnPtr out, EvaluateColumn(*call, ctx, batch));
+  std::vector<Value> result;
+  for (int64_t i = 0; i < out->length(); ++i) result.push_back(GetValue(*out, i));
+  std::vector<uint32_t> odd;
+  for (uint32_t i = 1; i < static_cast<uint32_t>(batch.physical_rows()); i += 2) odd.push_back(i);
+  ASSIGN_OR_RAISE(Datum sub, call->Eval(ctx, batch, RowSet(batch.physical_rows(), odd)));
+  for (uint32_t i : odd) {
+    if (sub.GetValue(i) != result[i]) {
+      return Status::Internal("row " + std::to_string(i) + " differs when evaluated on a subset: " +
+                              sub.GetValue(i).ToString() + " vs " + result[i].ToString());
+    }
+  }
+  return result;
+}
+
 // name(col0, col1, ...) where column k holds `columns[k].second` (of type
 // `columns[k].first`); returns one Value per row. Evaluates both over all rows and,
 // to exercise selection vectors, over every other row, and checks they agree.
@@ -50,21 +70,7 @@ inline Result<std::vector<Value>> EvalColumns(
   ropts.ansi = options.ansi;
   ASSIGN_OR_RAISE(ExprPtr call,
                   FunctionRegistry::Builtins().Resolve(name, std::move(exprs), ropts));
-  EvalContext ctx(options);
-  ASSIGN_OR_RAISE(ColumnPtr out, EvaluateColumn(*call, ctx, batch));
-  std::vector<Value> result;
-  for (int64_t i = 0; i < out->length(); ++i) result.push_back(GetValue(*out, i));
-  // The same over the odd rows only: rows outside the set must not matter.
-  std::vector<uint32_t> odd;
-  for (uint32_t i = 1; i < static_cast<uint32_t>(batch.physical_rows()); i += 2) odd.push_back(i);
-  ASSIGN_OR_RAISE(Datum sub, call->Eval(ctx, batch, RowSet(batch.physical_rows(), odd)));
-  for (uint32_t i : odd) {
-    if (sub.GetValue(i) != result[i]) {
-      return Status::Internal("row " + std::to_string(i) + " differs when evaluated on a subset: " +
-                              sub.GetValue(i).ToString() + " vs " + result[i].ToString());
-    }
-  }
-  return result;
+  return EvalCallOverRows(call, batch, options);
 }
 
 }  // namespace weir::testing
